@@ -1,0 +1,2 @@
+/** Tasklane agents. */
+package dev.tasklane.agents;

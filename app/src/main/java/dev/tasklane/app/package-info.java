@@ -1,0 +1,2 @@
+/** Tasklane app. */
+package dev.tasklane.app;

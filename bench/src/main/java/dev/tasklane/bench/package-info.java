@@ -1,0 +1,2 @@
+/** Tasklane benchmarks. */
+package dev.tasklane.bench;

@@ -1,0 +1,2 @@
+/** Tasklane chat. */
+package dev.tasklane.chat;

@@ -1,0 +1,2 @@
+/** Tasklane gateway. */
+package dev.tasklane.gateway;
