@@ -1,0 +1,33 @@
+package dev.tasklane.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The machine the figures were taken on. */
+public record Machine(int cpus, long memoryMb, long maxHeapMb, String jdk, String os, String disk) {
+
+  static Machine describe(Path dataFolder) {
+    long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize() >> 20
+        : -1;
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        memory,
+        Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
+        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        disk(dataFolder));
+  }
+
+  private static String disk(Path folder) {
+    try {
+      FileStore store = Files.getFileStore(folder);
+      return folder + " on " + store.name() + " (" + store.type() + ")";
+    } catch (IOException e) {
+      return folder + " (file store unknown: " + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.tasklane.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The measurements of one run, in the order they run. */
+final class Steps {
+  private static final Duration SHORT = Duration.ofSeconds(60);
+
+  private Steps() {}
+
+  static List<Step> all(BenchOptions o, SqliteFiles files) {
+    List<Step> steps = new ArrayList<>();
+    steps.add(jdbcBaseline(o, files));
+    steps.add(submitLatency(o, files));
+    steps.add(tasklaneDrain(o, files));
+    steps.add(mixed(o, files));
+    steps.add(startLatency(TasklaneContender.factory(o.sessions()), "tasklane", "lane with a no-op handler", o, files));
+    steps.add(cancel(o, files));
+    steps.add(peerDrain((f, w) -> new JobRunrContender(f, w), "jobrunr", o, files));
+    steps.add(startLatency((f, w) -> new JobRunrContender(f, w), "jobrunr", "", o, files));
+    steps.add(peerDrain(DbSchedulerContender::new, "db-scheduler", o, files));
+    steps.add(startLatency(DbSchedulerContender::new, "db-scheduler", "", o, files));
+    return steps;
+  }
+
+  private static Step jdbcBaseline(BenchOptions o, SqliteFiles files) {
+    return Step.of("plain JDBC baseline", SHORT.multipliedBy(2), sink -> {
+          var b = JdbcBaseline.batched(files.fresh("jdbc-batched"), o.drainTasks(), BenchOptions.JDBC_BATCH);
+          String note = o.drainTasks() + " rows, " + b.batch() + " per transaction, WAL, synchronous=FULL";
+          sink.put("jdbc.insert", b.insertsPerSecond(), note);
+          sink.put("jdbc.update", b.updatesPerSecond(), note);
+          Latencies commits = JdbcBaseline.singleRowCommits(files.fresh("jdbc-commits"), o.commitSamples());
+          String commitNote = commits.count() + " transactions of one row each (one fsync each)";
+          sink.put("jdbc.commit.p50", commits.p50(), commitNote);
+          sink.put("jdbc.commit.p99", commits.p99(), commitNote);
+        })
+        .figure("jdbc.insert", "rows/s")
+        .figure("jdbc.update", "rows/s")
+        .figure("jdbc.commit.p50", "ms")
+        .figure("jdbc.commit.p99", "ms");
+  }
+
+  private static Step submitLatency(BenchOptions o, SqliteFiles files) {
+    Step step = Step.of("tasklane submit latency", SHORT.multipliedBy(2), sink -> {
+      Probe probe = Probe.install(0, true);
+      try (TasklaneContender lane = new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions())) {
+        TasklaneScenarios.warmUp(lane);
+        for (int level : BenchOptions.SUBMITTER_LEVELS) {
+          int each = Math.max(20, o.submitsPerLevel() / level);
+          Latencies l = TasklaneScenarios.submitLatency(lane, level, each);
+          String note = level + " virtual threads x " + each + " submits, workers held";
+          sink.put("tasklane.submit.c" + level + ".p50", l.p50(), note);
+          sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
+          sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
+        }
+      } finally {
+        probe.openGate();
+      }
+    });
+    for (int level : BenchOptions.SUBMITTER_LEVELS) {
+      for (String stat : List.of("p50", "p99", "max")) step.figure("tasklane.submit.c" + level + "." + stat, "ms");
+    }
+    return step;
+  }
+
+  private static Step tasklaneDrain(BenchOptions o, SqliteFiles files) {
+    return Step.of("tasklane drain", o.drainTimeout().multipliedBy(2), sink -> {
+          var d = QueueScenarios.drain(TasklaneContender.factory(o.sessions()), files.fresh("tasklane-drain"),
+              o.drainTasks(), o.plan(), true);
+          sink.put("tasklane.preload", d.tasks() / d.preloadSeconds(),
+              d.tasks() + " submits from 256 virtual threads, workers held");
+          sink.put("tasklane.heap.queued", (d.heapQueued() - d.heapBefore()) / (1024.0 * 1024),
+              "used heap after GC with " + d.tasks() + " tasks queued, minus before submitting them");
+          sink.put("tasklane.drain", d.tasksPerSecond(), d.tasks() + " no-op tasks, concurrency=" + o.workers() + ", "
+              + o.sessions() + " sessions");
+        })
+        .figure("tasklane.preload", "tasks/s")
+        .figure("tasklane.heap.queued", "MB")
+        .figure("tasklane.drain", "tasks/s");
+  }
+
+  private static Step mixed(BenchOptions o, SqliteFiles files) {
+    return Step.of("tasklane mixed", SHORT.plus(o.mixedWindow()), sink -> {
+          try (TasklaneContender lane = new TasklaneContender(files.fresh("tasklane-mixed"), o.workers(), o.sessions())) {
+            var m = TasklaneScenarios.mixed(lane, o.mixedSubmitters(), o.mixedWindow());
+            String note = o.mixedSubmitters() + " submitters for " + o.mixedWindow().toSeconds() + " s, concurrency="
+                + o.workers();
+            sink.put("tasklane.mixed.completed", m.completedPerSecond(), note);
+            sink.put("tasklane.mixed.submitted", m.submittedPerSecond(), note);
+            sink.put("tasklane.mixed.submit.p99", m.submits().p99(), note);
+          }
+        })
+        .figure("tasklane.mixed.completed", "tasks/s")
+        .figure("tasklane.mixed.submitted", "tasks/s")
+        .figure("tasklane.mixed.submit.p99", "ms");
+  }
+
+  private static Step startLatency(Contender.Factory factory, String name, String extra, BenchOptions o,
+      SqliteFiles files) {
+    return Step.of(name + " submit->start", SHORT.plus(o.plan().startTimeout()), sink -> {
+          Latencies l = QueueScenarios.submitToStart(factory, files.fresh(name + "-start"), o.plan());
+          String note = l.count() + " tasks, one every " + o.startSpacing().toMillis() + " ms, idle workers" +
+              (extra.isEmpty() ? "" : ", " + extra);
+          sink.put(name + ".start.p50", l.p50(), note);
+          sink.put(name + ".start.p99", l.p99(), note);
+        })
+        .figure(name + ".start.p50", "ms")
+        .figure(name + ".start.p99", "ms");
+  }
+
+  private static Step cancel(BenchOptions o, SqliteFiles files) {
+    return Step.of("tasklane cancel", SHORT, sink -> {
+          Latencies l = TasklaneScenarios.cancelLatency(files.fresh("tasklane-cancel"), o.workers(), o.sessions(),
+              o.cancelSamples());
+          String note = l.count() + " running cooperative tasks; cancel call -> canceled event via subscribeTask";
+          sink.put("tasklane.cancel.p50", l.p50(), note);
+          sink.put("tasklane.cancel.p99", l.p99(), note);
+        })
+        .figure("tasklane.cancel.p50", "ms")
+        .figure("tasklane.cancel.p99", "ms");
+  }
+
+  private static Step peerDrain(Contender.Factory factory, String name, BenchOptions o, SqliteFiles files) {
+    String[] settings = {""};
+    Contender.Factory remembering = (f, w) -> {
+      Contender c = factory.open(f, w);
+      settings[0] = c.settings();
+      return c;
+    };
+    return Step.of(name + " drain", o.drainTimeout().plus(SHORT), sink -> {
+          var d = QueueScenarios.drain(remembering, files.fresh(name + "-drain"), o.peerDrainTasks(), o.plan(), false);
+          sink.put(name + ".drain", d.tasksPerSecond(), d.tasks() + " no-op tasks; " + settings[0]);
+        })
+        .figure(name + ".drain", "tasks/s");
+  }
+}

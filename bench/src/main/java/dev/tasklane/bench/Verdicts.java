@@ -1,0 +1,61 @@
+package dev.tasklane.bench;
+
+import java.util.Optional;
+
+/** The ratios taken from one run, and the project's targets checked against it. */
+final class Verdicts {
+  static final double DRAIN_TARGET = 20_000;
+  static final double DRAIN_OVER_PEER_TARGET = 3;
+  static final double START_P50_TARGET_MS = 5;
+  static final double SUBMIT_P99_TARGET_MS = 10;
+  static final double HEAP_TARGET_MB = 50;
+  static final int HEAP_TARGET_TASKS = 100_000;
+
+  private Verdicts() {}
+
+  static void add(Report r, BenchOptions o) {
+    for (String peer : new String[] {"jobrunr", "db-scheduler"}) {
+      r.ratio("drain.tasklane/" + peer, "tasklane.drain", peer + ".drain", "throughput, higher is better for Tasklane");
+      r.ratio("start.p50.tasklane/" + peer, "tasklane.start.p50", peer + ".start.p50",
+          "submit->start p50, lower is better for Tasklane");
+      r.ratio("start.p99.tasklane/" + peer, "tasklane.start.p99", peer + ".start.p99",
+          "submit->start p99, lower is better for Tasklane");
+    }
+    r.ratio("drain.tasklane/jdbc.update", "tasklane.drain", "jdbc.update",
+        "tasks drained per row updated by plain batched JDBC: the engine's cost over the disk's");
+    r.ratio("preload.tasklane/jdbc.insert", "tasklane.preload", "jdbc.insert",
+        "tasks submitted (256 threads) per row inserted by plain batched JDBC");
+    r.ratio("submit.c1.p50.tasklane/jdbc.commit", "tasklane.submit.c1.p50", "jdbc.commit.p50",
+        "one submit against one bare single-row commit");
+
+    r.target(atLeast("drain >= 20,000 tasks/s", "tasklane.drain", DRAIN_TARGET, "tasks/s", r));
+    Optional<Double> fasterPeer = r.value("jobrunr.drain").map(j -> Math.max(j, r.value("db-scheduler.drain").orElse(0.0)))
+        .or(() -> r.value("db-scheduler.drain"));
+    Optional<Double> drain = r.value("tasklane.drain");
+    Double overPeer = drain.isPresent() && fasterPeer.isPresent() ? drain.get() / fasterPeer.get() : null;
+    r.target(new Target("drain >= 3x faster peer", ">= 3.0 x", overPeer,
+        overPeer == null ? null : overPeer >= DRAIN_OVER_PEER_TARGET,
+        fasterPeer.map(p -> "faster peer drains " + Math.round(p) + " tasks/s").orElse("no peer measured")));
+    r.target(atMost("submit->start p50 <= 5 ms", "tasklane.start.p50", START_P50_TARGET_MS, "ms", r, null));
+    r.target(atMost("submit p99 (256 submitters) <= 10 ms", "tasklane.submit.c256.p99", SUBMIT_P99_TARGET_MS, "ms",
+        r, null));
+    String heapNote = o.drainTasks() >= HEAP_TARGET_TASKS ? o.drainTasks() + " tasks queued"
+        : "measured with only " + o.drainTasks() + " tasks queued; the target is for " + HEAP_TARGET_TASKS;
+    r.target(atMost("heap growth, 100,000 queued <= 50 MB", "tasklane.heap.queued", HEAP_TARGET_MB, "MB", r,
+        heapNote));
+  }
+
+  private static Target atLeast(String name, String figure, double goal, String unit, Report r) {
+    Optional<Double> v = r.value(figure);
+    return new Target(name, ">= " + fmt(goal) + " " + unit, v.orElse(null), v.map(x -> x >= goal).orElse(null), null);
+  }
+
+  private static Target atMost(String name, String figure, double goal, String unit, Report r, String note) {
+    Optional<Double> v = r.value(figure);
+    return new Target(name, "<= " + fmt(goal) + " " + unit, v.orElse(null), v.map(x -> x <= goal).orElse(null), note);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}
