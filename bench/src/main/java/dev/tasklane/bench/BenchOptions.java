@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Sizes of one run. Quick mode finishes in about a minute on two cores; {@code --full} takes the
- * full sizes (100,000 tasks drained and queued).
+ * Sizes of one run. Quick mode finishes within two minutes on two cores; {@code --full} takes the
+ * full sizes (100,000 tasks drained and queued, the size the heap target is stated for).
  *
  * @param workers concurrency of the Tasklane lane and worker count of each peer
  * @param sessions Tasklane sessions the tasks are spread over (each runs its tasks in order)
@@ -18,6 +18,7 @@ import java.util.Map;
  * @param cancelSamples cancels timed
  * @param commitSamples single-row commits timed for the plain-JDBC baseline
  * @param drainTimeout the longest a drain may take before it is reported as timed out
+ * @param only run only the measurements whose title contains this text (null: all), for profiling
  */
 record BenchOptions(
     boolean full,
@@ -33,7 +34,8 @@ record BenchOptions(
     int cancelSamples,
     int commitSamples,
     Duration drainTimeout,
-    Path output) {
+    Path output,
+    String only) {
 
   static final int[] SUBMITTER_LEVELS = {1, 16, 256};
   /** Tasks per transaction in the plain-JDBC baseline: the same as Tasklane's largest group commit. */
@@ -44,17 +46,19 @@ record BenchOptions(
     Integer workers = null;
     Integer drain = null;
     Path output = defaultOutput;
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> full = true;
         case "--workers" -> workers = Integer.parseInt(value(args, ++i, "--workers"));
         case "--drain-tasks" -> drain = Integer.parseInt(value(args, ++i, "--drain-tasks"));
         case "--out" -> output = Path.of(value(args, ++i, "--out"));
+        case "--only" -> only = value(args, ++i, "--only");
         case "-h", "--help" -> throw new UsageException(null);
         default -> throw new UsageException("unknown option: " + args[i]);
       }
     }
-    BenchOptions o = full ? fullSizes(output) : quickSizes(output);
+    BenchOptions o = full ? fullSizes(output, only) : quickSizes(output, only);
     if (workers != null) o = o.withWorkers(workers);
     if (drain != null) o = o.withDrainTasks(drain);
     return o;
@@ -65,24 +69,24 @@ record BenchOptions(
     return args[i];
   }
 
-  static BenchOptions quickSizes(Path output) {
-    return new BenchOptions(false, 32, 1000, 100_000, 2_000, 2_048, 40, Duration.ofMillis(150), Duration.ofSeconds(5),
-        16, 20, 200, Duration.ofSeconds(90), output);
+  static BenchOptions quickSizes(Path output, String only) {
+    return new BenchOptions(false, 32, 1000, 10_000, 2_000, 2_048, 40, Duration.ofMillis(150), Duration.ofSeconds(5),
+        16, 20, 200, Duration.ofSeconds(90), output, only);
   }
 
-  static BenchOptions fullSizes(Path output) {
+  static BenchOptions fullSizes(Path output, String only) {
     return new BenchOptions(true, 32, 1000, 100_000, 20_000, 16_384, 200, Duration.ofMillis(50),
-        Duration.ofSeconds(20), 16, 100, 1_000, Duration.ofMinutes(10), output);
+        Duration.ofSeconds(20), 16, 100, 1_000, Duration.ofMinutes(10), output, only);
   }
 
   BenchOptions withWorkers(int w) {
     return new BenchOptions(full, w, sessions, drainTasks, peerDrainTasks, submitsPerLevel, startSamples, startSpacing,
-        mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output);
+        mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output, only);
   }
 
   BenchOptions withDrainTasks(int n) {
     return new BenchOptions(full, workers, sessions, n, peerDrainTasks, submitsPerLevel, startSamples, startSpacing,
-        mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output);
+        mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output, only);
   }
 
   QueueScenarios.Plan plan() {

@@ -12,11 +12,12 @@ import java.util.Locale;
 public final class Main {
   private static final String USAGE =
       """
-      usage: tasklane bench [--full] [--workers N] [--drain-tasks N] [--out FILE]
+      usage: tasklane bench [--full] [--workers N] [--drain-tasks N] [--out FILE] [--only TEXT]
         --full           full sizes (100,000 tasks drained, longer runs); about a minute without it
         --workers N      Tasklane's concurrency and each peer's worker count (default 32)
-        --drain-tasks N  tasks Tasklane drains and keeps queued for the heap figure (default 100,000)
-        --out FILE       where to write the JSON (default bench/results/latest.json)""";
+        --drain-tasks N  tasks Tasklane drains and keeps queued for the heap figure (10,000; 100,000 with --full)
+        --out FILE       where to write the JSON (default bench/results/latest.json)
+        --only TEXT      run only the measurements whose title contains TEXT (for profiling)""";
 
   private Main() {}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The measurements run the same way on every contender: drain throughput of pre-submitted no-op
@@ -36,10 +37,17 @@ final class QueueScenarios {
       long heapQueued = measureHeap ? HeapGauge.usedAfterGc() : 0;
       long start = System.nanoTime();
       probe.openGate();
-      Waits.until(c.name() + ": every handler ran", plan.drainTimeout(), Duration.ofMillis(10),
-          () -> probe.runs() >= tasks);
-      Waits.until(c.name() + ": every task stored as completed", remaining(plan.drainTimeout(), start),
-          Duration.ofMillis(5), () -> c.completed() >= tasks);
+      try {
+        Waits.until(c.name() + ": every handler ran", plan.drainTimeout(), Duration.ofMillis(10),
+            () -> probe.runs() >= tasks);
+        Waits.until(c.name() + ": every task stored as completed", remaining(plan.drainTimeout(), start),
+            Duration.ofMillis(5), () -> c.completed() >= tasks);
+      } catch (TimedOut e) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long ran = Math.min(probe.runs(), tasks);
+        throw new TimedOut(String.format(Locale.ROOT, "%s: %d of %d tasks ran in %.0f s (%.0f tasks/s so far)",
+            e.getMessage(), ran, tasks, seconds, ran / seconds));
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Drain(tasks, preloadSeconds, seconds, heapBefore, heapQueued);
     }

@@ -22,6 +22,7 @@ final class Steps {
     steps.add(startLatency((f, w) -> new JobRunrContender(f, w), "jobrunr", "", o, files));
     steps.add(peerDrain(DbSchedulerContender::new, "db-scheduler", o, files));
     steps.add(startLatency(DbSchedulerContender::new, "db-scheduler", "", o, files));
+    if (o.only() != null) steps.removeIf(s -> !s.title().contains(o.only()));
     return steps;
   }
 
