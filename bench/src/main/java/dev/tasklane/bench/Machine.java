@@ -6,8 +6,11 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The machine the figures were taken on. */
-public record Machine(int cpus, long memoryMb, long maxHeapMb, String jdk, String os, String disk) {
+/**
+ * The machine the figures were taken on. The load average at the start tells whether other work
+ * shared the cores during the run (it is 1-minute average of runnable processes, from the OS).
+ */
+public record Machine(int cpus, long memoryMb, long maxHeapMb, String jdk, String os, String disk, double loadAverage) {
 
   static Machine describe(Path dataFolder) {
     long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
@@ -19,7 +22,8 @@ public record Machine(int cpus, long memoryMb, long maxHeapMb, String jdk, Strin
         Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        disk(dataFolder));
+        disk(dataFolder),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static String disk(Path folder) {

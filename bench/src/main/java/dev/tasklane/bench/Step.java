@@ -80,6 +80,10 @@ final class Step {
       Throwable cause = e.getCause();
       timedOut = cause instanceof TimedOut;
       failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+      if (!timedOut) {
+        System.err.println("\n" + title + " failed:");
+        cause.printStackTrace();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = "interrupted";
