@@ -38,6 +38,8 @@ record BenchOptions(
     String only) {
 
   static final int[] SUBMITTER_LEVELS = {1, 16, 256};
+  /** The wide drain runs Tasklane with this many times the usual workers. */
+  static final int WIDE_FACTOR = 8;
   /** Tasks per transaction in the plain-JDBC baseline: the same as Tasklane's largest group commit. */
   static final int JDBC_BATCH = 512;
 

@@ -14,7 +14,11 @@ final class QueueScenarios {
   private QueueScenarios() {}
 
   /** Sizes and limits of the shared scenarios. */
-  record Plan(int workers, Duration drainTimeout, int startSamples, Duration startSpacing, Duration startTimeout) {}
+  record Plan(int workers, Duration drainTimeout, int startSamples, Duration startSpacing, Duration startTimeout) {
+    Plan withWorkers(int w) {
+      return new Plan(w, drainTimeout, startSamples, startSpacing, startTimeout);
+    }
+  }
 
   /** What a drain run measured; the heap figures are filled only when asked for. */
   record Drain(int tasks, double preloadSeconds, double drainSeconds, long heapBefore, long heapQueued) {

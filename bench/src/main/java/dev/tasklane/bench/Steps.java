@@ -15,6 +15,7 @@ final class Steps {
     steps.add(jdbcBaseline(o, files));
     steps.add(submitLatency(o, files));
     steps.add(tasklaneDrain(o, files));
+    steps.add(tasklaneWideDrain(o, files));
     steps.add(mixed(o, files));
     steps.add(startLatency(TasklaneContender.factory(o.sessions()), "tasklane", "lane with a no-op handler", o, files));
     steps.add(cancel(o, files));
@@ -80,6 +81,23 @@ final class Steps {
         .figure("tasklane.preload", "tasks/s")
         .figure("tasklane.heap.queued", "MB")
         .figure("tasklane.drain", "tasks/s");
+  }
+
+  /**
+   * The same drain with many more workers: with no-op tasks a worker mostly waits for its claim and
+   * its outcome to be committed, so this shows how far larger group commits carry the throughput.
+   */
+  private static Step tasklaneWideDrain(BenchOptions o, SqliteFiles files) {
+    int wide = o.workers() * BenchOptions.WIDE_FACTOR;
+    int tasks = Math.min(o.drainTasks(), 20_000);
+    QueueScenarios.Plan plan = o.plan().withWorkers(wide);
+    return Step.of("tasklane drain, " + wide + " workers", o.drainTimeout().multipliedBy(2), sink -> {
+          var d = QueueScenarios.drain(TasklaneContender.factory(o.sessions()), files.fresh("tasklane-drain-wide"), tasks,
+              plan, false);
+          sink.put("tasklane.drain.wide", d.tasksPerSecond(), d.tasks() + " no-op tasks, concurrency=" + wide + ", "
+              + o.sessions() + " sessions");
+        })
+        .figure("tasklane.drain.wide", "tasks/s");
   }
 
   private static Step mixed(BenchOptions o, SqliteFiles files) {
