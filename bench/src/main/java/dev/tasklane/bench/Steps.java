@@ -37,11 +37,20 @@ final class Steps {
           String commitNote = commits.count() + " transactions of one row each (one fsync each)";
           sink.put("jdbc.commit.p50", commits.p50(), commitNote);
           sink.put("jdbc.commit.p99", commits.p99(), commitNote);
+          var floor = EngineRowsFloor.measure(files.fresh("jdbc-engine-rows"), o.drainTasks(), BenchOptions.JDBC_BATCH);
+          String floorNote = o.drainTasks() + " tasks: Tasklane's schema and rows per task (task, 3 events, attempt), "
+              + BenchOptions.JDBC_BATCH + " tasks per transaction";
+          sink.put("jdbc.engine_rows.submit", floor.submitsPerSecond(), floorNote);
+          sink.put("jdbc.engine_rows.drain", floor.drainPerSecond(), floorNote);
+          sink.put("jdbc.engine_rows.wal_per_task", floor.walBytesPerTask(), "WAL written per drained task (claim + completion)");
         })
         .figure("jdbc.insert", "rows/s")
         .figure("jdbc.update", "rows/s")
         .figure("jdbc.commit.p50", "ms")
-        .figure("jdbc.commit.p99", "ms");
+        .figure("jdbc.commit.p99", "ms")
+        .figure("jdbc.engine_rows.submit", "tasks/s")
+        .figure("jdbc.engine_rows.drain", "tasks/s")
+        .figure("jdbc.engine_rows.wal_per_task", "bytes");
   }
 
   private static Step submitLatency(BenchOptions o, SqliteFiles files) {

@@ -23,6 +23,8 @@ final class Verdicts {
     }
     r.ratio("drain.tasklane/jdbc.update", "tasklane.drain", "jdbc.update",
         "tasks drained per row updated by plain batched JDBC: the engine's cost over the disk's");
+    r.ratio("drain.tasklane/jdbc.engine_rows", "tasklane.drain", "jdbc.engine_rows.drain",
+        "tasks drained per task's rows written by plain batched JDBC on Tasklane's schema");
     r.ratio("preload.tasklane/jdbc.insert", "tasklane.preload", "jdbc.insert",
         "tasks submitted (256 threads) per row inserted by plain batched JDBC");
     r.ratio("submit.c1.p50.tasklane/jdbc.commit", "tasklane.submit.c1.p50", "jdbc.commit.p50",

@@ -1,0 +1,106 @@
+package dev.tasklane.bench;
+
+import dev.tasklane.store.Database;
+import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.SqliteOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The rows Tasklane writes per task, on Tasklane's own schema, written by plain JDBC: one task row
+ * and its {@code created} event on submit; the claim (row to {@code running}, {@code started}
+ * event, attempt row) and the completion (row to {@code completed}, event, attempt ended). Batched
+ * 512 tasks per transaction with prepared statements reused, WAL, synchronous=FULL. This is the
+ * most the engine could drain with its present schema on this disk if it had no other cost; the
+ * WAL bytes per task show what each commit has to write and fsync.
+ */
+final class EngineRowsFloor {
+  private static final String INSERT_TASK =
+      "INSERT INTO tasks (session_key, kind, input, input_hash, state, priority, max_attempts, created_at, not_before,"
+          + " deadline_ms, origin, exclusive, last_seq) VALUES (?, 'noop', ?, 'hash', 'queued', 5, 3, ?, ?, 1800000, '{}', 1, 1)";
+  private static final String INSERT_EVENT =
+      "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, NULL)";
+  private static final String CLAIM =
+      "UPDATE tasks SET state = 'running', attempt = attempt + 1, started_at = ?, lease_owner = 'bench', lease_until = ?,"
+          + " fence = fence + 1, last_seq = last_seq + 1 WHERE id = ? AND state = 'queued'";
+  private static final String START_ATTEMPT =
+      "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, 1, 'bench', ?)";
+  private static final String COMPLETE =
+      "UPDATE tasks SET state = 'completed', finished_at = ?, result = 'null', lease_owner = NULL, lease_until = NULL,"
+          + " last_seq = last_seq + 1 WHERE id = ? AND state = 'running' AND fence = 1";
+  private static final String END_ATTEMPT =
+      "UPDATE task_attempts SET finished_at = ?, outcome = 'completed' WHERE task_id = ? AND number = 1";
+
+  private EngineRowsFloor() {}
+
+  /** Tasks per second for submit rows, and for claim + completion rows (the drain), and WAL bytes per drained task. */
+  record Floor(double submitsPerSecond, double drainPerSecond, double walBytesPerTask) {}
+
+  static Floor measure(Path file, int tasks, int batch) throws Exception {
+    try (Database schema = SqliteDatabase.open(file, SqliteOptions.defaults())) {
+      schema.migrate("core", "db/core");
+    }
+    try (Connection c = SqliteFiles.durableDataSource(file).getConnection();
+        PreparedStatement task = c.prepareStatement(INSERT_TASK);
+        PreparedStatement event = c.prepareStatement(INSERT_EVENT);
+        PreparedStatement claim = c.prepareStatement(CLAIM);
+        PreparedStatement attempt = c.prepareStatement(START_ATTEMPT);
+        PreparedStatement complete = c.prepareStatement(COMPLETE);
+        PreparedStatement endAttempt = c.prepareStatement(END_ATTEMPT)) {
+      c.setAutoCommit(false);
+      long t0 = System.nanoTime();
+      for (long id = 1; id <= tasks; id++) {
+        long now = System.currentTimeMillis();
+        String session = "bench:" + id % 1000;
+        bind(task, session, "{\"seq\":" + id + "}", now, now).executeUpdate();
+        bind(event, id, session, 1, "created", "queued", now).executeUpdate();
+        if (id % batch == 0) c.commit();
+      }
+      c.commit();
+      long t1 = System.nanoTime();
+      // Measure the WAL the drain writes: start it empty, and keep SQLite from checkpointing it meanwhile.
+      pragma(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      pragma(c, "PRAGMA wal_autocheckpoint=0");
+      long t2 = System.nanoTime();
+      for (long id = 1; id <= tasks; id++) {
+        long now = System.currentTimeMillis();
+        String session = "bench:" + id % 1000;
+        bind(claim, now, now + 30_000, id).executeUpdate();
+        bind(event, id, session, 2, "started", "running", now).executeUpdate();
+        bind(attempt, id, now).executeUpdate();
+        if (id % batch == 0) c.commit();
+      }
+      c.commit();
+      for (long id = 1; id <= tasks; id++) {
+        long now = System.currentTimeMillis();
+        String session = "bench:" + id % 1000;
+        bind(complete, now, id).executeUpdate();
+        bind(event, id, session, 3, "completed", "completed", now).executeUpdate();
+        bind(endAttempt, now, id).executeUpdate();
+        if (id % batch == 0) c.commit();
+      }
+      c.commit();
+      long t3 = System.nanoTime();
+      long wal = Files.size(Path.of(file + "-wal"));
+      return new Floor(tasks / ((t1 - t0) / 1e9), tasks / ((t3 - t2) / 1e9), (double) wal / tasks);
+    }
+  }
+
+  private static void pragma(Connection c, String sql) throws SQLException {
+    c.commit();
+    c.setAutoCommit(true);
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+    c.setAutoCommit(false);
+  }
+
+  private static PreparedStatement bind(PreparedStatement ps, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
+    return ps;
+  }
+}
