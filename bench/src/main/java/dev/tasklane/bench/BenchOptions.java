@@ -72,8 +72,8 @@ record BenchOptions(
   }
 
   static BenchOptions quickSizes(Path output, String only) {
-    return new BenchOptions(false, 32, 1000, 10_000, 2_000, 2_048, 40, Duration.ofMillis(150), Duration.ofSeconds(5),
-        16, 20, 200, Duration.ofSeconds(90), output, only);
+    return new BenchOptions(false, 32, 1000, 10_000, 1_000, 1_024, 40, Duration.ofMillis(150), Duration.ofSeconds(5),
+        16, 20, 200, Duration.ofSeconds(60), output, only);
   }
 
   static BenchOptions fullSizes(Path output, String only) {
