@@ -57,17 +57,19 @@ final class Steps {
     Step step = Step.of("tasklane submit latency", SHORT.multipliedBy(2), sink -> {
       Probe probe = Probe.install(0, true);
       try (TasklaneContender lane = new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions())) {
-        TasklaneScenarios.warmUp(lane);
-        for (int level : BenchOptions.SUBMITTER_LEVELS) {
-          int each = Math.max(20, o.submitsPerLevel() / level);
-          Latencies l = TasklaneScenarios.submitLatency(lane, level, each);
-          String note = level + " virtual threads x " + each + " submits, workers held";
-          sink.put("tasklane.submit.c" + level + ".p50", l.p50(), note);
-          sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
-          sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
+        try {
+          TasklaneScenarios.warmUp(lane);
+          for (int level : BenchOptions.SUBMITTER_LEVELS) {
+            int each = Math.max(20, o.submitsPerLevel() / level);
+            Latencies l = TasklaneScenarios.submitLatency(lane, level, each);
+            String note = level + " virtual threads x " + each + " submits, workers held";
+            sink.put("tasklane.submit.c" + level + ".p50", l.p50(), note);
+            sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
+            sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
+          }
+        } finally {
+          probe.openGate(); // before the lane closes, so that its shutdown need not wait for held workers
         }
-      } finally {
-        probe.openGate();
       }
     });
     for (int level : BenchOptions.SUBMITTER_LEVELS) {
