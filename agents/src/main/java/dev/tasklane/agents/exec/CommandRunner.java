@@ -107,10 +107,18 @@ public final class CommandRunner {
     if (left > 0) t.join(Duration.ofNanos(left));
   }
 
+  /** Reads one pipe to its end; a listener that throws loses its line, never the rest of the pipe. */
   private Thread reader(InputStream in, Consumer<String> sink, long pid, String name) {
+    Consumer<String> guarded = line -> {
+      try {
+        sink.accept(line);
+      } catch (RuntimeException e) {
+        log.warn("a line of command {} could not be reported", pid, e);
+      }
+    };
     return Thread.ofVirtual().name("exec-" + pid + "-" + name).start(() -> {
       try {
-        LineSplitter.readLines(in, options.maxLineChars(), sink);
+        LineSplitter.readLines(in, options.maxLineChars(), guarded);
       } catch (IOException | UncheckedIOException e) {
         log.debug("reading {} of command {} ended: {}", name, pid, e.getMessage());
       }
