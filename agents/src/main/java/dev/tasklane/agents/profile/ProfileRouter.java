@@ -37,6 +37,24 @@ public final class ProfileRouter {
     return profileFor(sessionKey).map(p -> task(p, sessionKey, text));
   }
 
+  /**
+   * The task that runs {@code text} with the named profile ({@code null} = the session's), or empty
+   * when there is no such profile. Background tasks the model starts are made here.
+   */
+  public Optional<SubmitRequest.Builder> taskForProfile(String profile, String sessionKey, String text) {
+    Optional<AgentProfile> p = profile == null ? profileFor(sessionKey) : config.profile(profile);
+    return p.map(x -> task(x, sessionKey, text));
+  }
+
+  /** The session's working folder, created if missing. */
+  public Path workdir(String sessionKey) {
+    return folders.folder(sessionKey);
+  }
+
+  public AgentsConfig config() {
+    return config;
+  }
+
   /** The session's chosen profile if it still exists, else the default. */
   public Optional<AgentProfile> profileFor(String sessionKey) {
     if (config.isEmpty()) return Optional.empty();

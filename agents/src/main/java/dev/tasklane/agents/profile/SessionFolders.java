@@ -1,13 +1,10 @@
 package dev.tasklane.agents.profile;
 
+import dev.tasklane.agents.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Each session's working folder: {@code <data>/work/<session key made safe as a file name>}, created
@@ -39,15 +36,6 @@ public final class SessionFolders {
     if (safe.length() > MAX_NAME) safe = safe.substring(0, MAX_NAME);
     if (safe.startsWith(".")) safe = "_" + safe.substring(1);
     if (safe.isEmpty()) safe = "_";
-    return safe.equals(sessionKey) ? safe : safe + "-" + shortHash(sessionKey);
-  }
-
-  private static String shortHash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return safe.equals(sessionKey) ? safe : safe + "-" + Hashes.shortHex(sessionKey, 4);
   }
 }
