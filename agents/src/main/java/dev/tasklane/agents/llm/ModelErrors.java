@@ -1,8 +1,10 @@
 package dev.tasklane.agents.llm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.langchain4j.exception.HttpException;
 import dev.tasklane.core.TaskFailure;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
@@ -31,11 +33,20 @@ final class ModelErrors {
     if (find(error, HttpTimeoutException.class) != null) {
       return TaskFailure.retryable(TIMEOUT, "the model at " + baseUrl + " timed out: " + root(error).getMessage());
     }
-    if (find(error, IOException.class) != null) {
-      Throwable root = root(error);
-      return TaskFailure.retryable(UNREACHABLE, "cannot reach the model at " + baseUrl + ": "
-          + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()));
+    if (find(error, JsonProcessingException.class) != null) { // a Jackson error is an IOException too
+      return badResponse(error, baseUrl);
     }
+    if (find(error, ConnectException.class) != null) {
+      return TaskFailure.retryable(UNREACHABLE, "cannot reach the model at " + baseUrl + ": connection refused");
+    }
+    if (find(error, IOException.class) != null) {
+      return TaskFailure.retryable(UNREACHABLE, "cannot reach the model at " + baseUrl + ": "
+          + firstMessage(error));
+    }
+    return badResponse(error, baseUrl);
+  }
+
+  private static TaskFailure badResponse(Throwable error, String baseUrl) {
     return new TaskFailure(BAD_RESPONSE, "the model's server at " + baseUrl + " sent a response that could not be "
         + "read: " + message(root(error)), false, null, error);
   }
@@ -52,6 +63,13 @@ final class ModelErrors {
   private static String body(HttpException e) {
     String m = e.getMessage() == null ? "" : e.getMessage().strip();
     return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+  }
+
+  private static String firstMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) return c.getMessage();
+    }
+    return root(t).getClass().getSimpleName();
   }
 
   private static String message(Throwable t) {
