@@ -1,5 +1,7 @@
 package dev.tasklane.agents.llm;
 
+import static dev.tasklane.agents.llm.LlmFixture.MAX;
+import static dev.tasklane.agents.llm.LlmFixture.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,13 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the llm handler does when the model's server misbehaves: never a hang, always a clear code. */
 class LlmFailureTest {
-  private static final Duration MAX = Duration.ofSeconds(20);
-
   @TempDir Path dir;
-
-  private static com.fasterxml.jackson.databind.node.ObjectNode message(String text) {
-    return LaneFixture.object().put("message", text);
-  }
 
   @Test
   void rateLimitedCallsAreRetriedAfterTheServersRetryAfter() throws Exception {

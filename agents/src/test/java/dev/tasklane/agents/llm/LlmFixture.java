@@ -1,5 +1,6 @@
 package dev.tasklane.agents.llm;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.agents.exec.OutputFormat;
 import dev.tasklane.agents.profile.AgentChoices;
 import dev.tasklane.agents.profile.AgentProfile;
@@ -18,7 +19,14 @@ import java.util.Map;
 
 /** A lane with the llm handler and one llm profile, "bot", talking to a fake model server. */
 final class LlmFixture {
+  static final Duration MAX = Duration.ofSeconds(20);
+
   private LlmFixture() {}
+
+  /** The input of an llm task answering {@code text}. */
+  static ObjectNode message(String text) {
+    return LaneFixture.object().put("message", text);
+  }
 
   static LlmSettings settings(String baseUrl) {
     return new LlmSettings(baseUrl, "sk-test", "fake-model", "You are a test bot.", 4, Duration.ofSeconds(10), 10,

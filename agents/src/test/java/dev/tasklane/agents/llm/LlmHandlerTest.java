@@ -1,6 +1,8 @@
 package dev.tasklane.agents.llm;
 
 import static dev.tasklane.agents.llm.FakeOpenAi.call;
+import static dev.tasklane.agents.llm.LlmFixture.MAX;
+import static dev.tasklane.agents.llm.LlmFixture.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasklane.agents.llm.FakeOpenAi.Text;
@@ -17,13 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The llm handler's tool loop against a model server speaking the OpenAI wire format. */
 class LlmHandlerTest {
-  private static final Duration MAX = Duration.ofSeconds(20);
-
   @TempDir Path dir;
-
-  private static com.fasterxml.jackson.databind.node.ObjectNode message(String text) {
-    return LaneFixture.object().put("message", text);
-  }
 
   @Test
   void aPlainAnswerStreamsAsOutputAndIsTheResultWithTheConversationAsContext() throws Exception {
