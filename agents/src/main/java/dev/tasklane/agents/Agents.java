@@ -48,7 +48,7 @@ public final class Agents {
   public static Agents load(Path dataDir, Path configFile, Map<String, String> env, Database database, Clock clock) {
     AgentsConfig config = AgentsConfig.load(dataDir, configFile, env);
     ProfileRouter router = new ProfileRouter(config, new AgentChoices(database, clock), new SessionFolders(dataDir));
-    return new Agents(router, ExecOptions.defaults(), clock);
+    return new Agents(router, config.execOptions(), clock);
   }
 
   public ProfileRouter router() {

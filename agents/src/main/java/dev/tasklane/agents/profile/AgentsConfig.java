@@ -3,6 +3,7 @@ package dev.tasklane.agents.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tasklane.agents.exec.ExecOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,14 @@ public final class AgentsConfig {
 
   private final Map<String, AgentProfile> profiles;
   private final String defaultProfile;
+  private final ExecOptions execOptions;
 
   public AgentsConfig(Collection<AgentProfile> profiles, String defaultProfile) {
+    this(profiles, defaultProfile, ExecOptions.defaults());
+  }
+
+  public AgentsConfig(Collection<AgentProfile> profiles, String defaultProfile, ExecOptions execOptions) {
+    this.execOptions = execOptions;
     Map<String, AgentProfile> m = new LinkedHashMap<>();
     for (AgentProfile p : profiles) m.put(p.name(), p);
     this.profiles = java.util.Collections.unmodifiableMap(m);
@@ -90,19 +97,26 @@ public final class AgentsConfig {
     JsonNode agents = root == null ? null : root.get("agents");
     List<AgentProfile> list = new ArrayList<>();
     String defaultName = null;
+    ExecOptions exec = ExecOptions.defaults();
     if (agents != null && !agents.isNull()) {
       ProfileReader reader = new ProfileReader(env, source);
       list.addAll(reader.profiles(agents));
       defaultName = reader.defaultName(agents);
+      exec = reader.execOptions(agents);
     }
     if (list.isEmpty() && present(env.get("TASKLANE_MODEL"))) {
       list.add(new ProfileReader(env, source).fromEnvironment("assistant"));
     }
     try {
-      return new AgentsConfig(list, defaultName);
+      return new AgentsConfig(list, defaultName, exec);
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage());
     }
+  }
+
+  /** The limits of commands run by {@code exec} tasks and the model's command tool ({@code agents.exec}). */
+  public ExecOptions execOptions() {
+    return execOptions;
   }
 
   public Map<String, AgentProfile> profiles() {

@@ -1,6 +1,7 @@
 package dev.tasklane.agents.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.exec.OutputFormat;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,19 @@ final class ProfileReader {
     if (d.isMissingNode() || d.isNull()) return null;
     if (!d.isTextual()) throw error("agents.default", "must be a profile name");
     return d.asText();
+  }
+
+  /** The {@code agents.exec} limits; absent settings keep {@link ExecOptions#defaults()}. */
+  ExecOptions execOptions(JsonNode agents) {
+    ExecOptions d = ExecOptions.defaults();
+    JsonNode e = agents.path("exec");
+    if (e.isMissingNode() || e.isNull()) return d;
+    if (!e.isObject()) throw error("agents.exec", "must be an object");
+    return new ExecOptions(integer(e, "agents.exec", "maxOutputBytes", d.maxOutputBytes(), 64, 256 << 20),
+        integer(e, "agents.exec", "maxLineChars", d.maxLineChars(), 16, 1 << 24),
+        integer(e, "agents.exec", "stderrTailLines", d.stderrTailLines(), 1, 1000),
+        seconds(e, "agents.exec", "killGraceSeconds", d.killGrace()),
+        seconds(e, "agents.exec", "drainTimeoutSeconds", d.drainTimeout()), d.defaultTimeout());
   }
 
   /** The {@code assistant} profile made from OPENAI_BASE_URL, OPENAI_API_KEY and TASKLANE_MODEL. */

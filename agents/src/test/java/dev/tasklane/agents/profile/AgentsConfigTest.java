@@ -69,6 +69,19 @@ class AgentsConfigTest {
   }
 
   @Test
+  void execLimitsAreConfigurable() throws Exception {
+    Files.writeString(dir.resolve("tasklane.json"),
+        "{\"agents\": {\"exec\": {\"maxOutputBytes\": 4096, \"killGraceSeconds\": 0.5}}}");
+    AgentsConfig c = AgentsConfig.load(dir, null, Map.of());
+    assertThat(c.execOptions().maxOutputBytes()).isEqualTo(4096);
+    assertThat(c.execOptions().killGrace()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.execOptions().stderrTailLines()).isEqualTo(20);
+    Files.delete(dir.resolve("tasklane.json"));
+    assertError("{\"agents\": {\"exec\": {\"maxOutputBytes\": 10}}}",
+        "agents.exec.maxOutputBytes must be a whole number from 64 to");
+  }
+
+  @Test
   void aMissingExplicitFileIsAnError() {
     assertThatThrownBy(() -> AgentsConfig.load(dir, dir.resolve("nope.json"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("nope.json does not exist");
