@@ -10,7 +10,11 @@ import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import java.nio.file.Path;
+import dev.tasklane.core.TaskQuery;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,31 @@ class BackgroundTaskTest {
           .findFirst().orElseThrow();
       assertThat(FakeOpenAi.toolNames(childRequest)).doesNotContain("start_background_task").contains("fetch_url");
       assertThat(f.output(parentId)).contains("started background task " + child.id());
+    }
+  }
+
+  @Test
+  void aRetriedParentThatStartsTheSameWorkAgainGetsTheSameChild() throws Exception {
+    AtomicInteger afterTool = new AtomicInteger();
+    try (FakeOpenAi ai = new FakeOpenAi(r -> {
+          if (FakeOpenAi.last(r).equals("user: count to three")) return new Text("one two three");
+          if (FakeOpenAi.last(r).startsWith("tool: ")) {
+            // the first attempt fails after starting the child; the retry starts it again
+            return afterTool.incrementAndGet() == 1 ? new FakeOpenAi.Status(503, Map.of(), "overloaded")
+                : new Text("Started it.");
+          }
+          return FakeOpenAi.call("start_background_task", "{\"instruction\":\"count to three\"}");
+        });
+        LaneFixture f = LlmFixture.lane(dir, LlmFixture.settings(ai.baseUrl()), ConversationSource.NONE,
+            LaneFixture.fastRetries())) {
+      TaskId parentId = f.submit("llm", LaneFixture.object().put("message", "count in the background"));
+
+      Task parent = f.awaitEnd(parentId, Duration.ofSeconds(20));
+      assertThat(parent.state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(parent.attempt()).isEqualTo(2);
+      List<Task> children = f.lane().list(new TaskQuery("test:1", null, null, "llm", 100, null)).items().stream()
+          .filter(t -> parentId.equals(t.parentId())).toList();
+      assertThat(children).hasSize(1);
     }
   }
 }
