@@ -38,6 +38,9 @@ record BenchOptions(
     String only) {
 
   static final int[] SUBMITTER_LEVELS = {1, 16, 256};
+  /** The paced submit run: this many submitters, each submitting once per {@link #PACED_INTERVAL}. */
+  static final int PACED_SUBMITTERS = 256;
+  static final Duration PACED_INTERVAL = Duration.ofMillis(256);
   /** The wide drain runs Tasklane with this many times the usual workers. */
   static final int WIDE_FACTOR = 8;
   /** Tasks per transaction in the plain-JDBC baseline: the same as Tasklane's largest group commit. */

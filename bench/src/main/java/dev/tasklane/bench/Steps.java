@@ -67,6 +67,14 @@ final class Steps {
             sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
             sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
           }
+          int paced = BenchOptions.PACED_SUBMITTERS;
+          Duration interval = BenchOptions.PACED_INTERVAL;
+          int each = Math.max(10, o.submitsPerLevel() / paced);
+          Latencies l = TasklaneScenarios.pacedSubmitLatency(lane, paced, each, interval);
+          String note = paced + " virtual threads, each one submit every " + interval.toMillis() + " ms ("
+              + paced * 1000 / interval.toMillis() + " submits/s offered), " + each + " each";
+          sink.put("tasklane.submit.paced.p50", l.p50(), note);
+          sink.put("tasklane.submit.paced.p99", l.p99(), note);
         } finally {
           probe.openGate(); // before the lane closes, so that its shutdown need not wait for held workers
         }
@@ -75,6 +83,7 @@ final class Steps {
     for (int level : BenchOptions.SUBMITTER_LEVELS) {
       for (String stat : List.of("p50", "p99", "max")) step.figure("tasklane.submit.c" + level + "." + stat, "ms");
     }
+    step.figure("tasklane.submit.paced.p50", "ms").figure("tasklane.submit.paced.p99", "ms");
     return step;
   }
 

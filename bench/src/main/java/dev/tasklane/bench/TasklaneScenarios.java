@@ -42,6 +42,28 @@ final class TasklaneScenarios {
     return new Latencies(samples);
   }
 
+  /**
+   * Submit latency of {@code submitters} threads that each submit at a fixed pace (one every
+   * {@code interval}, the threads' starts spread over one interval), rather than back to back: the
+   * latency at a given offered load below saturation. A submit that falls behind its schedule is
+   * sent at once, so a slow lane shows as latency rather than as a lower rate.
+   */
+  static Latencies pacedSubmitLatency(TasklaneContender lane, int submitters, int perSubmitter, Duration interval)
+      throws Exception {
+    long[] samples = new long[submitters * perSubmitter];
+    long begin = System.nanoTime();
+    Concurrently.run(submitters, t -> {
+      long offset = interval.toNanos() * t / submitters;
+      for (int i = 0; i < perSubmitter; i++) {
+        Waits.sleepUntil(begin + offset + i * interval.toNanos());
+        long before = System.nanoTime();
+        lane.submit(UNTIMED.getAndIncrement());
+        samples[t * perSubmitter + i] = System.nanoTime() - before;
+      }
+    });
+    return new Latencies(samples);
+  }
+
   /** Submits a few tasks so that the first measured submits do not pay for class loading and JIT. */
   static void warmUp(TasklaneContender lane) throws Exception {
     Concurrently.run(16, t -> {
