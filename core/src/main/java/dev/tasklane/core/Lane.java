@@ -1,11 +1,23 @@
 package dev.tasklane.core;
 
 import dev.tasklane.store.Database;
+import dev.tasklane.store.NewTask;
+import dev.tasklane.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one entry point to the engine: submit work, look at it, cancel it, follow its events. Channels,
@@ -20,15 +32,68 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Lane implements AutoCloseable {
-  private Lane() {}
+  private static final Logger log = LoggerFactory.getLogger(Lane.class);
+  /** Positions are counted up to this many tasks ahead, so a huge queue costs a bounded read. */
+  static final int POSITION_CAP = 10_000;
+
+  private final Database database;
+  private final LaneConfig config;
+  private final Clock clock;
+  private final Map<String, TaskHandler> handlers;
+  private final EventBus bus = new EventBus();
+  private final TaskStore store;
+  private final SubmitValidator validator;
+  private final ScheduledExecutorService timers;
+  private final Dispatcher dispatcher;
+  private final Housekeeping housekeeping;
+  private volatile boolean accepting = true;
+  private volatile boolean closed;
+
+  private Lane(Builder b) {
+    this.database = Objects.requireNonNull(b.database, "database");
+    this.config = b.config;
+    this.clock = b.clock;
+    this.handlers = new ConcurrentHashMap<>(b.handlers);
+    this.store = new TaskStore(database, bus::publish);
+    this.validator = new SubmitValidator(config);
+    this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("tasklane-timer-", 0).daemon(true)
+        .factory());
+    Execution.Services services = new Execution.Services(store, clock, config, timers, this, this::onFinished);
+    this.dispatcher = new Dispatcher(store, clock, config, handlers.keySet(),
+        task -> new Execution(services, task, handlers.get(task.kind())));
+    this.housekeeping = new Housekeeping(store, clock, config, dispatcher);
+  }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  private Lane start() {
+    store.migrate();
+    if (database.dialect().singleProcess()) {
+      int orphans = store.reapLeases(clock.instant(), true);
+      if (orphans > 0) log.info("recovered {} tasks left running by a previous process", orphans);
+    }
+    // A completed task may let dependents run: wake the dispatcher when anything ends.
+    bus.addInternal(e -> {
+      if (e.state().isTerminal() || e.type() == EventType.RETRYING) dispatcher.wake();
+    });
+    dispatcher.start();
+    housekeeping.start(timers);
+    log.info("lane {} started: kinds {}, concurrency {}", config.nodeId(), handlers.keySet(), config.concurrency());
+    return this;
+  }
+
   /** Stores a new task (durable when this returns) and wakes a worker. */
   public Submitted submit(SubmitRequest request) {
-    throw new UnsupportedOperationException("not yet");
+    checkAccepting();
+    Instant now = clock.instant();
+    NewTask task = validator.validate(request, handlers.keySet(), now);
+    TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now);
+    for (TaskId id : r.interrupted()) stopHere(id);
+    if (r.created()) dispatcher.wake();
+    long position = r.task().state() == TaskState.QUEUED ? store.position(r.task().id(), POSITION_CAP) : -1;
+    return new Submitted(r.task(), r.created(), position);
   }
 
   /**
@@ -36,12 +101,26 @@ public final class Lane implements AutoCloseable {
    * results in its input ({@code "dependencies"}); if a child fails, the parent fails.
    */
   public FanOut fanOut(SubmitRequest parent, List<SubmitRequest> children) {
-    throw new UnsupportedOperationException("not yet");
+    if (children.isEmpty()) throw new LaneException(ErrorCode.BAD_REQUEST, "a fan-out needs at least one child");
+    List<Submitted> submitted = new ArrayList<>();
+    for (SubmitRequest child : children) {
+      BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
+      submitted.add(submit(child.toBuilder().busyPolicy(p).build()));
+    }
+    List<TaskId> ids = new ArrayList<>(parent.dependsOn());
+    submitted.forEach(s -> ids.add(s.task().id()));
+    Submitted p = submit(parent.toBuilder().dependsOn(ids).build());
+    return new FanOut(p, submitted);
   }
 
   /** The task, with its latest progress (also progress not yet persisted). */
   public Optional<Task> get(TaskId id) {
-    throw new UnsupportedOperationException("not yet");
+    Optional<Task> t = store.find(id);
+    Execution e = dispatcher.running.get(id);
+    if (t.isPresent() && e != null && t.get().state() == TaskState.RUNNING) {
+      return Optional.of(t.get().withProgress(e.latestProgress()));
+    }
+    return t;
   }
 
   /** Like {@link #get}, but a missing task is a {@code not_found} {@link LaneException}. */
@@ -50,12 +129,12 @@ public final class Lane implements AutoCloseable {
   }
 
   public Page<Task> list(TaskQuery query) {
-    throw new UnsupportedOperationException("not yet");
+    return store.list(query);
   }
 
   /** How many queued tasks run before this one (0 = next), or -1 if it is not queued. */
   public long position(TaskId id) {
-    throw new UnsupportedOperationException("not yet");
+    return store.position(id, POSITION_CAP);
   }
 
   /**
@@ -63,61 +142,94 @@ public final class Lane implements AutoCloseable {
    * grace period, regardless. A terminal task is returned as it is (not an error).
    */
   public Task cancel(TaskId id) {
-    throw new UnsupportedOperationException("not yet");
+    TaskStore.CancelResult r = store.cancel(id, clock.instant())
+        .orElseThrow(() -> new LaneException(ErrorCode.NOT_FOUND, "no task " + id));
+    if (r.signalRunning()) stopHere(id);
+    return r.task();
   }
 
   /** Cancels every queued and running task of a session; returns them as they are after the call. */
   public List<Task> cancelSession(String sessionKey) {
-    throw new UnsupportedOperationException("not yet");
+    List<Task> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      Page<Task> page = list(new TaskQuery(sessionKey, null, Set.of(TaskState.QUEUED, TaskState.RUNNING), null,
+          TaskQuery.MAX_LIMIT, cursor));
+      for (Task t : page.items()) out.add(cancel(t.id()));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return out;
   }
 
-  /** Submits a fresh copy (same session, kind, input, origin) of a terminal task. */
+  /** Submits a fresh copy (same session, kind, input, origin, priority) of a terminal task. */
   public Submitted retry(TaskId id) {
-    throw new UnsupportedOperationException("not yet");
+    Task t = require(id);
+    if (!t.isTerminal()) {
+      throw new LaneException(ErrorCode.CONFLICT, "task " + id + " is still " + t.state().wire());
+    }
+    return submit(SubmitRequest.builder(t.sessionKey(), t.kind()).input(t.input()).priority(t.priority())
+        .maxAttempts(t.maxAttempts()).deadline(t.deadline()).origin(t.origin()).build());
   }
 
   /** Every attempt of the task, oldest first. */
   public List<Attempt> attempts(TaskId id) {
-    throw new UnsupportedOperationException("not yet");
+    return store.attempts(id);
   }
 
   /** Persisted events of one task with {@code seq > afterSeq}, oldest first. */
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {
-    throw new UnsupportedOperationException("not yet");
+    return store.events(id, afterSeq, limit);
   }
 
   /** Events of one task after {@code afterSeq}: the missed ones first, then live; no gap, no duplicate. */
   public Subscription subscribeTask(TaskId id, long afterSeq, EventListener listener) {
-    throw new UnsupportedOperationException("not yet");
+    return new EventFeed(bus, e -> e.taskId().equals(id), TaskEvent::seq, afterSeq,
+        (cursor, limit) -> store.events(id, cursor, limit), listener).start();
   }
 
   /** Events of every task of a session after the global event id {@code afterEventId}. */
   public Subscription subscribeSession(String sessionKey, long afterEventId, EventListener listener) {
-    throw new UnsupportedOperationException("not yet");
+    return new EventFeed(bus, e -> e.sessionKey().equals(sessionKey), TaskEvent::id, afterEventId,
+        (cursor, limit) -> store.eventsAfter(sessionKey, cursor, limit), listener).start();
   }
 
   /** Events of every task after the global event id {@code afterEventId}. */
   public Subscription subscribeAll(long afterEventId, EventListener listener) {
-    throw new UnsupportedOperationException("not yet");
+    return new EventFeed(bus, e -> true, TaskEvent::id, afterEventId,
+        (cursor, limit) -> store.eventsAfter(null, cursor, limit), listener).start();
+  }
+
+  /** The id of the newest stored event (0 if none): subscribe after it to get only new events. */
+  public long lastEventId() {
+    return store.lastEventId();
   }
 
   /** Number of tasks in each state (every state present, zero included). */
   public Map<TaskState, Long> countByState() {
-    throw new UnsupportedOperationException("not yet");
+    return store.countByState();
   }
 
   /** Tasks running in this process now. */
   public int runningHere() {
-    throw new UnsupportedOperationException("not yet");
+    return dispatcher.running.size();
+  }
+
+  /** The kinds this lane has handlers for. */
+  public Set<String> kinds() {
+    return Set.copyOf(handlers.keySet());
   }
 
   public LaneConfig config() {
-    throw new UnsupportedOperationException("not yet");
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   /** The database the lane stores in; other modules keep their own tables there too. */
   public Database database() {
-    throw new UnsupportedOperationException("not yet");
+    return database;
   }
 
   /**
@@ -125,13 +237,60 @@ public final class Lane implements AutoCloseable {
    * rest and hands them back to the queue (without spending an attempt) for the next start.
    */
   public void shutdown(Duration grace) {
-    throw new UnsupportedOperationException("not yet");
+    if (!accepting) return;
+    accepting = false;
+    dispatcher.stop();
+    awaitRunning(grace);
+    for (Execution e : dispatcher.running.values()) e.stop(Execution.Stop.SHUTDOWN);
+    awaitRunning(config.cancelGrace());
+    for (Execution e : dispatcher.running.values()) {
+      store.release(e.taskId(), e.fence(), clock.instant()); // a handler that ignores interrupts
+    }
+    timers.shutdownNow();
+    bus.closeAll();
   }
 
-  /** {@link #shutdown} with the cancel grace period; closes the database. */
+  /** {@link #shutdown} with the cancel grace period, then closes the database. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("not yet");
+    if (closed) return;
+    closed = true;
+    shutdown(config.cancelGrace());
+    database.close();
+  }
+
+  private void awaitRunning(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!dispatcher.running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Signals the handler if the task runs here, and makes the cancel final after the grace period. */
+  private void stopHere(TaskId id) {
+    Execution e = dispatcher.running.get(id);
+    if (e != null) e.stop(Execution.Stop.CANCEL);
+    long graceMs = config.cancelGrace().toMillis() + 50;
+    timers.schedule(() -> Thread.startVirtualThread(() -> {
+      try {
+        store.forceCancels(clock.instant(), config.cancelGrace());
+      } catch (RuntimeException ex) {
+        log.warn("enforcing the cancel of {} failed; maintenance will retry", id, ex);
+      }
+    }), graceMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void onFinished(Execution e) {
+    dispatcher.finished(e);
+  }
+
+  private void checkAccepting() {
+    if (!accepting) throw new LaneException(ErrorCode.UNAVAILABLE, "the lane is shutting down");
   }
 
   /** The parent and children submitted by {@link #fanOut}. */
@@ -139,27 +298,37 @@ public final class Lane implements AutoCloseable {
 
   /** Builds and starts a lane. */
   public static final class Builder {
+    private Database database;
+    private LaneConfig config = LaneConfig.defaults();
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
+
     private Builder() {}
 
     public Builder database(Database database) {
-      throw new UnsupportedOperationException("not yet");
+      this.database = database;
+      return this;
     }
 
     public Builder config(LaneConfig config) {
-      throw new UnsupportedOperationException("not yet");
+      this.config = Objects.requireNonNull(config);
+      return this;
     }
 
     public Builder clock(Clock clock) {
-      throw new UnsupportedOperationException("not yet");
+      this.clock = Objects.requireNonNull(clock);
+      return this;
     }
 
     public Builder handler(String kind, TaskHandler handler) {
-      throw new UnsupportedOperationException("not yet");
+      if (kind == null || kind.isBlank()) throw new IllegalArgumentException("kind is required");
+      handlers.put(kind, Objects.requireNonNull(handler));
+      return this;
     }
 
     /** Migrates the schema, recovers orphaned tasks, and starts workers and maintenance loops. */
     public Lane start() {
-      throw new UnsupportedOperationException("not yet");
+      return new Lane(this).start();
     }
   }
 }

@@ -1,10 +1,64 @@
 package dev.tasklane.store;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** SQLite: one writer thread with group commit, a small pool of readers, WAL mode. */
-public final class SqliteDatabase {
-  private SqliteDatabase() {}
+/**
+ * SQLite: one writer thread owning the only write connection, committing whatever units of work
+ * are waiting as one transaction (group commit); a small pool of read-only connections; WAL mode.
+ *
+ * <p>Why one writer: several pooled connections writing to one SQLite file contend on its lock and
+ * fail with {@code SQLITE_BUSY} under load. One writer never contends, and batching many small
+ * writes into one commit pays one fsync for all of them.
+ *
+ * <p>A lock file beside the database keeps a second process from opening the same file, so tasks
+ * found {@code running} at start are known to be orphans of a crashed process.
+ */
+public final class SqliteDatabase implements Database {
+  private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+  private static final Dialect DIALECT = new SqliteDialect();
+
+  private final Path file;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final GroupCommitWriter writer;
+  private final BlockingQueue<Connection> readers;
+  private volatile boolean closed;
+
+  private SqliteDatabase(Path file, SqliteOptions options) throws IOException, SQLException {
+    this.file = file;
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    this.lockChannel = FileChannel.open(Path.of(file + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    this.lock = tryLock(lockChannel, file);
+    Connection writeConnection = connect(file);
+    try (Statement st = writeConnection.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("PRAGMA synchronous=" + options.synchronous());
+    }
+    this.writer = new GroupCommitWriter(writeConnection, options.maxBatch(), "tasklane-sqlite-writer");
+    this.readers = new ArrayBlockingQueue<>(options.readers());
+    for (int i = 0; i < options.readers(); i++) {
+      Connection c = connect(file);
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA query_only=1");
+      }
+      readers.add(c);
+    }
+  }
 
   /** Opens (creating if needed) the SQLite file with the default options (synchronous=FULL). */
   public static Database open(Path file) {
@@ -12,6 +66,118 @@ public final class SqliteDatabase {
   }
 
   public static Database open(Path file, SqliteOptions options) {
-    throw new UnsupportedOperationException("not yet");
+    try {
+      return new SqliteDatabase(file, options);
+    } catch (IOException | SQLException e) {
+      throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel, Path file) throws IOException {
+    FileLock l;
+    try {
+      l = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      channel.close();
+      throw new StoreException("another Tasklane process is using " + file + " (one process per SQLite file)", null);
+    }
+    return l;
+  }
+
+  private static Connection connect(Path file) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA busy_timeout=10000");
+      st.execute("PRAGMA foreign_keys=ON");
+    }
+    return c;
+  }
+
+  @Override
+  public Dialect dialect() {
+    return DIALECT;
+  }
+
+  @Override
+  public <T> T write(SqlWork<T> work) {
+    checkOpen();
+    return writer.submit(work);
+  }
+
+  @Override
+  public <T> T read(SqlWork<T> work) {
+    checkOpen();
+    Connection c;
+    try {
+      c = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for a read connection", e);
+    }
+    try {
+      return work.run(new ReadTx(c));
+    } catch (SQLException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  @Override
+  public void migrate(String name, String location) {
+    checkOpen();
+    writer.exclusive(connection -> Migrations.apply(connection, name, location + "/" + DIALECT.name()));
+  }
+
+  private void checkOpen() {
+    if (closed) throw new StoreException("database " + file + " is closed", null);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    writer.close();
+    for (Connection c : readers) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        log.debug("closing a reader", e);
+      }
+    }
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      log.debug("releasing the lock file", e);
+    }
+  }
+
+  private record ReadTx(Connection connection) implements Tx {
+    @Override
+    public void afterCommit(Runnable action) {
+      action.run();
+    }
+  }
+
+  /** SQLite's differences: one process, no SKIP LOCKED. */
+  static final class SqliteDialect implements Dialect {
+    @Override
+    public String name() {
+      return "sqlite";
+    }
+
+    @Override
+    public boolean singleProcess() {
+      return true;
+    }
+
+    @Override
+    public boolean supportsSkipLocked() {
+      return false;
+    }
   }
 }

@@ -1,0 +1,48 @@
+package dev.tasklane.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands committed events to live subscriptions. The writer calls {@link #publish} after each commit,
+ * in commit order; each subscription buffers and delivers on its own thread, so a slow subscriber
+ * never holds up the writer.
+ */
+final class EventBus {
+  private static final Logger log = LoggerFactory.getLogger(EventBus.class);
+
+  private final List<EventFeed> feeds = new CopyOnWriteArrayList<>();
+  private final List<EventListener> internal = new CopyOnWriteArrayList<>();
+
+  void publish(List<TaskEvent> events) {
+    for (EventListener l : internal) {
+      for (TaskEvent e : events) {
+        try {
+          l.onEvent(e);
+        } catch (RuntimeException ex) {
+          log.error("internal event listener failed on {}", e, ex);
+        }
+      }
+    }
+    for (EventFeed f : feeds) f.offer(events);
+  }
+
+  /** A listener called synchronously on the writer thread: only for the engine's own, quick reactions. */
+  void addInternal(EventListener l) {
+    internal.add(l);
+  }
+
+  void add(EventFeed feed) {
+    feeds.add(feed);
+  }
+
+  void remove(EventFeed feed) {
+    feeds.remove(feed);
+  }
+
+  void closeAll() {
+    for (EventFeed f : feeds) f.close();
+  }
+}

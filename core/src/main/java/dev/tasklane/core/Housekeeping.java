@@ -1,0 +1,76 @@
+package dev.tasklane.core;
+
+import dev.tasklane.store.TaskStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loops that guarantee every task ends: lease renewal for this node's tasks (heartbeat), the
+ * lease reaper for other nodes' dead ones, expiry, overdue cancels, and the retention purge. Each
+ * is cheap and runs on its own schedule.
+ */
+final class Housekeeping {
+  private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+  private final TaskStore store;
+  private final Clock clock;
+  private final LaneConfig config;
+  private final Dispatcher dispatcher;
+  private Instant lastPurge = Instant.EPOCH;
+
+  Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher) {
+    this.store = store;
+    this.clock = clock;
+    this.config = config;
+    this.dispatcher = dispatcher;
+  }
+
+  void start(ScheduledExecutorService timers) {
+    long beat = config.heartbeatInterval().toMillis();
+    long tick = config.maintenanceInterval().toMillis();
+    timers.scheduleWithFixedDelay(() -> guarded("heartbeat", this::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(() -> guarded("maintenance", this::maintain), tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /** Renews the leases of the tasks running here; stops those taken away or canceled elsewhere. */
+  void heartbeat() {
+    Map<TaskId, Long> fences = new HashMap<>();
+    dispatcher.running.forEach((id, e) -> fences.put(id, e.fence()));
+    if (fences.isEmpty()) return;
+    TaskStore.Renewal r = store.renew(config.nodeId(), fences, clock.instant().plus(config.leaseDuration()));
+    for (TaskId id : r.lost()) stopIfRunning(id, Execution.Stop.LEASE_LOST);
+    for (TaskId id : r.cancelRequested()) stopIfRunning(id, Execution.Stop.CANCEL);
+  }
+
+  void maintain() {
+    Instant now = clock.instant();
+    int changed = store.reapLeases(now, false) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
+    if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {
+      lastPurge = now;
+      int purged = store.purge(now.minus(config.retention()));
+      if (purged > 0) log.info("purged {} tasks finished more than {} ago", purged, config.retention());
+    }
+    if (changed > 0) dispatcher.wake();
+  }
+
+  private void stopIfRunning(TaskId id, Execution.Stop reason) {
+    Execution e = dispatcher.running.get(id);
+    if (e != null) e.stop(reason);
+  }
+
+  private static void guarded(String name, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("{} failed; it runs again on its next tick", name, e);
+    }
+  }
+}

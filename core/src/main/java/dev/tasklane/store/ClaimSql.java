@@ -1,0 +1,87 @@
+package dev.tasklane.store;
+
+import dev.tasklane.store.Transitions.Changed;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Claiming queued tasks for a worker: the highest priority first, oldest first within a priority,
+ * skipping tasks whose session already runs as many exclusive tasks as it may, and kinds at their
+ * limit.
+ */
+final class ClaimSql {
+  /** How many queued rows to look at per task wanted: sessions at their limit are skipped over. */
+  private static final int LOOKAHEAD = 4;
+
+  private ClaimSql() {}
+
+  static List<Changed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
+    if (r.max() <= 0 || r.kinds().isEmpty()) return List.of();
+    Map<String, Integer> sessionRunning = new HashMap<>();
+    Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
+    List<Changed> claimed = new ArrayList<>();
+    for (Candidate cand : candidates(c, r, now)) {
+      if (claimed.size() >= r.max()) break;
+      if (cand.exclusive) {
+        int running = sessionRunning.computeIfAbsent(cand.session, s -> cand.sessionRunning);
+        if (running >= r.perSession()) continue;
+      }
+      Integer kindLimit = r.perKind().get(cand.kind);
+      if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) continue;
+      var changed = Transitions.claim(c, cand.id, r.owner(), now, now.plus(r.lease()));
+      if (changed.isEmpty()) continue;
+      claimed.add(changed.get());
+      if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
+      if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
+    }
+    return claimed;
+  }
+
+  private record Candidate(long id, String session, String kind, boolean exclusive, int sessionRunning) {}
+
+  private static List<Candidate> candidates(Connection c, ClaimRequest r, Instant now) throws SQLException {
+    String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
+    // The correlated count skips, in SQL, the queued tasks of sessions already at their limit, so one
+    // busy session's backlog cannot hide the other sessions' work from the LIMIT.
+    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive,"
+        + " (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key AND r.state = 'running'"
+        + "  AND r.exclusive = 1) AS session_running"
+        + " FROM tasks t WHERE t.state = 'queued' AND t.waiting_on = 0 AND t.not_before <= ?"
+        + " AND t.kind IN (" + kinds + ")"
+        + " AND (t.exclusive = 0 OR (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key"
+        + "  AND r.state = 'running' AND r.exclusive = 1) < ?)"
+        + " ORDER BY t.priority DESC, t.id LIMIT ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setLong(i++, now.toEpochMilli());
+      for (String k : r.kinds()) ps.setString(i++, k);
+      ps.setInt(i++, r.perSession());
+      ps.setInt(i, r.max() * LOOKAHEAD);
+      List<Candidate> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getInt(5)));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static Map<String, Integer> runningByKind(Connection c) throws SQLException {
+    Map<String, Integer> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT kind, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY kind");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
+    }
+    return out;
+  }
+}

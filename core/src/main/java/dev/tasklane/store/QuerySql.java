@@ -1,0 +1,116 @@
+package dev.tasklane.store;
+
+import dev.tasklane.core.Attempt;
+import dev.tasklane.core.Page;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read-only queries: listings, queue positions, counts, attempts. */
+final class QuerySql {
+  private QuerySql() {}
+
+  static Page<Task> list(Connection c, TaskQuery q) throws SQLException {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (q.sessionKey() != null) {
+      where.append(" AND session_key = ?");
+      params.add(q.sessionKey());
+    }
+    if (!q.sessionPrefixes().isEmpty()) {
+      // substr, not LIKE: LIKE is case-insensitive on SQLite and treats % and _ as wildcards.
+      where.append(" AND (")
+          .append(String.join(" OR ", q.sessionPrefixes().stream().map(p -> "substr(session_key, 1, ?) = ?").toList()))
+          .append(")");
+      for (String p : q.sessionPrefixes()) {
+        params.add(p.length());
+        params.add(p);
+      }
+    }
+    if (!q.states().isEmpty()) {
+      where.append(" AND state IN (").append(String.join(", ", q.states().stream().map(s -> "?").toList())).append(")");
+      q.states().stream().map(TaskState::wire).sorted().forEach(params::add);
+    }
+    if (q.kind() != null) {
+      where.append(" AND kind = ?");
+      params.add(q.kind());
+    }
+    if (q.cursor() != null) {
+      where.append(" AND id < ?");
+      params.add(TaskId.parse(q.cursor()).value());
+    }
+    params.add(q.limit() + 1);
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + TaskRows.COLUMNS + " FROM tasks" + where + " ORDER BY id DESC LIMIT ?")) {
+      TaskRows.bind(ps, params.toArray());
+      List<Task> rows = TaskRows.mapAll(ps);
+      if (rows.size() <= q.limit()) return new Page<>(rows, null);
+      List<Task> page = rows.subList(0, q.limit());
+      return new Page<>(page, page.get(page.size() - 1).id().toString());
+    }
+  }
+
+  static long position(Connection c, long id, int cap) throws SQLException {
+    Optional<Task> t = TaskRows.find(c, id);
+    if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
+    int p = t.get().priority();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
+            + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {
+      TaskRows.bind(ps, p, p, id, cap);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static Map<TaskState, Long> countByState(Connection c) throws SQLException {
+    Map<TaskState, Long> out = new EnumMap<>(TaskState.class);
+    for (TaskState s : TaskState.values()) out.put(s, 0L);
+    try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM tasks GROUP BY state");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.put(TaskState.fromWire(rs.getString(1)), rs.getLong(2));
+    }
+    return out;
+  }
+
+  static List<Attempt> attempts(Connection c, long id) throws SQLException {
+    List<Attempt> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT number, owner, started_at, finished_at, outcome, error"
+        + " FROM task_attempts WHERE task_id = ? ORDER BY number")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Attempt(TaskId.of(id), rs.getInt("number"), rs.getString("owner"),
+              TaskRows.instant(rs, "started_at"), TaskRows.instant(rs, "finished_at"), rs.getString("outcome"),
+              Json.error(rs.getString("error"))));
+        }
+      }
+    }
+    return out;
+  }
+
+  static Optional<Instant> nextDue(Connection c, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT MIN(not_before) FROM tasks WHERE state = 'queued' AND not_before > ?")) {
+      ps.setLong(1, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long v = rs.getLong(1);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.tasklane.store;
+
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.store.Transitions.Changed;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Inserting a task: idempotency, the session's limits and busy policy, dependencies. */
+final class SubmitSql {
+  /** The outcome of an insert: the task, whether it is new, and every change made (events to publish). */
+  record Inserted(Task task, boolean created, List<Changed> changes, List<TaskId> interrupted) {}
+
+  private SubmitSql() {}
+
+  static Inserted insert(Connection c, NewTask t, int maxPending, Instant now) throws SQLException {
+    String input = Json.write(t.input());
+    String hash = Json.hash(t.kind(), input);
+    if (t.idempotencyKey() != null) {
+      Optional<Task> existing = byIdempotencyKey(c, t, hash);
+      if (existing.isPresent()) return new Inserted(existing.get(), false, List.of(), List.of());
+    }
+    List<Changed> changes = new ArrayList<>();
+    List<TaskId> interrupted = new ArrayList<>();
+    long pending = pending(c, t.sessionKey());
+    if (pending > 0) applyBusyPolicy(c, t, now, changes, interrupted);
+    if (pending >= maxPending && t.busyPolicy() != BusyPolicy.INTERRUPT) {
+      throw new LaneException(ErrorCode.RATE_LIMITED,
+          "session " + t.sessionKey() + " already has " + pending + " pending tasks (limit " + maxPending + ")");
+    }
+    DependencyState deps = dependencies(c, t.dependsOn());
+    long id;
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO tasks (session_key, kind, input, input_hash, state, priority, max_attempts, created_at,"
+            + " not_before, expires_at, deadline_ms, idempotency_key, parent_id, depends_on, waiting_on, origin,"
+            + " exclusive, last_seq) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
+      TaskRows.bind(ps, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(), now.toEpochMilli(),
+          t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
+          t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),
+          TaskRows.idsJson(t.dependsOn()), deps.waiting, Json.write(t.origin()),
+          t.busyPolicy() == BusyPolicy.PARALLEL ? 0 : 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        id = rs.getLong(1);
+      }
+    }
+    for (TaskId dep : t.dependsOn()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        TaskRows.bind(ps, id, dep.value());
+        ps.executeUpdate();
+      }
+    }
+    Task created = TaskRows.find(c, id).orElseThrow();
+    changes.add(new Changed(created, EventRows.append(c, created, 1, EventType.CREATED, now, null)));
+    if (deps.failed != null) {
+      changes.addAll(failBecauseOf(c, created, deps.failed, now));
+      created = TaskRows.find(c, id).orElseThrow();
+    }
+    return new Inserted(created, true, changes, interrupted);
+  }
+
+  private static Optional<Task> byIdempotencyKey(Connection c, NewTask t, String hash) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + TaskRows.COLUMNS + ", input_hash FROM tasks WHERE session_key = ? AND idempotency_key = ?")) {
+      TaskRows.bind(ps, t.sessionKey(), t.idempotencyKey());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        if (!rs.getString("input_hash").equals(hash)) {
+          throw new LaneException(ErrorCode.CONFLICT, "idempotency key '" + t.idempotencyKey()
+              + "' was already used for task " + TaskId.of(rs.getLong("id")) + " with a different kind or input");
+        }
+        return Optional.of(TaskRows.map(rs));
+      }
+    }
+  }
+
+  private static long pending(Connection c, String session) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM tasks WHERE session_key = ? AND state IN ('queued', 'running')")) {
+      ps.setString(1, session);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static void applyBusyPolicy(Connection c, NewTask t, Instant now, List<Changed> changes,
+      List<TaskId> interrupted) throws SQLException {
+    switch (t.busyPolicy()) {
+      case ENQUEUE, PARALLEL -> {}
+      case REJECT -> throw new LaneException(ErrorCode.BUSY,
+          "session " + t.sessionKey() + " is busy with another task");
+      case INTERRUPT -> {
+        for (Task other : sessionPending(c, t.sessionKey())) {
+          if (other.state() == TaskState.QUEUED) {
+            changes.addAll(Transitions.cancelQueued(c, other.id().value(), now));
+          } else {
+            Transitions.requestCancel(c, other.id().value(), now).ifPresent(changes::add);
+            interrupted.add(other.id());
+          }
+        }
+      }
+    }
+  }
+
+  private static List<Task> sessionPending(Connection c, String session) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS
+        + " FROM tasks WHERE session_key = ? AND state IN ('queued', 'running') ORDER BY id")) {
+      ps.setString(1, session);
+      return TaskRows.mapAll(ps);
+    }
+  }
+
+  private record DependencyState(int waiting, Task failed) {}
+
+  private static DependencyState dependencies(Connection c, List<TaskId> deps) throws SQLException {
+    int waiting = 0;
+    Task failed = null;
+    for (TaskId dep : deps) {
+      Task d = TaskRows.find(c, dep.value())
+          .orElseThrow(() -> new LaneException(ErrorCode.BAD_REQUEST, "dependsOn names an unknown task " + dep));
+      if (d.state() != TaskState.COMPLETED) waiting++;
+      if (d.isTerminal() && d.state() != TaskState.COMPLETED && failed == null) failed = d;
+    }
+    return new DependencyState(waiting, failed);
+  }
+
+  private static List<Changed> failBecauseOf(Connection c, Task created, Task dep, Instant now)
+      throws SQLException {
+    TaskError error = new TaskError(TaskError.DEPENDENCY_FAILED,
+        "task " + dep.id() + " it depends on ended " + dep.state().wire(), false);
+    return Transitions.failQueued(c, created.id().value(), error, now);
+  }
+}

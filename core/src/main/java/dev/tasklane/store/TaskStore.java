@@ -1,0 +1,218 @@
+package dev.tasklane.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.Attempt;
+import dev.tasklane.core.Page;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.store.Transitions.Changed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Tasks over JDBC: every write is one unit of work on the {@link Database} (group-committed on
+ * SQLite), and the events it made are handed to the publisher after the commit, in commit order.
+ */
+public final class TaskStore {
+  private final Database db;
+  private final Consumer<List<TaskEvent>> publisher;
+
+  public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
+    this.db = db;
+    this.publisher = publisher;
+  }
+
+  public void migrate() {
+    db.migrate("core", "db/core");
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */
+  public record SubmitResult(Task task, boolean created, List<TaskId> interrupted) {}
+
+  /** What a cancel did: the task after it, and whether its running handler must be signalled. */
+  public record CancelResult(Task task, boolean signalRunning) {}
+
+  /** What a lease renewal found: tasks no longer ours, and tasks whose cancel was requested. */
+  public record Renewal(List<TaskId> lost, List<TaskId> cancelRequested) {}
+
+  public SubmitResult submit(NewTask task, int maxPending, Instant now) {
+    return db.write(tx -> {
+      SubmitSql.Inserted r = SubmitSql.insert(tx.connection(), task, maxPending, now);
+      publish(tx, r.changes());
+      return new SubmitResult(r.task(), r.created(), r.interrupted());
+    });
+  }
+
+  public List<Task> claim(ClaimRequest request, Instant now) {
+    return db.write(tx -> {
+      List<Changed> claimed = ClaimSql.claim(tx.connection(), request, now);
+      publish(tx, claimed);
+      return claimed.stream().map(Changed::task).toList();
+    });
+  }
+
+  public Optional<Task> complete(TaskId id, long fence, JsonNode result, Instant now) {
+    return change(tx -> Transitions.complete(tx.connection(), id.value(), fence, result, now));
+  }
+
+  public Optional<Task> fail(TaskId id, Long fence, TaskError error, Instant now) {
+    return change(tx -> Transitions.fail(tx.connection(), id.value(), fence, error, now));
+  }
+
+  public Optional<Task> retry(TaskId id, long fence, TaskError error, Instant notBefore, Instant now) {
+    return change(tx -> Transitions.retry(tx.connection(), id.value(), fence, error, notBefore, now, "retrying")
+        .map(List::of).orElse(List.of()));
+  }
+
+  /** Hands a running task back to the queue without spending an attempt (shutdown). */
+  public Optional<Task> release(TaskId id, long fence, Instant now) {
+    return change(tx -> Transitions.release(tx.connection(), id.value(), fence, now).map(List::of).orElse(List.of()));
+  }
+
+  /** running → canceled; {@code fence} null when the grace period ended regardless of the worker. */
+  public Optional<Task> cancelRunning(TaskId id, Long fence, String message, Instant now) {
+    return change(tx -> Transitions.cancelRunning(tx.connection(), id.value(), fence, message, now));
+  }
+
+  public Optional<CancelResult> cancel(TaskId id, Instant now) {
+    return db.write(tx -> {
+      var c = tx.connection();
+      Optional<Task> current = TaskRows.find(c, id.value());
+      if (current.isEmpty()) return Optional.empty();
+      Task t = current.get();
+      if (t.state() == TaskState.QUEUED) {
+        List<Changed> changes = Transitions.cancelQueued(c, id.value(), now);
+        publish(tx, changes);
+        return Optional.of(new CancelResult(changes.isEmpty() ? t : changes.get(0).task(), false));
+      }
+      if (t.state() == TaskState.RUNNING) {
+        Optional<Changed> requested = Transitions.requestCancel(c, id.value(), now);
+        requested.ifPresent(ch -> publish(tx, List.of(ch)));
+        return Optional.of(new CancelResult(requested.map(Changed::task).orElse(t), true));
+      }
+      return Optional.of(new CancelResult(t, false));
+    });
+  }
+
+  /** Persists progress and/or output of a running attempt; false if the attempt lost its lease. */
+  public boolean progress(TaskId id, long fence, Progress progress, String output, Instant now) {
+    return change(tx -> Transitions.progress(tx.connection(), id.value(), fence, progress, output, now)
+        .map(List::of).orElse(List.of())).isPresent();
+  }
+
+  public boolean saveCheckpoint(TaskId id, long fence, JsonNode state) {
+    return db.write(tx -> MaintenanceSql.saveCheckpoint(tx.connection(), id.value(), fence, Json.write(state)));
+  }
+
+  public Optional<JsonNode> checkpoint(TaskId id) {
+    return db.read(tx -> MaintenanceSql.checkpoint(tx.connection(), id.value())).map(Json::tree);
+  }
+
+  /** Renews the leases of tasks this node runs ({@code fences}: task id → fence). */
+  public Renewal renew(String owner, Map<TaskId, Long> fences, Instant until) {
+    if (fences.isEmpty()) return new Renewal(List.of(), List.of());
+    return db.write(tx -> MaintenanceSql.renew(tx.connection(), owner, fences, until));
+  }
+
+  /**
+   * Running tasks whose lease ran out (their node died) go back to the queue, or fail when their
+   * attempts are exhausted. With {@code all}, every running task counts as orphaned: used at start on
+   * a single-process database, where no other process can be running them.
+   */
+  public int reapLeases(Instant now, boolean all) {
+    return db.write(tx -> {
+      List<Changed> changes = MaintenanceSql.reapLeases(tx.connection(), now, all);
+      publish(tx, changes);
+      return changes.size();
+    });
+  }
+
+  /** Queued tasks past their {@code expiresAt} become expired. */
+  public int expire(Instant now) {
+    return db.write(tx -> {
+      List<Changed> changes = MaintenanceSql.expire(tx.connection(), now);
+      publish(tx, changes);
+      return changes.size();
+    });
+  }
+
+  /** Running tasks whose cancel was requested more than {@code grace} ago become canceled regardless. */
+  public int forceCancels(Instant now, Duration grace) {
+    return db.write(tx -> {
+      List<Changed> changes = MaintenanceSql.forceCancels(tx.connection(), now, grace);
+      publish(tx, changes);
+      return changes.size();
+    });
+  }
+
+  /** Deletes terminal tasks that finished before {@code before}, with their events and attempts. */
+  public int purge(Instant before) {
+    return db.write(tx -> MaintenanceSql.purge(tx.connection(), before));
+  }
+
+  public Optional<Task> find(TaskId id) {
+    return db.read(tx -> TaskRows.find(tx.connection(), id.value()));
+  }
+
+  public Page<Task> list(TaskQuery query) {
+    return db.read(tx -> QuerySql.list(tx.connection(), query));
+  }
+
+  /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
+  public long position(TaskId id, int cap) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap));
+  }
+
+  public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {
+    return db.read(tx -> EventRows.forTask(tx.connection(), id.value(), afterSeq, limit));
+  }
+
+  /** Events after a global id, of one session or (sessionKey null) of all. */
+  public List<TaskEvent> eventsAfter(String sessionKey, long afterId, int limit) {
+    return db.read(tx -> EventRows.after(tx.connection(), sessionKey, afterId, limit));
+  }
+
+  public long lastEventId() {
+    return db.read(tx -> EventRows.lastId(tx.connection()));
+  }
+
+  public List<Attempt> attempts(TaskId id) {
+    return db.read(tx -> QuerySql.attempts(tx.connection(), id.value()));
+  }
+
+  public Map<TaskState, Long> countByState() {
+    return db.read(tx -> QuerySql.countByState(tx.connection()));
+  }
+
+  /** When the earliest queued task becomes due, or empty if none waits for a time. */
+  public Optional<Instant> nextDue(Instant now) {
+    return db.read(tx -> QuerySql.nextDue(tx.connection(), now));
+  }
+
+  private Optional<Task> change(SqlWork<List<Changed>> work) {
+    return db.write(tx -> {
+      List<Changed> changes = work.run(tx);
+      publish(tx, changes);
+      return changes.isEmpty() ? Optional.<Task>empty() : Optional.of(changes.get(0).task());
+    });
+  }
+
+  private void publish(Tx tx, List<Changed> changes) {
+    if (changes.isEmpty()) return;
+    List<TaskEvent> events = changes.stream().map(Changed::event).toList();
+    tx.afterCommit(() -> publisher.accept(events));
+  }
+}

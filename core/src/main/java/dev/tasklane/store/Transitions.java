@@ -1,0 +1,221 @@
+package dev.tasklane.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The named state changes of a task. Each is one UPDATE guarded in SQL by the state it expects
+ * (and, for a worker's writes, by its fence), so a change that lost a race changes nothing and
+ * returns empty. Every change appends its event with the task's next seq.
+ */
+final class Transitions {
+  /** A task after a change, and the event that reports it. */
+  record Changed(Task task, TaskEvent event) {}
+
+  private Transitions() {}
+
+  static Optional<Changed> claim(Connection c, long id, String owner, Instant now, Instant leaseUntil)
+      throws SQLException {
+    Optional<Changed> changed = move(c, id, TaskState.QUEUED, TaskState.RUNNING, null, EventType.STARTED, now, null,
+        "attempt = attempt + 1, started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1,"
+            + " cancel_requested_at = NULL",
+        now.toEpochMilli(), owner, leaseUntil.toEpochMilli());
+    if (changed.isPresent()) {
+      Task t = changed.get().task();
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
+              + " started_at = excluded.started_at, finished_at = NULL, outcome = NULL, error = NULL")) {
+        TaskRows.bind(ps, id, t.attempt(), owner, now.toEpochMilli());
+        ps.executeUpdate();
+      }
+    }
+    return changed;
+  }
+
+  static List<Changed> complete(Connection c, long id, long fence, JsonNode result, Instant now) throws SQLException {
+    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.COMPLETED, fence, EventType.COMPLETED, now,
+        null, "finished_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, error = NULL",
+        now.toEpochMilli(), Json.write(result));
+    if (done.isEmpty()) return List.of();
+    endAttempt(c, done.get().task(), "completed", null, now);
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE state = 'queued'"
+            + " AND id IN (SELECT task_id FROM task_dependencies WHERE depends_on = ?)")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    return List.of(done.get());
+  }
+
+  /** running → failed; the attempt ends with {@code error}; dependents fail too. */
+  static List<Changed> fail(Connection c, long id, Long fence, TaskError error, Instant now) throws SQLException {
+    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
+        "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
+    if (done.isEmpty()) return List.of();
+    endAttempt(c, done.get().task(), "failed", error, now);
+    return withDependents(c, done.get(), now);
+  }
+
+  /** running → queued for another attempt after {@code notBefore}. */
+  static Optional<Changed> retry(Connection c, long id, Long fence, TaskError error, Instant notBefore, Instant now,
+      String outcome) throws SQLException {
+    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+        "not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL", notBefore.toEpochMilli(),
+        Json.write(error));
+    if (done.isPresent()) endAttempt(c, done.get().task(), outcome, error, now);
+    return done;
+  }
+
+  /** running → queued without spending an attempt: the process is shutting down. */
+  static Optional<Changed> release(Connection c, long id, long fence, Instant now) throws SQLException {
+    TaskError error = new TaskError("shutdown", "the worker shut down; the task will run again", true);
+    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+        "attempt = attempt - 1, not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL",
+        now.toEpochMilli(), Json.write(error));
+    if (done.isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM task_attempts WHERE task_id = ? AND number = ?")) {
+        TaskRows.bind(ps, id, done.get().task().attempt() + 1);
+        ps.executeUpdate();
+      }
+    }
+    return done;
+  }
+
+  static List<Changed> cancelQueued(Connection c, long id, Instant now) throws SQLException {
+    TaskError error = new TaskError(TaskError.CANCELED, "canceled before it started", false);
+    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.CANCELED, null, EventType.CANCELED, now, null,
+        "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
+    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+  }
+
+  /** running → canceled: the handler stopped, or the grace period ended ({@code fence} null). */
+  static List<Changed> cancelRunning(Connection c, long id, Long fence, String message, Instant now)
+      throws SQLException {
+    TaskError error = new TaskError(TaskError.CANCELED, message, false);
+    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
+        "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
+    if (done.isEmpty()) return List.of();
+    endAttempt(c, done.get().task(), "canceled", error, now);
+    return withDependents(c, done.get(), now);
+  }
+
+  static List<Changed> expire(Connection c, long id, Instant now) throws SQLException {
+    TaskError error = new TaskError(TaskError.EXPIRED, "expired before it started", false);
+    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.EXPIRED, null, EventType.EXPIRED, now, null,
+        "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
+    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+  }
+
+  /** queued → failed: a task it depends on will never complete. */
+  static List<Changed> failQueued(Connection c, long id, TaskError error, Instant now) throws SQLException {
+    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now, null,
+        "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
+    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+  }
+
+  /** Marks a running task's cancel as requested (once); its node stops the handler. */
+  static Optional<Changed> requestCancel(Connection c, long id, Instant now) throws SQLException {
+    return same(c, id, TaskState.RUNNING, null, EventType.CANCEL_REQUESTED, now, null,
+        "cancel_requested_at = ?", " AND cancel_requested_at IS NULL", now.toEpochMilli());
+  }
+
+  static Optional<Changed> progress(Connection c, long id, long fence, Progress progress, String output, Instant now)
+      throws SQLException {
+    EventType type = output != null && progress == null ? EventType.OUTPUT : EventType.PROGRESS;
+    if (progress == null) {
+      return same(c, id, TaskState.RUNNING, fence, type, now, output, "fence = fence", "");
+    }
+    return same(c, id, TaskState.RUNNING, fence, type, now, output, "progress = ?", "", Json.write(progress));
+  }
+
+  /** Fails every queued task waiting on {@code failed}, and theirs in turn. */
+  private static List<Changed> withDependents(Connection c, Changed failed, Instant now) throws SQLException {
+    List<Changed> all = new ArrayList<>();
+    all.add(failed);
+    Deque<Task> todo = new ArrayDeque<>();
+    todo.add(failed.task());
+    while (!todo.isEmpty()) {
+      Task dep = todo.poll();
+      TaskError error = new TaskError(TaskError.DEPENDENCY_FAILED,
+          "task " + dep.id() + " it depends on ended " + dep.state().wire(), false);
+      for (long dependent : dependents(c, dep.id().value())) {
+        Optional<Changed> done = move(c, dependent, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now,
+            null, "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
+        if (done.isPresent()) {
+          all.add(done.get());
+          todo.add(done.get().task());
+        }
+      }
+    }
+    return all;
+  }
+
+  private static List<Long> dependents(Connection c, long id) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT task_id FROM task_dependencies WHERE depends_on = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  private static void endAttempt(Connection c, Task t, String outcome, TaskError error, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE task_attempts SET finished_at = ?, outcome = ?, error = ? WHERE task_id = ? AND number = ?")) {
+      TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), t.id().value(), t.attempt());
+      ps.executeUpdate();
+    }
+  }
+
+  private static Optional<Changed> move(Connection c, long id, TaskState from, TaskState to, Long fence,
+      EventType type, Instant now, String output, String set, Object... params) throws SQLException {
+    from.checkMoveTo(to);
+    return update(c, id, from, to, fence, type, now, output, "state = '" + to.wire() + "', " + set, "", params);
+  }
+
+  private static Optional<Changed> same(Connection c, long id, TaskState state, Long fence, EventType type,
+      Instant now, String output, String set, String extraWhere, Object... params) throws SQLException {
+    return update(c, id, state, state, fence, type, now, output, set, extraWhere, params);
+  }
+
+  private static Optional<Changed> update(Connection c, long id, TaskState from, TaskState to, Long fence,
+      EventType type, Instant now, String output, String set, String extraWhere, Object... params)
+      throws SQLException {
+    String sql = "UPDATE tasks SET " + set + ", last_seq = last_seq + 1 WHERE id = ? AND state = ?"
+        + (fence == null ? "" : " AND fence = ?") + extraWhere + " RETURNING " + TaskRows.COLUMNS;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (Object p : params) ps.setObject(i++, p);
+      ps.setLong(i++, id);
+      ps.setString(i++, from.wire());
+      if (fence != null) ps.setLong(i, fence);
+      Task task;
+      long seq;
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        task = TaskRows.map(rs);
+        seq = rs.getLong("last_seq");
+      }
+      return Optional.of(new Changed(task, EventRows.append(c, task, seq, type, now, output)));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tasklane.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tasklane.store.SqliteDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LaneSmokeTest {
+  @TempDir Path dir;
+
+  @Test
+  void submittedTaskRunsAndCompletes() {
+    try (Lane lane = Lane.builder()
+        .database(SqliteDatabase.open(dir.resolve("t.db")))
+        .handler("echo", ctx -> {
+          ctx.progress(0.5, "half");
+          return TaskResult.of(ctx.input());
+        })
+        .start()) {
+      Submitted s = lane.submit(SubmitRequest.builder("web:a", "echo")
+          .input(dev.tasklane.store.Json.MAPPER.createObjectNode().put("x", 1)).build());
+      assertThat(s.created()).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> lane.require(s.task().id()).state() == TaskState.COMPLETED);
+      Task t = lane.require(s.task().id());
+      assertThat(t.result().get("x").asInt()).isEqualTo(1);
+      assertThat(lane.events(t.id(), 0, 100)).extracting(TaskEvent::type)
+          .containsExactly(EventType.CREATED, EventType.STARTED, EventType.PROGRESS, EventType.COMPLETED);
+    }
+  }
+}
