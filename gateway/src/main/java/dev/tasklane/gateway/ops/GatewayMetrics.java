@@ -28,7 +28,8 @@ public final class GatewayMetrics {
   private final AtomicInteger wsConnections = new AtomicInteger();
   private final AtomicInteger sseConnections = new AtomicInteger();
   private Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
-  private long countsReadAt = Long.MIN_VALUE;
+  private boolean countsRead;
+  private long countsReadAt;
 
   public GatewayMetrics(Lane lane, Clock clock) {
     this.lane = lane;
@@ -74,10 +75,11 @@ public final class GatewayMetrics {
 
   private synchronized double count(TaskState state) {
     long now = clock.millis();
-    if (now - countsReadAt >= COUNTS_MAX_AGE.toMillis()) {
+    if (!countsRead || now - countsReadAt >= COUNTS_MAX_AGE.toMillis()) {
       try {
         counts = lane.countByState();
         countsReadAt = now;
+        countsRead = true;
       } catch (RuntimeException e) {
         return Double.NaN; // the database is unreachable: Prometheus shows the gap rather than a stale number
       }
