@@ -1,0 +1,13 @@
+package dev.tasklane.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How {@code tasklane serve} runs.
+ *
+ * @param tokensFile scoped tokens ({@code name secret prefix,...} per line); null = {@code <data>/tokens} if present
+ * @param envToken the admin token from {@code TASKLANE_TOKEN}, or null to keep one in the data folder
+ * @param shutdownGrace how long running tasks may finish on shutdown before they go back to the queue
+ */
+record ServeOptions(String host, int port, Path dataDir, Path tokensFile, String envToken, Duration shutdownGrace) {}

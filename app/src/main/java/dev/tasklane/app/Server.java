@@ -1,0 +1,95 @@
+package dev.tasklane.app;
+
+import dev.tasklane.core.Lane;
+import dev.tasklane.gateway.Gateway;
+import dev.tasklane.gateway.GatewayConfig;
+import dev.tasklane.gateway.GatewayServer;
+import dev.tasklane.gateway.auth.AccessToken;
+import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.SqliteDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Tasklane server: the lane on SQLite in the data folder, and the gateway in front of it. */
+final class Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+  static final String DATABASE_FILE = "tasklane.db";
+  static final String TOKENS_FILE = "tokens";
+
+  private final ServeOptions options;
+  private final AdminToken adminToken;
+  private final Lane lane;
+  private final GatewayServer gateway;
+  private boolean closed;
+
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, GatewayServer gateway) {
+    this.options = options;
+    this.adminToken = adminToken;
+    this.lane = lane;
+    this.gateway = gateway;
+  }
+
+  static Server start(ServeOptions o) throws IOException {
+    Files.createDirectories(o.dataDir());
+    AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
+    TokenRegistry tokens = tokens(o, admin);
+    Clock clock = Clock.systemUTC();
+    Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    Lane lane;
+    try {
+      lane = Handlers.register(Lane.builder().database(db).clock(clock)).start();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    try {
+      GatewayConfig config = GatewayConfig.defaults().withHost(o.host()).withPort(o.port());
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, tokens, config, clock, Map.of()));
+      return new Server(o, admin, lane, gateway);
+    } catch (RuntimeException e) {
+      lane.close();
+      throw e;
+    }
+  }
+
+  private static TokenRegistry tokens(ServeOptions o, AdminToken admin) throws IOException {
+    TokenRegistry tokens = new TokenRegistry();
+    Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
+    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file);
+    return tokens.add(admin.secret(), AccessToken.admin("admin"));
+  }
+
+  int port() {
+    return gateway.port();
+  }
+
+  AdminToken adminToken() {
+    return adminToken;
+  }
+
+  String baseUrl() {
+    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Stops accepting connections, lets running tasks finish for the grace period, then hands the rest
+   * back to the queue for the next start, and closes the database.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
+    gateway.close();
+    lane.shutdown(options.shutdownGrace());
+    lane.close();
+    log.info("stopped");
+  }
+}
