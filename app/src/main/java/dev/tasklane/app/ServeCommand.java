@@ -42,11 +42,16 @@ final class ServeCommand implements Callable<Integer> {
     ServeOptions options = new ServeOptions(host, port, data, tokens, System.getenv("TASKLANE_TOKEN"), shutdownGrace);
     Server server = Server.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
+    PrintWriter out = spec.commandLine().getOut();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("Stopping: no new connections; running tasks get " + shutdownGrace.toSeconds() + " s to finish.");
+      out.flush();
       server.close();
+      out.println("Tasklane stopped.");
+      out.flush();
       stopped.countDown();
     }, "tasklane-shutdown"));
-    banner(server, spec.commandLine().getOut());
+    banner(server, out);
     stopped.await();
     return 0;
   }
