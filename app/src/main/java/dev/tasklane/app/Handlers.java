@@ -1,5 +1,6 @@
 package dev.tasklane.app;
 
+import dev.tasklane.agents.exec.ExecHandler;
 import dev.tasklane.core.Lane;
 
 /**
@@ -10,7 +11,6 @@ final class Handlers {
   private Handlers() {}
 
   static Lane.Builder register(Lane.Builder lane) {
-    // exec: registered here once the agents module provides its handler.
-    return lane;
+    return lane.handler(ExecHandler.KIND, new ExecHandler());
   }
 }

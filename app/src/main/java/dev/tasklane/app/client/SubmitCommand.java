@@ -23,7 +23,7 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = {"-k", "--kind"}, defaultValue = "exec", description = "Task kind (default ${DEFAULT-VALUE}).")
   String kind;
 
-  @Option(names = {"-i", "--input"}, description = "Input as JSON; default for exec: the command words.")
+  @Option(names = {"-i", "--input"}, description = "Input as JSON (instead of COMMAND).")
   String input;
 
   @Option(names = {"-p", "--priority"}, description = "0 to 10, higher first.")
@@ -44,7 +44,7 @@ public final class SubmitCommand implements Callable<Integer> {
     ObjectNode body = m.createObjectNode().put("sessionKey", session).put("kind", kind);
     if (input != null) body.set("input", m.readTree(input));
     else if (command != null && !command.isEmpty()) {
-      body.putObject("input").putArray("command").add("sh").add("-c").add(String.join(" ", command));
+      body.putObject("input").put("shell", String.join(" ", command));
     }
     if (priority != null) body.put("priority", priority);
     JsonNode t = server.client().post("/v1/tasks", body, idempotencyKey);
