@@ -85,4 +85,48 @@ class ServeCommandTest {
       assertThat(get(s.url + "/healthz", null).statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void sigtermLetsRunningTasksFinishWithinTheGraceAndKeepsTheRestForTheNextStart() throws Exception {
+    Path data = dir.resolve("data4");
+    String quick;
+    String slow;
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "t"), "--shutdown-grace", "3s")) {
+      quick = submit(s, "web:quick", "sleep 1; echo finished");
+      slow = submit(s, "web:slow", "sleep 60");
+      awaitState(s, quick, "running");
+      awaitState(s, slow, "running");
+      assertThat(s.terminate(30)).isEqualTo(143);
+    }
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "t"))) {
+      var q = dev.tasklane.gateway.api.Json.parse(get(s.url + "/v1/tasks/" + quick, "t").body());
+      assertThat(q.get("state").asText()).isEqualTo("completed");
+      assertThat(q.at("/result/output").asText()).contains("finished");
+      var w = dev.tasklane.gateway.api.Json.parse(get(s.url + "/v1/tasks/" + slow, "t").body());
+      assertThat(w.get("state").asText()).isIn("queued", "running");
+      assertThat(w.get("error").isNull() || w.at("/error/retryable").asBoolean()).as("%s", w).isTrue();
+      post(s.url + "/v1/tasks/" + slow + "/cancel", "t", "");
+    }
+  }
+
+  String submit(ServerProcess s, String session, String shell) throws Exception {
+    var body = dev.tasklane.gateway.api.Json.object().put("sessionKey", session).put("kind", "exec");
+    body.putObject("input").put("shell", shell);
+    var r = post(s.url + "/v1/tasks", "t", dev.tasklane.gateway.api.Json.write(body));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return dev.tasklane.gateway.api.Json.parse(r.body()).get("id").asText();
+  }
+
+  HttpResponse<String> post(String url, String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  void awaitState(ServerProcess s, String id, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!get(s.url + "/v1/tasks/" + id, "t").body().contains("\"state\":\"" + state + "\"")) {
+      assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
 }

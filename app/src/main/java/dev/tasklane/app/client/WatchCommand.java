@@ -59,8 +59,8 @@ public final class WatchCommand implements Callable<Integer> {
     JsonNode p = e.path("progress");
     Double fraction = p.path("fraction").isNumber() ? p.get("fraction").asDouble() : null;
     String message = p.hasNonNull("message") ? p.get("message").asText() : e.path("type").asText();
-    out.print("\r\033[K" + id + " " + state + " " + ProgressBar.render(state.equals("completed") ? 1.0 : fraction,
-        message, tick++));
+    if (state.equals("completed")) fraction = Double.valueOf(1.0);
+    out.print("\r\033[K" + id + " " + state + " " + ProgressBar.render(fraction, message, tick++));
     out.flush();
     if (TERMINAL.contains(state)) {
       finalState = state;
