@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ final class Server implements AutoCloseable {
     }
     try {
       GatewayConfig config = GatewayConfig.defaults().withHost(o.host()).withPort(o.port());
-      GatewayServer gateway = GatewayServer.start(new Gateway(lane, tokens, config, clock, Map.of()));
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, null, null, tokens, config, clock));
       return new Server(o, admin, lane, gateway);
     } catch (RuntimeException e) {
       lane.close();

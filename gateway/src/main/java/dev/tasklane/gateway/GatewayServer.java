@@ -10,6 +10,7 @@ import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import dev.tasklane.gateway.ops.Health;
+import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
 import dev.tasklane.gateway.ws.WsEndpoint;
 import dev.tasklane.gateway.ws.WsMethod;
@@ -46,7 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     TaskApi api = new TaskApi(parts.lane(), metrics);
     Map<String, WsMethod> methods = new HashMap<>();
     new TaskMethods(api, metrics).register(methods);
-    parts.extraMethods().forEach(methods::putIfAbsent);
+    if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web()).register(methods);
     GatewayConfig config = parts.config();
     WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(), requests);
     TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),

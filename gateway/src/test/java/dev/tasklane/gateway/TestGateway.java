@@ -6,7 +6,6 @@ import dev.tasklane.core.LaneConfig;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
-import dev.tasklane.gateway.ws.WsMethod;
 import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** A real lane on a real SQLite file behind a real gateway on a free port, with three tokens. */
 final class TestGateway implements AutoCloseable {
@@ -35,15 +33,11 @@ final class TestGateway implements AutoCloseable {
   }
 
   static TestGateway start(Path dir, GatewayConfig config) {
-    return start(dir, config, Map.of());
-  }
-
-  static TestGateway start(Path dir, GatewayConfig config, Map<String, WsMethod> extra) {
     Lane lane = TestHandlers.register(Lane.builder())
         .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
         .config(LaneConfig.defaults().toBuilder().cancelGrace(Duration.ofMillis(500)).build())
         .start();
-    GatewayServer server = GatewayServer.start(new Gateway(lane, tokens(), config.withPort(0), Clock.systemUTC(), extra));
+    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC()));
     return new TestGateway(lane, server);
   }
 
