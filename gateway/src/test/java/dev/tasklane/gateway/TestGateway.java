@@ -1,11 +1,14 @@
 package dev.tasklane.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.chat.ChatConfig;
+import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -24,21 +27,37 @@ final class TestGateway implements AutoCloseable {
   static final String BOB = "bob-secret";
 
   final Lane lane;
+  final ChatService chat;
   final GatewayServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TestGateway(Lane lane, GatewayServer server) {
+  private TestGateway(Lane lane, ChatService chat, GatewayServer server) {
     this.lane = lane;
+    this.chat = chat;
     this.server = server;
   }
 
+  /** Tasks only. */
   static TestGateway start(Path dir, GatewayConfig config) {
-    Lane lane = TestHandlers.register(Lane.builder())
+    Lane lane = lane(dir);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC()));
+    return new TestGateway(lane, null, server);
+  }
+
+  /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
+  static TestGateway withChat(Path dir, GatewayConfig config, ChatConfig chatConfig) {
+    Lane lane = lane(dir);
+    WebChannel web = new WebChannel();
+    ChatService chat = ChatFixture.chat(lane, web, chatConfig);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC()));
+    return new TestGateway(lane, chat, server);
+  }
+
+  private static Lane lane(Path dir) {
+    return TestHandlers.register(Lane.builder())
         .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
         .config(LaneConfig.defaults().toBuilder().cancelGrace(Duration.ofMillis(500)).build())
         .start();
-    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC()));
-    return new TestGateway(lane, server);
   }
 
   static TokenRegistry tokens() {
@@ -82,6 +101,7 @@ final class TestGateway implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (chat != null) chat.close();
     lane.close();
   }
 }
