@@ -1,10 +1,8 @@
 package dev.tasklane.gateway;
 
 import dev.tasklane.core.ErrorCode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.TaskApi;
-import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
@@ -18,7 +16,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

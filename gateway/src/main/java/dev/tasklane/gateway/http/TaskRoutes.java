@@ -1,5 +1,6 @@
 package dev.tasklane.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.GatewayConfig;
@@ -12,6 +13,7 @@ import dev.tasklane.gateway.auth.Credentials;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,12 +61,12 @@ public final class TaskRoutes {
     return ctx.attribute(WHO);
   }
 
-  private com.fasterxml.jackson.databind.JsonNode body(Context ctx) {
+  private JsonNode body(Context ctx) {
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length > config.maxRequestBytes()) {
       throw new LaneException(ErrorCode.TOO_LARGE, "body larger than " + config.maxRequestBytes() + " bytes");
     }
     if (bytes.length == 0) throw new LaneException(ErrorCode.BAD_REQUEST, "a JSON body is required");
-    return Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    return Json.parse(new String(bytes, StandardCharsets.UTF_8));
   }
 }
