@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
+  /** Frames queued for one slow WebSocket client before it is disconnected (it then resumes). */
+  static final int MAX_QUEUED_FRAMES = 10_000;
+
   private final Javalin app;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -71,6 +74,7 @@ public final class GatewayServer implements AutoCloseable {
     cfg.jetty.modifyWebSocketServletFactory(f -> {
       f.setMaxTextMessageSize(config.maxFrameBytes());
       f.setIdleTimeout(Duration.ofMinutes(2));
+      f.setMaxOutgoingFrames(MAX_QUEUED_FRAMES); // a client that falls this far behind is disconnected
     });
     var routes = cfg.routes;
     routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e.code(), e.getMessage()));

@@ -8,6 +8,8 @@ import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.RateLimiter;
 import dev.tasklane.gateway.auth.AccessToken;
 import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,10 +100,21 @@ public final class WsConnection {
     String text = Json.write(frame);
     sendLock.lock();
     try {
-      if (open && ctx.session.isOpen()) ctx.send(text);
+      if (open && ctx.session.isOpen()) ctx.session.sendText(text, Callback.from(() -> {}, this::sendFailed));
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /**
+   * A frame could not be queued (the client reads too slowly and {@code maxOutgoingFrames} is full,
+   * or the socket broke). Dropping it silently would leave a gap in an event stream, so the
+   * connection is closed instead: the client reconnects and resumes from the last event it has.
+   */
+  private void sendFailed(Throwable failure) {
+    if (!open) return;
+    open = false;
+    ctx.closeSession(StatusCode.SERVER_ERROR, "could not send; reconnect and resume");
   }
 
   void closed() {
