@@ -1,6 +1,7 @@
 package dev.tasklane.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ final class GroupCommitWriter {
   }
 
   void close() {
+    System.out.printf("WRITER commits=%d units=%d busy=%.2fs commit=%.2fs%n", COMMITS.get(), UNITS.get(), NANOS.get()/1e9, CNANOS.get()/1e9);
     queue.add(new Stop());
     try {
       thread.join(10_000);
@@ -121,8 +123,10 @@ final class GroupCommitWriter {
     }
   }
 
+  static final java.util.concurrent.atomic.AtomicLong COMMITS = new java.util.concurrent.atomic.AtomicLong(), UNITS = new java.util.concurrent.atomic.AtomicLong(), NANOS = new java.util.concurrent.atomic.AtomicLong(), CNANOS = new java.util.concurrent.atomic.AtomicLong();
   private void commitAll(List<Unit> units) {
     if (units.isEmpty()) return;
+    long t0 = System.nanoTime(); COMMITS.incrementAndGet(); UNITS.addAndGet(units.size());
     List<Runnable> afterCommit = new ArrayList<>();
     Object[] results = new Object[units.size()];
     Throwable[] failures = new Throwable[units.size()];
@@ -130,7 +134,9 @@ final class GroupCommitWriter {
       for (int i = 0; i < units.size(); i++) {
         runInSavepoint(units.get(i), i, results, failures, afterCommit);
       }
+      long t1 = System.nanoTime();
       connection.commit();
+      CNANOS.addAndGet(System.nanoTime() - t1); NANOS.addAndGet(System.nanoTime() - t0);
     } catch (SQLException | RuntimeException e) {
       log.error("group commit of {} writes failed", units.size(), e);
       rollbackQuietly();
@@ -155,13 +161,13 @@ final class GroupCommitWriter {
       throws SQLException {
     List<Runnable> mine = new ArrayList<>();
     Tx tx = new WriteTx(connection, mine);
-    try (Statement st = connection.createStatement()) {
-      st.execute("SAVEPOINT unit");
+    try (PreparedStatement st = connection.prepareStatement("SAVEPOINT unit")) {
+      st.execute();
     }
     try {
       results[i] = unit.work().run(tx);
-      try (Statement st = connection.createStatement()) {
-        st.execute("RELEASE unit");
+      try (PreparedStatement st = connection.prepareStatement("RELEASE unit")) {
+        st.execute();
       }
       afterCommit.addAll(mine);
     } catch (Exception | Error e) {

@@ -54,11 +54,14 @@ final class Transitions {
         now.toEpochMilli(), Json.write(result));
     if (done.isEmpty()) return List.of();
     endAttempt(c, done.get().task(), "completed", null, now);
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE state = 'queued'"
-            + " AND id IN (SELECT task_id FROM task_dependencies WHERE depends_on = ?)")) {
-      ps.setLong(1, id);
-      ps.executeUpdate();
+    // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
+    // planned as a walk over every queued task, which makes each completion cost O(queue).
+    for (long dependent : dependents(c, id)) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
+        ps.setLong(1, dependent);
+        ps.executeUpdate();
+      }
     }
     return List.of(done.get());
   }
