@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A protocol client over java.net.http's WebSocket: requests by id, events in a queue. */
 final class WsClient implements AutoCloseable {
+  /** Added to every frame on arrival: {@link System#nanoTime()} when it was read. */
+  static final String RECEIVED_AT = "_receivedAtNanos";
+
   private final WebSocket socket;
   private final BlockingQueue<JsonNode> responses = new LinkedBlockingQueue<>();
   private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
@@ -111,6 +114,7 @@ final class WsClient implements AutoCloseable {
       if (last) {
         JsonNode frame = Json.parse(partial.toString());
         partial.setLength(0);
+        ((ObjectNode) frame).put(RECEIVED_AT, System.nanoTime()); // for latency measurements
         if (frame.has("event")) events.add(frame);
         else responses.add(frame);
       }
