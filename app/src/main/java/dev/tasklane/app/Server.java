@@ -1,11 +1,14 @@
 package dev.tasklane.app;
 
+import dev.tasklane.chat.ChatConfig;
+import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
 import dev.tasklane.gateway.Gateway;
 import dev.tasklane.gateway.GatewayConfig;
 import dev.tasklane.gateway.GatewayServer;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
@@ -15,7 +18,10 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Tasklane server: the lane on SQLite in the data folder, and the gateway in front of it. */
+/**
+ * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
+ * channel, and the gateway in front of them.
+ */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
   static final String DATABASE_FILE = "tasklane.db";
@@ -24,13 +30,15 @@ final class Server implements AutoCloseable {
   private final ServeOptions options;
   private final AdminToken adminToken;
   private final Lane lane;
+  private final ChatService chat;
   private final GatewayServer gateway;
   private boolean closed;
 
-  private Server(ServeOptions options, AdminToken adminToken, Lane lane, GatewayServer gateway) {
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway) {
     this.options = options;
     this.adminToken = adminToken;
     this.lane = lane;
+    this.chat = chat;
     this.gateway = gateway;
   }
 
@@ -47,11 +55,17 @@ final class Server implements AutoCloseable {
       db.close();
       throw e;
     }
+    ChatService chat = null;
     try {
+      WebChannel web = new WebChannel();
+      chat = new ChatService(lane, ChatConfig.defaults(), clock);
+      chat.addChannel(web);
+      chat.start();
       GatewayConfig config = GatewayConfig.defaults().withHost(o.host()).withPort(o.port());
-      GatewayServer gateway = GatewayServer.start(new Gateway(lane, null, null, tokens, config, clock));
-      return new Server(o, admin, lane, gateway);
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, clock));
+      return new Server(o, admin, lane, chat, gateway);
     } catch (RuntimeException e) {
+      if (chat != null) chat.close();
       lane.close();
       throw e;
     }
@@ -87,6 +101,7 @@ final class Server implements AutoCloseable {
     closed = true;
     log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
     gateway.close();
+    chat.close();
     lane.shutdown(options.shutdownGrace());
     lane.close();
     log.info("stopped");
