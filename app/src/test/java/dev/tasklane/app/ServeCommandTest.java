@@ -129,4 +129,37 @@ class ServeCommandTest {
       Thread.sleep(50);
     }
   }
+
+  @Test
+  void theWebChatRunsACommandThroughTheExecHandler() throws Exception {
+    try (ServerProcess s = ServerProcess.start(dir.resolve("data5"), Map.of("TASKLANE_TOKEN", "t"))) {
+      var frames = new java.util.concurrent.LinkedBlockingQueue<String>();
+      var socket = http.newWebSocketBuilder().header("Authorization", "Bearer t")
+          .buildAsync(URI.create(s.url.replace("http:", "ws:") + "/ws"), new java.net.http.WebSocket.Listener() {
+            final StringBuilder part = new StringBuilder();
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                boolean last) {
+              part.append(data);
+              if (last) {
+                frames.add(part.toString());
+                part.setLength(0);
+              }
+              ws.request(1);
+              return null;
+            }
+          }).join();
+      socket.sendText("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"me\","
+          + "\"text\":\"/run echo from-the-web-chat\"}}", true).join();
+      String reply = frames.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(reply).contains("\"ok\":true", "\"sessionKey\":\"web:me\"");
+      var taskId = dev.tasklane.gateway.api.Json.parse(reply).at("/result/taskId").asText();
+      awaitState(s, taskId, "completed");
+      var task = dev.tasklane.gateway.api.Json.parse(get(s.url + "/v1/tasks/" + taskId, "t").body());
+      assertThat(task.get("kind").asText()).isEqualTo("exec");
+      assertThat(task.at("/result/output").asText()).contains("from-the-web-chat");
+      socket.abort();
+    }
+  }
 }
