@@ -1,6 +1,6 @@
 package dev.tasklane.store;
 
-import dev.tasklane.store.Transitions.Changed;
+import dev.tasklane.store.Transitions.Claimed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,12 +23,12 @@ final class ClaimSql {
 
   private ClaimSql() {}
 
-  static List<Changed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
+  static List<Claimed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
     if (max <= 0 || r.kinds().isEmpty()) return List.of();
     Map<String, Integer> sessionRunning = new HashMap<>();
     Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
-    List<Changed> claimed = new ArrayList<>();
+    List<Claimed> claimed = new ArrayList<>();
     for (Candidate cand : candidates(c, r, max, now)) {
       if (claimed.size() >= max) break;
       if (cand.exclusive) {
