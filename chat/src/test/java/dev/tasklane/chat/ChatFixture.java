@@ -44,7 +44,6 @@ final class ChatFixture implements AutoCloseable {
 
   static ChatConfig.Builder fastConfig() {
     return ChatConfig.defaults().toBuilder()
-        .yieldWindow(Duration.ofMillis(500))
         .progressEditInterval(Duration.ofMillis(300))
         .deliveryRetryBase(Duration.ofMillis(100))
         .deliveryRetryMax(Duration.ofMillis(400));
