@@ -72,6 +72,12 @@ final class ChatFixture implements AutoCloseable {
         .start();
   }
 
+  /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
+  ChatFixture restart(ChatConfig config) {
+    close();
+    return start(dir, config);
+  }
+
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */
   ChatService newChat(ChatConfig config) {
     ChatService c = new ChatService(lane, config, Clock.systemUTC());
