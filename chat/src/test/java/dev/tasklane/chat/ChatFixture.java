@@ -44,7 +44,6 @@ final class ChatFixture implements AutoCloseable {
 
   static ChatConfig.Builder fastConfig() {
     return ChatConfig.defaults().toBuilder()
-        .yieldWindow(Duration.ofMillis(500))
         .progressEditInterval(Duration.ofMillis(300))
         .deliveryRetryBase(Duration.ofMillis(100))
         .deliveryRetryMax(Duration.ofMillis(400));
@@ -71,6 +70,12 @@ final class ChatFixture implements AutoCloseable {
         })
         .handler("exec", ChatFixture::exec)
         .start();
+  }
+
+  /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
+  ChatFixture restart(ChatConfig config) {
+    close();
+    return start(dir, config);
   }
 
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */

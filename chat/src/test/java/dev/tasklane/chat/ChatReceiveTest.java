@@ -96,6 +96,7 @@ class ChatReceiveTest {
     f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
     IncomingMessage m = message("c1", "do it once");
     Reply first = f.chat.receive(m);
+    int entries = f.chat.transcript(m.sessionKey(), 0, 10).size();
     Reply again = f.chat.receive(m);
 
     assertThat(again.duplicate()).isTrue();
@@ -103,7 +104,7 @@ class ChatReceiveTest {
     assertThat(again.answer().id()).isEqualTo(first.answer().id());
     assertThat(again.taskId()).isEqualTo(first.taskId());
     assertThat(f.lane.list(TaskQuery.session(m.sessionKey())).items()).hasSize(1);
-    assertThat(f.chat.transcript(m.sessionKey(), 0, 10)).hasSize(2);
+    assertThat(f.chat.transcript(m.sessionKey(), 0, 10)).hasSize(entries);
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);
     sleep(500);
     assertThat(f.channel.sent()).hasSize(1);
