@@ -12,6 +12,7 @@ import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskId;
+import dev.tasklane.store.Database;
 import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** A real lane on a real SQLite file in a test's temporary folder, with helpers to run tasks. */
@@ -30,14 +32,24 @@ public final class LaneFixture implements AutoCloseable {
   private final Path dir;
 
   public LaneFixture(Path dir, Map<String, TaskHandler> handlers) {
-    this(dir, handlers, LaneConfig.defaults().toBuilder().retryBase(Duration.ofMillis(100)).build());
+    this(dir, handlers, fastRetries());
   }
 
   public LaneFixture(Path dir, Map<String, TaskHandler> handlers, LaneConfig config) {
+    this(dir, db -> handlers, config);
+  }
+
+  /** For handlers that keep tables in the lane's database: they get it before the lane starts. */
+  public LaneFixture(Path dir, Function<Database, Map<String, TaskHandler>> handlers, LaneConfig config) {
     this.dir = dir;
-    Lane.Builder b = Lane.builder().database(SqliteDatabase.open(dir.resolve("tasklane.db"))).config(config);
-    handlers.forEach(b::handler);
+    Database db = SqliteDatabase.open(dir.resolve("tasklane.db"));
+    Lane.Builder b = Lane.builder().database(db).config(config);
+    handlers.apply(db).forEach(b::handler);
     this.lane = b.start();
+  }
+
+  public static LaneConfig fastRetries() {
+    return LaneConfig.defaults().toBuilder().retryBase(Duration.ofMillis(100)).build();
   }
 
   public Lane lane() {
