@@ -1,5 +1,6 @@
 package dev.tasklane.app;
 
+import dev.tasklane.agents.profile.ConfigException;
 import dev.tasklane.app.client.ApiException;
 import dev.tasklane.app.client.CancelCommand;
 import dev.tasklane.app.client.ListCommand;
@@ -35,6 +36,7 @@ public final class Main implements Runnable {
   private static String explain(Exception e, CommandLine c) {
     if (e instanceof ApiException a) return a.code() + ": " + a.getMessage();
     if (e instanceof ConnectException) return "cannot reach the server (is `tasklane serve` running? see --url)";
+    if (e instanceof ConfigException) return "configuration: " + e.getMessage();
     if (e instanceof IllegalArgumentException) return e.getMessage();
     return e.toString();
   }

@@ -33,13 +33,18 @@ final class ServeCommand implements Callable<Integer> {
           + "(env TASKLANE_TOKENS, default <data>/tokens if it exists).")
   Path tokens;
 
+  @Option(names = "--config", defaultValue = "${env:TASKLANE_CONFIG}",
+      description = "Agent configuration file (env TASKLANE_CONFIG, default <data>/tasklane.json or .yaml if present).")
+  Path config;
+
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Durations.class,
       description = "How long running tasks may finish on shutdown (default ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
   @Override
   public Integer call() throws Exception {
-    ServeOptions options = new ServeOptions(host, port, data, tokens, System.getenv("TASKLANE_TOKEN"), shutdownGrace);
+    ServeOptions options = new ServeOptions(host, port, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
+        shutdownGrace);
     Server server = Server.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     PrintWriter out = spec.commandLine().getOut();

@@ -7,7 +7,9 @@ import java.time.Duration;
  * How {@code tasklane serve} runs.
  *
  * @param tokensFile scoped tokens ({@code name secret prefix,...} per line); null = {@code <data>/tokens} if present
+ * @param configFile agent profiles and settings; null = {@code <data>/tasklane.json} (or YAML) if present
  * @param envToken the admin token from {@code TASKLANE_TOKEN}, or null to keep one in the data folder
  * @param shutdownGrace how long running tasks may finish on shutdown before they go back to the queue
  */
-record ServeOptions(String host, int port, Path dataDir, Path tokensFile, String envToken, Duration shutdownGrace) {}
+record ServeOptions(
+    String host, int port, Path dataDir, Path tokensFile, Path configFile, String envToken, Duration shutdownGrace) {}

@@ -1,5 +1,6 @@
 package dev.tasklane.app;
 
+import dev.tasklane.agents.Agents;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,13 @@ final class Server implements AutoCloseable {
     TokenRegistry tokens = tokens(o, admin);
     Clock clock = Clock.systemUTC();
     Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    AtomicReference<ChatService> chatRef = new AtomicReference<>();
+    Agents agents;
     Lane lane;
     try {
-      lane = Handlers.register(Lane.builder().database(db).clock(clock)).start();
+      agents = Agents.load(o.dataDir(), o.configFile(), System.getenv(), db, clock);
+      lane = Handlers.register(Lane.builder().database(db).clock(clock), agents,
+          new TranscriptConversation(chatRef::get)).start();
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -59,7 +65,10 @@ final class Server implements AutoCloseable {
     try {
       WebChannel web = new WebChannel();
       chat = new ChatService(lane, ChatConfig.defaults(), clock);
+      chatRef.set(chat);
       chat.addChannel(web);
+      chat.setAgentRouter(agents.router()::taskFor);
+      chat.addCommand("/agent", agents.router()::agentCommand);
       chat.start();
       GatewayConfig config = GatewayConfig.defaults().withHost(o.host()).withPort(o.port());
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, clock));

@@ -162,4 +162,38 @@ class ServeCommandTest {
       socket.abort();
     }
   }
+
+  @Test
+  void freeTextGoesToTheConfiguredAgentAndABadConfigStopsTheStart() throws Exception {
+    Path data = dir.resolve("data6");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("tasklane.json"),
+        "{\"agents\": {\"profiles\": {\"echoer\": {\"command\": [\"echo\", \"agent heard: {message}\"]}}}}");
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "t"))) {
+      var frames = new java.util.concurrent.LinkedBlockingQueue<String>();
+      var socket = http.newWebSocketBuilder()
+          .buildAsync(URI.create(s.url.replace("http:", "ws:") + "/ws?token=t"), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                boolean last) {
+              frames.add(data.toString());
+              ws.request(1);
+              return null;
+            }
+          }).join();
+      socket.sendText("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"text\":\"hello agent\"}}", true).join();
+      String reply = frames.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      String taskId = dev.tasklane.gateway.api.Json.parse(reply).at("/result/taskId").asText();
+      awaitState(s, taskId, "completed");
+      assertThat(get(s.url + "/v1/tasks/" + taskId, "t").body()).contains("agent heard: hello agent");
+      socket.abort();
+    }
+    Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"default\": \"missing\", \"profiles\": {}}}");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--port", "0", "--data", data.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).isNotZero();
+    assertThat(out).contains("configuration:");
+  }
 }
