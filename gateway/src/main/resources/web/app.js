@@ -59,6 +59,7 @@ function call(method, params) {
 function onFrame(frame) {
   if (frame.event === 'chat') { showMessage(frame.data); return; }
   if (frame.event === 'task') { applyEvent(frame.data); return; }
+  if (frame.event === 'typing') { showTyping(); return; }
   const pending = state.calls.get(String(frame.id));
   if (!pending) return;
   state.calls.delete(String(frame.id));
@@ -94,6 +95,7 @@ function showMessage(m) {
     state.messages.set(m.id, li);
     if (!li.isConnected) insertInOrder(li, m.id);
   }
+  if (m.role === 'assistant' && $('typing')) $('typing').remove();
   li.className = `msg ${m.role}${m.status ? ' status' : ''}`;
   li.dataset.id = m.id;
   delete li.dataset.text;
@@ -105,6 +107,21 @@ function showMessage(m) {
   }
   $('empty').hidden = true;
   scrollDown();
+}
+
+/** A short "working on it" bubble between a message and its answer. */
+function showTyping() {
+  let dots = $('typing');
+  if (!dots) {
+    dots = document.createElement('li');
+    dots.id = 'typing';
+    dots.className = 'msg assistant typing';
+    dots.innerHTML = '<span></span><span></span><span></span>';
+  }
+  $('transcript').appendChild(dots);
+  scrollDown();
+  clearTimeout(state.typingTimer);
+  state.typingTimer = setTimeout(() => dots.remove(), 3000);
 }
 
 function insertInOrder(li, id) {

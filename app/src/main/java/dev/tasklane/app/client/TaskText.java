@@ -34,6 +34,8 @@ final class TaskText {
   }
 
   static String result(JsonNode r) {
-    return r.isObject() && r.has("text") ? r.get("text").asText() : r.toString();
+    if (r.isObject() && r.has("text")) return r.get("text").asText();
+    if (r.isObject() && r.has("output")) return r.get("output").asText(); // exec: the command's output
+    return r.toString();
   }
 }
