@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class WebChatBrowserTest {
   static final Path SCREENSHOT = Paths.get("target", "webchat.png");
+  static final Path RUNNING_SCREENSHOT = Paths.get("target", "webchat-running.png");
 
   @TempDir Path dir;
   TestGateway gw;
@@ -80,6 +81,7 @@ class WebChatBrowserTest {
     page.waitForCondition(() -> widthPercent(fill) > 10);
     double early = widthPercent(fill);
     page.waitForCondition(() -> widthPercent(fill) > early + 10);
+    page.screenshot(new Page.ScreenshotOptions().setPath(RUNNING_SCREENSHOT));
     assertThat(taskCard("completed")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
         .HasCountOptions().setTimeout(15_000));
 
