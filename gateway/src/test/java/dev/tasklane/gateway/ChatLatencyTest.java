@@ -35,7 +35,7 @@ class ChatLatencyTest {
         WsClient ws = gw.ws(TestGateway.ADMIN)) {
       String longTask = ws.result("chat.send", params().put("chatId", "busy").put("text", "sleep 30000"))
           .get("taskId").asText();
-      awaitRunning(ws, longTask);
+      ws.awaitState(longTask, "running");
       warmUp(ws);
       long lastEntry = ws.result("chat.history", params().put("chatId", "busy").put("limit", 500)).get("messages")
           .findValues("id").stream().mapToLong(JsonNode::asLong).max().orElse(0);
@@ -91,14 +91,6 @@ class ChatLatencyTest {
 
   private static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
-  }
-
-  private static void awaitRunning(WsClient ws, String id) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!ws.result("task.status", params().put("taskId", id)).get("state").asText().equals("running")) {
-      assertThat(System.currentTimeMillis()).isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 
   /** The first requests of a JVM pay for class loading and JIT; the timing is about the steady state. */

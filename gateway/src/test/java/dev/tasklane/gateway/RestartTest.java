@@ -25,9 +25,9 @@ class RestartTest {
     try (TestGateway gw = TestGateway.withChat(dir, GatewayConfig.defaults().withPort(0), ChatConfig.defaults());
         WsClient ws = gw.ws(TestGateway.ADMIN)) {
       done = ws.result("chat.send", params().put("chatId", "r").put("text", "echo before restart")).get("taskId").asText();
-      awaitState(ws, done, "completed");
+      ws.awaitState(done, "completed");
       waiting = ws.result("chat.send", params().put("chatId", "r").put("text", "sleep 60000")).get("taskId").asText();
-      awaitState(ws, waiting, "running");
+      ws.awaitState(waiting, "running");
       ws.result("chat.history", params().put("chatId", "r")).get("messages")
           .forEach(m -> before.add(m.get("id").asLong() + ":" + m.get("role").asText()));
     }
@@ -47,14 +47,6 @@ class RestartTest {
       assertThat(after).containsAll(before);
       assertThat(ws.result("chat.history", params().put("chatId", "r")).toString()).contains("echo before restart");
       ws.result("task.cancel", params().put("taskId", waiting));
-    }
-  }
-
-  private static void awaitState(WsClient ws, String id, String state) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!ws.result("task.status", params().put("taskId", id)).get("state").asText().equals(state)) {
-      assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
-      Thread.sleep(30);
     }
   }
 }

@@ -60,6 +60,33 @@ final class WsClient implements AutoCloseable {
     return r.at("/error/code").asText();
   }
 
+  static final java.util.Set<String> TERMINAL = java.util.Set.of("completed", "failed", "canceled", "expired");
+
+  /** Polls task.status until the task is terminal; returns it. */
+  JsonNode awaitTerminal(String taskId) {
+    return awaitStatus(taskId, t -> TERMINAL.contains(t.get("state").asText()), "terminal");
+  }
+
+  /** Polls task.status until the task is in {@code state}; returns it. */
+  JsonNode awaitState(String taskId, String state) {
+    return awaitStatus(taskId, t -> t.get("state").asText().equals(state), state);
+  }
+
+  private JsonNode awaitStatus(String taskId, java.util.function.Predicate<JsonNode> done, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      JsonNode t = result("task.status", Json.object().put("taskId", taskId));
+      if (done.test(t)) return t;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("task " + taskId + " never " + what);
+  }
+
   void sendRaw(String text) {
     socket.sendText(text, true).join();
   }

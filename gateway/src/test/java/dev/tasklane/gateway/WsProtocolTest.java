@@ -54,11 +54,11 @@ class WsProtocolTest {
     assertThat(second.get("position").asLong()).isGreaterThanOrEqualTo(0);
     assertThat(second.get("created").asBoolean()).isTrue();
 
-    JsonNode done = awaitTerminal(second.get("taskId").asText());
+    JsonNode done = ws.awaitTerminal(second.get("taskId").asText());
     assertThat(done.get("state").asText()).isEqualTo("completed");
     assertThat(done.get("result").get("sessionKey")).isNull();
     assertThat(done.get("finishedAt").asText()).isNotBlank();
-    assertThat(awaitTerminal(first.get("taskId").asText()).at("/result/text").asText()).isEqualTo("slept 400 ms");
+    assertThat(ws.awaitTerminal(first.get("taskId").asText()).at("/result/text").asText()).isEqualTo("slept 400 ms");
   }
 
   @Test
@@ -67,7 +67,7 @@ class WsProtocolTest {
     p.putObject("input").put("hello", "world");
     String id = ws.result("task.create", p).get("taskId").asText();
 
-    JsonNode t = awaitTerminal(id);
+    JsonNode t = ws.awaitTerminal(id);
     assertThat(t.get("sessionKey").asText()).isEqualTo("web:a");
     assertThat(t.get("kind").asText()).isEqualTo("echo");
     assertThat(t.get("priority").asInt()).isEqualTo(7);
@@ -81,11 +81,11 @@ class WsProtocolTest {
   @Test
   void cancelStopsARunningTaskAndIsHarmlessOnATerminalOne() {
     String id = ws.result("task.create", sleepTask("web:c", 20_000)).get("taskId").asText();
-    awaitState(id, "running");
+    ws.awaitState(id, "running");
 
     JsonNode canceled = ws.result("task.cancel", params().put("taskId", id));
     assertThat(canceled.get("id").asText()).isEqualTo(id);
-    assertThat(awaitTerminal(id).get("state").asText()).isEqualTo("canceled");
+    assertThat(ws.awaitTerminal(id).get("state").asText()).isEqualTo("canceled");
     assertThat(ws.result("task.cancel", params().put("taskId", id)).get("state").asText()).isEqualTo("canceled");
   }
 
@@ -109,7 +109,7 @@ class WsProtocolTest {
     assertThat(seen).hasSize(5).doesNotHaveDuplicates();
 
     String last = seen.getFirst();
-    awaitTerminal(last);
+    ws.awaitTerminal(last);
     ObjectNode q = params().put("sessionKey", "web:list");
     q.putArray("state").add("completed");
     ws.result("task.list", q).get("items").forEach(t -> assertThat(t.get("state").asText()).isEqualTo("completed"));
@@ -167,33 +167,7 @@ class WsProtocolTest {
       JsonNode e = frame.get("data");
       if (!e.get("subscriptionId").asText().equals(subscriptionId)) continue;
       out.add(e);
-      if (Set.of("completed", "failed", "canceled", "expired").contains(e.get("state").asText())) return out;
-    }
-  }
-
-  JsonNode awaitTerminal(String id) {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode t = ws.result("task.status", params().put("taskId", id));
-      if (Set.of("completed", "failed", "canceled", "expired").contains(t.get("state").asText())) return t;
-      sleep();
-    }
-    throw new AssertionError("task " + id + " did not finish");
-  }
-
-  void awaitState(String id, String state) {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!ws.result("task.status", params().put("taskId", id)).get("state").asText().equals(state)) {
-      if (System.currentTimeMillis() > deadline) throw new AssertionError(id + " never " + state);
-      sleep();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(30);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (WsClient.TERMINAL.contains(e.get("state").asText())) return out;
     }
   }
 }
