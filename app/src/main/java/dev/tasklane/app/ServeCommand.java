@@ -1,5 +1,6 @@
 package dev.tasklane.app;
 
+import dev.tasklane.gateway.GatewayConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,13 +38,24 @@ final class ServeCommand implements Callable<Integer> {
       description = "Agent configuration file (env TASKLANE_CONFIG, default <data>/tasklane.json or .yaml if present).")
   Path config;
 
+  @Option(names = "--rate-limit", defaultValue = "50",
+      description = "Requests per second per WebSocket connection or per token on HTTP, 0 = no limit "
+          + "(bursts of twice as many; default ${DEFAULT-VALUE}).")
+  double rateLimit;
+
+  @Option(names = "--max-request-bytes", defaultValue = "65536",
+      description = "Largest WebSocket request or HTTP body; larger ones get too_large (default ${DEFAULT-VALUE}).")
+  int maxRequestBytes;
+
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Durations.class,
       description = "How long running tasks may finish on shutdown (default ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
   @Override
   public Integer call() throws Exception {
-    ServeOptions options = new ServeOptions(host, port, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
+    GatewayConfig gateway = GatewayConfig.defaults().withHost(host).withPort(port).withMaxRequestBytes(maxRequestBytes)
+        .withRateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2)));
+    ServeOptions options = new ServeOptions(gateway, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
         shutdownGrace);
     Server server = Server.start(options);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -5,7 +5,6 @@ import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
 import dev.tasklane.gateway.Gateway;
-import dev.tasklane.gateway.GatewayConfig;
 import dev.tasklane.gateway.GatewayServer;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
@@ -70,8 +69,7 @@ final class Server implements AutoCloseable {
       chat.setAgentRouter(agents.router()::taskFor);
       chat.addCommand("/agent", agents.router()::agentCommand);
       chat.start();
-      GatewayConfig config = GatewayConfig.defaults().withHost(o.host()).withPort(o.port());
-      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, clock));
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
       return new Server(o, admin, lane, chat, gateway);
     } catch (RuntimeException e) {
       if (chat != null) chat.close();
@@ -96,7 +94,8 @@ final class Server implements AutoCloseable {
   }
 
   String baseUrl() {
-    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    String host = options.gateway().host();
+    if (host.contains(":")) host = "[" + host + "]";
     return "http://" + host + ":" + port();
   }
 

@@ -69,13 +69,15 @@ class ServeCommandTest {
       port = socket.getLocalPort();
     }
     try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "env-admin", "TASKLANE_PORT", "1"),
-        "--port", Integer.toString(port), "--tokens", tokens.toString())) {
+        "--port", Integer.toString(port), "--tokens", tokens.toString(), "--max-request-bytes", "1024")) {
       assertThat(s.url).isEqualTo("http://127.0.0.1:" + port); // the flag wins over the environment
       assertThat(Files.exists(data.resolve("token"))).isFalse();
       assertThat(s.output()).doesNotContain("env-admin");
       assertThat(get(s.url + "/v1/tasks", "env-admin").statusCode()).isEqualTo(200);
       assertThat(get(s.url + "/v1/tasks?sessionKey=web:alice", "alice-secret").statusCode()).isEqualTo(200);
       assertThat(get(s.url + "/v1/tasks?sessionKey=web:bob", "alice-secret").statusCode()).isEqualTo(403);
+      String big = "{\"sessionKey\":\"web:x\",\"kind\":\"exec\",\"input\":{\"shell\":\"" + "x".repeat(1024) + "\"}}";
+      assertThat(post(s.url + "/v1/tasks", "env-admin", big).statusCode()).isEqualTo(413);
 
       Frames ws = Frames.open(http, s.url, "env-admin");
       // /run goes to the exec handler; free text to the configured agent profile.

@@ -41,6 +41,10 @@ public record GatewayConfig(
     return new GatewayConfig(host, port, b, Math.max(maxFrameBytes, b + 1), ratePerSecond, rateBurst, maxSubscriptions);
   }
 
+  public GatewayConfig withMaxFrameBytes(int b) {
+    return new GatewayConfig(host, port, maxRequestBytes, b, ratePerSecond, rateBurst, maxSubscriptions);
+  }
+
   public GatewayConfig withRateLimit(double perSecond, int burst) {
     return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, perSecond, burst, maxSubscriptions);
   }

@@ -25,6 +25,7 @@ final class WsClient implements AutoCloseable {
   private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
   private final AtomicInteger nextId = new AtomicInteger();
   volatile boolean closed;
+  volatile int closeCode;
 
   private WsClient(HttpClient http, URI uri, String token) {
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -129,7 +130,8 @@ final class WsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!socket.isOutputClosed()) socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    if (closed) socket.abort();
+    else if (!socket.isOutputClosed()) socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -151,6 +153,7 @@ final class WsClient implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeCode = statusCode;
       closed = true;
       return null;
     }

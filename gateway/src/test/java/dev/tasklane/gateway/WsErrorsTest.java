@@ -85,6 +85,20 @@ class WsErrorsTest {
   }
 
   @Test
+  void aFrameOverTheHardLimitClosesTheConnectionWith1009() throws Exception {
+    start(GatewayConfig.defaults().withMaxRequestBytes(MAX_REQUEST).withMaxFrameBytes(4 * MAX_REQUEST));
+    try (WsClient ws = gw.ws(TestGateway.ADMIN)) {
+      ws.sendRaw(frameOfSize(4 * MAX_REQUEST)); // at the hard limit: read, then refused as too large
+      assertError(ws.nextResponse(), "too_large");
+      ws.sendRaw(frameOfSize(4 * MAX_REQUEST + 1));
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!ws.closed && System.currentTimeMillis() < deadline) Thread.sleep(20);
+      assertThat(ws.closed).isTrue();
+      assertThat(ws.closeCode).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void inputOverTheLanesLimitIsTooLargeAndAReusedIdempotencyKeyWithOtherInputIsAConflict() {
     start(GatewayConfig.defaults().withMaxRequestBytes(4 * 1024 * 1024));
     try (WsClient ws = gw.ws(TestGateway.ADMIN)) {
