@@ -89,17 +89,20 @@ public final class CommandRunner {
     return new CommandOutcome(code, !exited, kept.text(), kept.truncated(), kept.droppedBytes(), tail);
   }
 
-  /** Waits for the output still in the pipes; a leftover background process holding them is stopped. */
+  /**
+   * Waits for the output still in the pipes, then stops whatever the command left running in its
+   * process group: a task's processes do not outlive it, whether or not they hold its output open.
+   */
   private void drain(ProcessTree tree, Thread out, Thread err) throws InterruptedException {
     long end = System.nanoTime() + options.drainTimeout().toNanos();
     joinUntil(out, end);
     joinUntil(err, end);
     if (out.isAlive() || err.isAlive()) {
       log.info("command {} exited but left processes holding its output; stopping them", tree.pid());
-      tree.stopLeftovers();
-      out.join(TimeUnit.SECONDS.toMillis(2));
-      err.join(TimeUnit.SECONDS.toMillis(2));
     }
+    tree.stopLeftovers();
+    out.join(TimeUnit.SECONDS.toMillis(2));
+    err.join(TimeUnit.SECONDS.toMillis(2));
   }
 
   private static void joinUntil(Thread t, long endNanos) throws InterruptedException {

@@ -99,7 +99,7 @@ final class ProcessTree {
     finished = true;
   }
 
-  /** Stops whatever the command left running in its group after it exited itself. */
+  /** Kills whatever the command left running in its group after it exited itself. */
   synchronized void stopLeftovers() {
     pendingInterrupt |= Thread.interrupted();
     try {

@@ -142,6 +142,18 @@ class ExecHandlerTest {
   }
 
   @Test
+  void processesLeftBehindWithTheirOutputClosedAreStoppedWhenTheCommandEnds() throws Exception {
+    LaneFixture f = lane(ExecOptions.defaults());
+    Path pids = dir.resolve("detached.pids");
+    long start = System.nanoTime();
+    Task t = f.awaitEnd(f.submit("exec", command("sh", "-c",
+        "sleep 300 > /dev/null 2>&1 & echo $! > " + pids + "; echo done")), Duration.ofSeconds(10));
+    assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    Processes.awaitAllGone(Processes.read(pids));
+  }
+
+  @Test
   void badInputFailsAtOnceWithACode() {
     LaneFixture f = lane(ExecOptions.defaults());
     Task t = f.awaitEnd(f.submit("exec", LaneFixture.object().put("command", "ls -l")), MAX);

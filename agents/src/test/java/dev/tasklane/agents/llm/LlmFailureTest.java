@@ -121,7 +121,8 @@ class LlmFailureTest {
       Task t = f.awaitEnd(id, MAX);
 
       assertThat(t.state()).isEqualTo(TaskState.CANCELED);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      // well within the lane's 5 s cancel grace: the handler itself stopped
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
       assertThat(f.lane().runningHere()).isZero();
     }
   }
