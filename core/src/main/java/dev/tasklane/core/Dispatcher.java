@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -28,7 +29,14 @@ final class Dispatcher {
   private final LaneConfig config;
   private final Function<Task, Execution> launcher;
   private final Set<String> kinds;
+  /** Attempts of this node until their outcome is stored (leases to renew, progress to show). */
   final Map<TaskId, Execution> running = new ConcurrentHashMap<>();
+  /**
+   * Worker slots in use: a slot is freed when the handler returns, before its outcome is written,
+   * so the next claim can share that write's commit. Safe because the database still counts the
+   * task as running until then: session and kind limits stay conservative.
+   */
+  private final AtomicInteger busy = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeup = lock.newCondition();
   private boolean woken;
@@ -70,17 +78,22 @@ final class Dispatcher {
     }
   }
 
+  /** The handler returned: its slot is free. */
+  void slotFreed() {
+    busy.decrementAndGet();
+    wake();
+  }
+
+  /** The attempt's outcome is stored (or given up on). */
   void finished(Execution e) {
     running.remove(e.taskId(), e);
-    wake();
   }
 
   private void loop() {
     while (!stopped) {
       try {
-        int free = config.concurrency() - running.size();
-        int claimed = free > 0 ? claim(free) : 0;
-        if (claimed > 0 && claimed == free) continue; // there may be more: claim again at once
+        int claimed = free() > 0 ? claim() : 0;
+        if (claimed > 0 && free() > 0) continue; // there may be more: claim again at once
         sleep(claimed > 0 ? Duration.ZERO : untilNextDue());
       } catch (RuntimeException e) {
         log.error("claiming tasks failed; trying again shortly", e);
@@ -89,12 +102,19 @@ final class Dispatcher {
     }
   }
 
-  private int claim(int free) {
-    ClaimRequest request = new ClaimRequest(config.nodeId(), free, Set.copyOf(kinds), config.perSession(),
+  private int free() {
+    return config.concurrency() - busy.get();
+  }
+
+  private int claim() {
+    // Capacity is read when the claim runs in the writer: slots freed while it waited count too.
+    // Only this thread takes slots, so the count read there can only have grown by launch time.
+    ClaimRequest request = new ClaimRequest(config.nodeId(), this::free, Set.copyOf(kinds), config.perSession(),
         config.perKind(), config.leaseDuration());
     List<Task> tasks = store.claim(request, clock.instant());
     for (Task t : tasks) {
       Execution e = launcher.apply(t);
+      busy.incrementAndGet();
       running.put(t.id(), e);
       e.start();
     }

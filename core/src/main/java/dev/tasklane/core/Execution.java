@@ -36,7 +36,7 @@ final class Execution implements TaskContext {
 
   /** What an execution needs from its lane. */
   record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers, Lane lane,
-      Consumer<Execution> onFinish) {}
+      Runnable onHandlerReturned, Consumer<Execution> onFinish) {}
 
   private final Services s;
   private final Task task;
@@ -102,25 +102,34 @@ final class Execution implements TaskContext {
   }
 
   private void run() {
+    Outcome outcome;
     try {
-      input = prepareInput();
-      TaskResult result = handler.run(this);
-      finish(Outcome.completed(result));
-    } catch (TaskFailure f) {
-      finish(Outcome.failure(f.toError(), f.retryAfterDelay()));
-    } catch (InterruptedException e) {
-      finish(Outcome.interrupted());
-    } catch (Exception | StackOverflowError e) {
-      if (stop.get() != null) {
-        finish(Outcome.interrupted());
-      } else {
-        log.warn("task {} ({}) attempt {} threw", task.id(), task.kind(), task.attempt(), e);
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        finish(Outcome.failure(new TaskError(TaskError.HANDLER_ERROR, message, true), null));
-      }
+      outcome = runHandler();
     } finally {
       deadlineTimer.cancel(false);
+      s.onHandlerReturned().run();
+    }
+    try {
+      finish(outcome);
+    } finally {
       s.onFinish().accept(this);
+    }
+  }
+
+  /** Runs the handler and turns whatever it did into an outcome. */
+  private Outcome runHandler() {
+    try {
+      input = prepareInput();
+      return Outcome.completed(handler.run(this));
+    } catch (TaskFailure f) {
+      return Outcome.failure(f.toError(), f.retryAfterDelay());
+    } catch (InterruptedException e) {
+      return Outcome.interrupted();
+    } catch (Exception | StackOverflowError e) {
+      if (stop.get() != null) return Outcome.interrupted();
+      log.warn("task {} ({}) attempt {} threw", task.id(), task.kind(), task.attempt(), e);
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return Outcome.failure(new TaskError(TaskError.HANDLER_ERROR, message, true), null);
     }
   }
 

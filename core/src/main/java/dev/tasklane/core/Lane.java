@@ -58,9 +58,8 @@ public final class Lane implements AutoCloseable {
     this.validator = new SubmitValidator(config);
     this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("tasklane-timer-", 0).daemon(true)
         .factory());
-    Execution.Services services = new Execution.Services(store, clock, config, timers, this, this::onFinished);
     this.dispatcher = new Dispatcher(store, clock, config, handlers.keySet(),
-        task -> new Execution(services, task, handlers.get(task.kind())));
+        task -> new Execution(services(), task, handlers.get(task.kind())));
     this.housekeeping = new Housekeeping(store, clock, config, dispatcher);
   }
 
@@ -285,8 +284,8 @@ public final class Lane implements AutoCloseable {
     }), graceMs, TimeUnit.MILLISECONDS);
   }
 
-  private void onFinished(Execution e) {
-    dispatcher.finished(e);
+  private Execution.Services services() {
+    return new Execution.Services(store, clock, config, timers, this, dispatcher::slotFreed, dispatcher::finished);
   }
 
   private void checkAccepting() {

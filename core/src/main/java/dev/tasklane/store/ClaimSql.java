@@ -1,6 +1,6 @@
 package dev.tasklane.store;
 
-import dev.tasklane.store.Transitions.Changed;
+import dev.tasklane.store.Transitions.Claimed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,13 +23,14 @@ final class ClaimSql {
 
   private ClaimSql() {}
 
-  static List<Changed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
-    if (r.max() <= 0 || r.kinds().isEmpty()) return List.of();
+  static List<Claimed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
+    int max = r.capacity().getAsInt();
+    if (max <= 0 || r.kinds().isEmpty()) return List.of();
     Map<String, Integer> sessionRunning = new HashMap<>();
     Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
-    List<Changed> claimed = new ArrayList<>();
-    for (Candidate cand : candidates(c, r, now)) {
-      if (claimed.size() >= r.max()) break;
+    List<Claimed> claimed = new ArrayList<>();
+    for (Candidate cand : candidates(c, r, max, now)) {
+      if (claimed.size() >= max) break;
       if (cand.exclusive) {
         int running = sessionRunning.computeIfAbsent(cand.session, s -> cand.sessionRunning);
         if (running >= r.perSession()) continue;
@@ -47,14 +48,17 @@ final class ClaimSql {
 
   private record Candidate(long id, String session, String kind, boolean exclusive, int sessionRunning) {}
 
-  private static List<Candidate> candidates(Connection c, ClaimRequest r, Instant now) throws SQLException {
+  private static List<Candidate> candidates(Connection c, ClaimRequest r, int max, Instant now)
+      throws SQLException {
     String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
     // The correlated count skips, in SQL, the queued tasks of sessions already at their limit, so one
     // busy session's backlog cannot hide the other sessions' work from the LIMIT.
     String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive,"
         + " (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key AND r.state = 'running'"
         + "  AND r.exclusive = 1) AS session_running"
-        + " FROM tasks t WHERE t.state = 'queued' AND t.waiting_on = 0 AND t.not_before <= ?"
+        // "+t.not_before": keeps SQLite from picking the (state, not_before) index, which would
+        // make it sort every queued task; walking tasks_queue in order stops after LIMIT rows.
+        + " FROM tasks t WHERE t.state = 'queued' AND t.waiting_on = 0 AND +t.not_before <= ?"
         + " AND t.kind IN (" + kinds + ")"
         + " AND (t.exclusive = 0 OR (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key"
         + "  AND r.state = 'running' AND r.exclusive = 1) < ?)"
@@ -64,7 +68,7 @@ final class ClaimSql {
       ps.setLong(i++, now.toEpochMilli());
       for (String k : r.kinds()) ps.setString(i++, k);
       ps.setInt(i++, r.perSession());
-      ps.setInt(i, r.max() * LOOKAHEAD);
+      ps.setInt(i, max * LOOKAHEAD);
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.Progress;
-import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
@@ -24,34 +23,52 @@ final class EventRows {
   private EventRows() {}
 
   /**
-   * Appends the event that a transition just made: {@code task} is the row as updated, whose
-   * {@code last_seq} was already advanced by the same statement.
+   * Appends the event for a change just made to task {@code id}: its seq is the row's advanced
+   * {@code last_seq}; the payload carries the progress while running, the result of a completion,
+   * the error of a failure.
    */
-  static TaskEvent append(Connection c, Task task, long seq, EventType type, Instant at, String output)
-      throws SQLException {
-    ObjectNode payload = Json.object();
-    if (type == EventType.PROGRESS || task.state() == TaskState.RUNNING && task.progress() != Progress.NONE) {
-      payload.set("progress", Json.MAPPER.valueToTree(task.progress()));
+  static TaskEvent append(Connection c, long id, EventType type, Instant at, String output) throws SQLException {
+    String session;
+    TaskState state;
+    long seq;
+    String progress;
+    String result;
+    String error;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT session_key, state, last_seq, progress, result, error FROM tasks WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        session = rs.getString(1);
+        state = TaskState.fromWire(rs.getString(2));
+        seq = rs.getLong(3);
+        progress = rs.getString(4);
+        result = rs.getString(5);
+        error = rs.getString(6);
+      }
     }
-    if (task.result() != null && type == EventType.COMPLETED) payload.set("result", task.result());
-    if (task.error() != null && (type == EventType.FAILED || type == EventType.RETRYING
+    ObjectNode payload = Json.object();
+    if (progress != null && (type == EventType.PROGRESS || state == TaskState.RUNNING)) {
+      payload.set("progress", Json.tree(progress));
+    }
+    if (result != null && type == EventType.COMPLETED) payload.set("result", Json.tree(result));
+    if (error != null && (type == EventType.FAILED || type == EventType.RETRYING
         || type == EventType.CANCELED || type == EventType.EXPIRED)) {
-      payload.set("error", Json.MAPPER.valueToTree(task.error()));
+      payload.set("error", Json.tree(error));
     }
     if (output != null) payload.put("output", output);
     String text = payload.isEmpty() ? null : Json.write(payload);
-    long id;
+    long eventId;
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " RETURNING id")) {
-      TaskRows.bind(ps, task.id().value(), task.sessionKey(), seq, type.wire(), task.state().wire(),
-          at.toEpochMilli(), text);
+      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), text);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        id = rs.getLong(1);
+        eventId = rs.getLong(1);
       }
     }
-    return toEvent(id, task.id().value(), task.sessionKey(), seq, type, task.state(), at.toEpochMilli(), text);
+    return toEvent(eventId, id, session, seq, type, state, at.toEpochMilli(), text);
   }
 
   static List<TaskEvent> forTask(Connection c, long taskId, long afterSeq, int limit) throws SQLException {

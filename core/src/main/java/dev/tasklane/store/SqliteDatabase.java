@@ -48,15 +48,19 @@ public final class SqliteDatabase implements Database {
     try (Statement st = writeConnection.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       st.execute("PRAGMA synchronous=" + options.synchronous());
+      // Each unit of work runs in a savepoint; keep its undo journal in memory, not in a temp file.
+      st.execute("PRAGMA temp_store=MEMORY");
+      st.execute("PRAGMA cache_size=-65536");
     }
-    this.writer = new GroupCommitWriter(writeConnection, options.maxBatch(), "tasklane-sqlite-writer");
+    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection), options.maxBatch(),
+        "tasklane-sqlite-writer");
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
       Connection c = connect(file);
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA query_only=1");
       }
-      readers.add(c);
+      readers.add(CachingConnection.wrap(c));
     }
   }
 
@@ -122,7 +126,7 @@ public final class SqliteDatabase implements Database {
     } catch (SQLException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     } finally {
-      readers.add(c);
+      readers.add(CachingConnection.wrap(c));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.tasklane.core.EventType;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Transitions.Changed;
@@ -64,7 +65,8 @@ final class SubmitSql {
       }
     }
     Task created = TaskRows.find(c, id).orElseThrow();
-    changes.add(new Changed(created, EventRows.append(c, created, 1, EventType.CREATED, now, null)));
+    TaskEvent event = EventRows.append(c, id, EventType.CREATED, now, null);
+    changes.add(new Changed(created.id(), created.state(), event));
     if (deps.failed != null) {
       changes.addAll(failBecauseOf(c, created, deps.failed, now));
       created = TaskRows.find(c, id).orElseThrow();

@@ -58,32 +58,32 @@ public final class TaskStore {
 
   public List<Task> claim(ClaimRequest request, Instant now) {
     return db.write(tx -> {
-      List<Changed> claimed = ClaimSql.claim(tx.connection(), request, now);
-      publish(tx, claimed);
-      return claimed.stream().map(Changed::task).toList();
+      List<Transitions.Claimed> claimed = ClaimSql.claim(tx.connection(), request, now);
+      publish(tx, claimed.stream().map(Transitions.Claimed::change).toList());
+      return claimed.stream().map(Transitions.Claimed::task).toList();
     });
   }
 
-  public Optional<Task> complete(TaskId id, long fence, JsonNode result, Instant now) {
+  public boolean complete(TaskId id, long fence, JsonNode result, Instant now) {
     return change(tx -> Transitions.complete(tx.connection(), id.value(), fence, result, now));
   }
 
-  public Optional<Task> fail(TaskId id, Long fence, TaskError error, Instant now) {
+  public boolean fail(TaskId id, Long fence, TaskError error, Instant now) {
     return change(tx -> Transitions.fail(tx.connection(), id.value(), fence, error, now));
   }
 
-  public Optional<Task> retry(TaskId id, long fence, TaskError error, Instant notBefore, Instant now) {
+  public boolean retry(TaskId id, long fence, TaskError error, Instant notBefore, Instant now) {
     return change(tx -> Transitions.retry(tx.connection(), id.value(), fence, error, notBefore, now, "retrying")
         .map(List::of).orElse(List.of()));
   }
 
   /** Hands a running task back to the queue without spending an attempt (shutdown). */
-  public Optional<Task> release(TaskId id, long fence, Instant now) {
+  public boolean release(TaskId id, long fence, Instant now) {
     return change(tx -> Transitions.release(tx.connection(), id.value(), fence, now).map(List::of).orElse(List.of()));
   }
 
   /** running → canceled; {@code fence} null when the grace period ended regardless of the worker. */
-  public Optional<Task> cancelRunning(TaskId id, Long fence, String message, Instant now) {
+  public boolean cancelRunning(TaskId id, Long fence, String message, Instant now) {
     return change(tx -> Transitions.cancelRunning(tx.connection(), id.value(), fence, message, now));
   }
 
@@ -96,12 +96,12 @@ public final class TaskStore {
       if (t.state() == TaskState.QUEUED) {
         List<Changed> changes = Transitions.cancelQueued(c, id.value(), now);
         publish(tx, changes);
-        return Optional.of(new CancelResult(changes.isEmpty() ? t : changes.get(0).task(), false));
+        return Optional.of(new CancelResult(TaskRows.find(c, id.value()).orElse(t), false));
       }
       if (t.state() == TaskState.RUNNING) {
         Optional<Changed> requested = Transitions.requestCancel(c, id.value(), now);
         requested.ifPresent(ch -> publish(tx, List.of(ch)));
-        return Optional.of(new CancelResult(requested.map(Changed::task).orElse(t), true));
+        return Optional.of(new CancelResult(TaskRows.find(c, id.value()).orElse(t), true));
       }
       return Optional.of(new CancelResult(t, false));
     });
@@ -110,7 +110,7 @@ public final class TaskStore {
   /** Persists progress and/or output of a running attempt; false if the attempt lost its lease. */
   public boolean progress(TaskId id, long fence, Progress progress, String output, Instant now) {
     return change(tx -> Transitions.progress(tx.connection(), id.value(), fence, progress, output, now)
-        .map(List::of).orElse(List.of())).isPresent();
+        .map(List::of).orElse(List.of()));
   }
 
   public boolean saveCheckpoint(TaskId id, long fence, JsonNode state) {
@@ -202,11 +202,12 @@ public final class TaskStore {
     return db.read(tx -> QuerySql.nextDue(tx.connection(), now));
   }
 
-  private Optional<Task> change(SqlWork<List<Changed>> work) {
+  /** Runs a change; true if it applied (false: the task was not in the expected state or fence). */
+  private boolean change(SqlWork<List<Changed>> work) {
     return db.write(tx -> {
       List<Changed> changes = work.run(tx);
       publish(tx, changes);
-      return changes.isEmpty() ? Optional.<Task>empty() : Optional.of(changes.get(0).task());
+      return !changes.isEmpty();
     });
   }
 

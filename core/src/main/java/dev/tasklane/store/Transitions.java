@@ -6,6 +6,7 @@ import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,19 +25,20 @@ import java.util.Optional;
  * returns empty. Every change appends its event with the task's next seq.
  */
 final class Transitions {
-  /** A task after a change, and the event that reports it. */
-  record Changed(Task task, TaskEvent event) {}
+  /** Which task changed, its state after the change, and the event that reports it. */
+  record Changed(TaskId id, TaskState state, TaskEvent event) {}
 
   private Transitions() {}
 
-  static Optional<Changed> claim(Connection c, long id, String owner, Instant now, Instant leaseUntil)
+  /** queued → running; returns the claimed task as it now is, with the event. */
+  static Optional<Claimed> claim(Connection c, long id, String owner, Instant now, Instant leaseUntil)
       throws SQLException {
     Optional<Changed> changed = move(c, id, TaskState.QUEUED, TaskState.RUNNING, null, EventType.STARTED, now, null,
         "attempt = attempt + 1, started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1,"
             + " cancel_requested_at = NULL",
         now.toEpochMilli(), owner, leaseUntil.toEpochMilli());
     if (changed.isPresent()) {
-      Task t = changed.get().task();
+      Task t = TaskRows.find(c, id).orElseThrow();
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
               + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
@@ -44,21 +46,28 @@ final class Transitions {
         TaskRows.bind(ps, id, t.attempt(), owner, now.toEpochMilli());
         ps.executeUpdate();
       }
+      return Optional.of(new Claimed(t, changed.get()));
     }
-    return changed;
+    return Optional.empty();
   }
+
+  /** A claimed task and the change that claimed it. */
+  record Claimed(Task task, Changed change) {}
 
   static List<Changed> complete(Connection c, long id, long fence, JsonNode result, Instant now) throws SQLException {
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.COMPLETED, fence, EventType.COMPLETED, now,
         null, "finished_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, error = NULL",
         now.toEpochMilli(), Json.write(result));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, done.get().task(), "completed", null, now);
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE state = 'queued'"
-            + " AND id IN (SELECT task_id FROM task_dependencies WHERE depends_on = ?)")) {
-      ps.setLong(1, id);
-      ps.executeUpdate();
+    endAttempt(c, id, "completed", null, now);
+    // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
+    // planned as a walk over every queued task, which makes each completion cost O(queue).
+    for (long dependent : dependents(c, id)) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
+        ps.setLong(1, dependent);
+        ps.executeUpdate();
+      }
     }
     return List.of(done.get());
   }
@@ -68,7 +77,7 @@ final class Transitions {
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
         "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, done.get().task(), "failed", error, now);
+    endAttempt(c, id, "failed", error, now);
     return withDependents(c, done.get(), now);
   }
 
@@ -78,7 +87,7 @@ final class Transitions {
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL", notBefore.toEpochMilli(),
         Json.write(error));
-    if (done.isPresent()) endAttempt(c, done.get().task(), outcome, error, now);
+    if (done.isPresent()) endAttempt(c, id, outcome, error, now);
     return done;
   }
 
@@ -89,8 +98,9 @@ final class Transitions {
         "attempt = attempt - 1, not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL",
         now.toEpochMilli(), Json.write(error));
     if (done.isPresent()) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM task_attempts WHERE task_id = ? AND number = ?")) {
-        TaskRows.bind(ps, id, done.get().task().attempt() + 1);
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM task_attempts WHERE task_id = ?"
+          + " AND number = (SELECT attempt + 1 FROM tasks WHERE id = ?)")) {
+        TaskRows.bind(ps, id, id);
         ps.executeUpdate();
       }
     }
@@ -111,7 +121,7 @@ final class Transitions {
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
         "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, done.get().task(), "canceled", error, now);
+    endAttempt(c, id, "canceled", error, now);
     return withDependents(c, done.get(), now);
   }
 
@@ -148,10 +158,10 @@ final class Transitions {
   private static List<Changed> withDependents(Connection c, Changed failed, Instant now) throws SQLException {
     List<Changed> all = new ArrayList<>();
     all.add(failed);
-    Deque<Task> todo = new ArrayDeque<>();
-    todo.add(failed.task());
+    Deque<Changed> todo = new ArrayDeque<>();
+    todo.add(failed);
     while (!todo.isEmpty()) {
-      Task dep = todo.poll();
+      Changed dep = todo.poll();
       TaskError error = new TaskError(TaskError.DEPENDENCY_FAILED,
           "task " + dep.id() + " it depends on ended " + dep.state().wire(), false);
       for (long dependent : dependents(c, dep.id().value())) {
@@ -159,7 +169,7 @@ final class Transitions {
             null, "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
         if (done.isPresent()) {
           all.add(done.get());
-          todo.add(done.get().task());
+          todo.add(done.get());
         }
       }
     }
@@ -177,11 +187,11 @@ final class Transitions {
     return out;
   }
 
-  private static void endAttempt(Connection c, Task t, String outcome, TaskError error, Instant now)
+  private static void endAttempt(Connection c, long id, String outcome, TaskError error, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE task_attempts SET finished_at = ?, outcome = ?, error = ? WHERE task_id = ? AND number = ?")) {
-      TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), t.id().value(), t.attempt());
+    try (PreparedStatement ps = c.prepareStatement("UPDATE task_attempts SET finished_at = ?, outcome = ?, error = ?"
+        + " WHERE task_id = ? AND number = (SELECT attempt FROM tasks WHERE id = ?)")) {
+      TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id, id);
       ps.executeUpdate();
     }
   }
@@ -189,33 +199,31 @@ final class Transitions {
   private static Optional<Changed> move(Connection c, long id, TaskState from, TaskState to, Long fence,
       EventType type, Instant now, String output, String set, Object... params) throws SQLException {
     from.checkMoveTo(to);
-    return update(c, id, from, to, fence, type, now, output, "state = '" + to.wire() + "', " + set, "", params);
+    return update(c, id, from, fence, type, now, output, "state = '" + to.wire() + "', " + set, "", params);
   }
 
   private static Optional<Changed> same(Connection c, long id, TaskState state, Long fence, EventType type,
       Instant now, String output, String set, String extraWhere, Object... params) throws SQLException {
-    return update(c, id, state, state, fence, type, now, output, set, extraWhere, params);
+    return update(c, id, state, fence, type, now, output, set, extraWhere, params);
   }
 
-  private static Optional<Changed> update(Connection c, long id, TaskState from, TaskState to, Long fence,
-      EventType type, Instant now, String output, String set, String extraWhere, Object... params)
-      throws SQLException {
+  /**
+   * One guarded UPDATE, then the event. No RETURNING: on SQLite it costs more than the update
+   * itself, and the event needs only a few columns, read back by primary key.
+   */
+  private static Optional<Changed> update(Connection c, long id, TaskState from, Long fence, EventType type,
+      Instant now, String output, String set, String extraWhere, Object... params) throws SQLException {
     String sql = "UPDATE tasks SET " + set + ", last_seq = last_seq + 1 WHERE id = ? AND state = ?"
-        + (fence == null ? "" : " AND fence = ?") + extraWhere + " RETURNING " + TaskRows.COLUMNS;
+        + (fence == null ? "" : " AND fence = ?") + extraWhere;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       for (Object p : params) ps.setObject(i++, p);
       ps.setLong(i++, id);
       ps.setString(i++, from.wire());
       if (fence != null) ps.setLong(i, fence);
-      Task task;
-      long seq;
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return Optional.empty();
-        task = TaskRows.map(rs);
-        seq = rs.getLong("last_seq");
-      }
-      return Optional.of(new Changed(task, EventRows.append(c, task, seq, type, now, output)));
+      if (ps.executeUpdate() == 0) return Optional.empty();
     }
+    TaskEvent event = EventRows.append(c, id, type, now, output);
+    return Optional.of(new Changed(event.taskId(), event.state(), event));
   }
 }

@@ -119,6 +119,27 @@ class LaneEventsTest {
   }
 
   @Test
+  void stepsCountUpAndDeriveAFractionFromTheTotal() {
+    TaskHandler steps = ctx -> {
+      ctx.totalSteps(4);
+      ctx.step("fetching");
+      ctx.step("parsing");
+      ctx.step("writing");
+      return TaskResult.empty();
+    };
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", steps))) {
+      TaskId id = lane.submit(request("s", "work").build()).task().id();
+      await().until(() -> lane.require(id).isTerminal());
+      Progress last = lane.events(id, 0, 100).stream().filter(e -> e.type() == EventType.PROGRESS)
+          .reduce((a, b) -> b).orElseThrow().progress();
+      assertThat(last.steps()).isEqualTo(3);
+      assertThat(last.totalSteps()).isEqualTo(4);
+      assertThat(last.fraction()).isEqualTo(0.75);
+      assertThat(last.message()).isEqualTo("writing");
+    }
+  }
+
+  @Test
   void outputBeyondTheCapIsDroppedWithANote() {
     TaskHandler noisy = ctx -> {
       for (int i = 0; i < 1000; i++) ctx.output("0123456789");

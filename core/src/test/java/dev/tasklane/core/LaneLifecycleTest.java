@@ -36,6 +36,21 @@ class LaneLifecycleTest {
   }
 
   @Test
+  void heartbeatsKeepALongTaskLeasedBeyondTheLeaseDuration() {
+    TaskHandler longer = ctx -> {
+      Thread.sleep(2_500);
+      return TaskResult.text("one attempt");
+    };
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", longer),
+        b -> b.leaseDuration(Duration.ofSeconds(1)).heartbeatInterval(Duration.ofMillis(200)))) {
+      TaskId id = lane.submit(request("s", "work").build()).task().id();
+      await().atMost(Duration.ofSeconds(10)).until(() -> lane.require(id).isTerminal());
+      assertThat(lane.require(id).state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(lane.attempts(id)).hasSize(1);
+    }
+  }
+
+  @Test
   void shutdownLetsRunningTasksFinishWithinTheGracePeriod() {
     TaskHandler brief = ctx -> {
       Thread.sleep(300);

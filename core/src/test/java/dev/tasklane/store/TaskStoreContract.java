@@ -183,9 +183,9 @@ public abstract class TaskStoreContract {
     store.reapLeases(later, false); // lease lost: back to queued
     long newFence = claimAt(1, later).get(0).lease().fence();
     assertThat(newFence).isGreaterThan(fence);
-    assertThat(store.complete(t.id(), fence, TextNode.valueOf("zombie"), now)).isEmpty();
+    assertThat(store.complete(t.id(), fence, TextNode.valueOf("zombie"), now)).isFalse();
     assertThat(store.progress(t.id(), fence, Progress.NONE.withFraction(0.5, "x"), null, now)).isFalse();
-    assertThat(store.complete(t.id(), newFence, TextNode.valueOf("real"), now)).isPresent();
+    assertThat(store.complete(t.id(), newFence, TextNode.valueOf("real"), now)).isTrue();
     assertThat(store.find(t.id()).orElseThrow().result().asText()).isEqualTo("real");
   }
 

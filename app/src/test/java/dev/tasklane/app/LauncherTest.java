@@ -1,0 +1,78 @@
+package dev.tasklane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The root launcher script finds a JDK of at least 21 by itself, or says what to install. */
+class LauncherTest {
+  private static final Path LAUNCHER = Path.of("..", "tasklane").toAbsolutePath().normalize();
+  private static final Path THIS_JDK = Path.of(System.getProperty("java.home"));
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "--which-java");
+    pb.environment().remove("JAVA_HOME");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip(),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  /** A folder that looks like a JDK of the given version: java and javac that print it. */
+  private Path fakeJdk(String name, int version) throws IOException {
+    Path bin = Files.createDirectories(dir.resolve(name).resolve("bin"));
+    String java = "#!/bin/sh\necho '    java.specification.version = " + version + "' >&2\n";
+    for (String tool : new String[] {"java", "javac"}) {
+      Path f = bin.resolve(tool);
+      Files.writeString(f, java);
+      f.toFile().setExecutable(true);
+    }
+    return dir.resolve(name);
+  }
+
+  @Test
+  void usesJavaHomeWhenItIsRecentEnough() throws Exception {
+    Run r = run(Map.of("JAVA_HOME", THIS_JDK.toString(), "TASKLANE_JDK_DIRS", "/nonexistent"));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(THIS_JDK.toString());
+  }
+
+  @Test
+  void skipsAnOldJavaHomeAndPicksTheNewestFittingInstall() throws Exception {
+    Path old = fakeJdk("jdk-17", 17);
+    Path jdk21 = fakeJdk("jdk-21", 21);
+    Path jdk25 = fakeJdk("jdk-25", 25);
+    Run r = run(Map.of("JAVA_HOME", old.toString(),
+        "TASKLANE_JDK_DIRS", old + " " + jdk21 + " " + jdk25, "PATH", "/usr/bin:/bin"));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(jdk25.toString());
+  }
+
+  @Test
+  void saysWhatToInstallWhenNoJdkFits() throws Exception {
+    Path old = fakeJdk("jdk-17", 17);
+    Path noJavac = Files.createDirectories(dir.resolve("empty-path"));
+    Files.createSymbolicLink(noJavac.resolve("bash"), Path.of("/bin/bash"));
+    for (String tool : new String[] {"sed", "head", "cut", "dirname", "readlink"}) {
+      Path t = Path.of("/usr/bin", tool);
+      if (!Files.exists(t)) t = Path.of("/bin", tool);
+      Files.createSymbolicLink(noJavac.resolve(tool), t);
+    }
+    Run r = run(Map.of("JAVA_HOME", old.toString(), "TASKLANE_JDK_DIRS", old.toString(), "PATH", noJavac.toString()));
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("no JDK 21 or newer found").contains("openjdk-21-jdk").contains("JAVA_HOME");
+  }
+}

@@ -1,0 +1,67 @@
+package dev.tasklane.store;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Wraps a connection used by one thread at a time so that {@code prepareStatement(sql)} reuses an
+ * earlier statement for the same SQL: "closing" it only returns it to the cache. The SQLite driver
+ * has no statement cache of its own, and preparing costs several times more than running the small
+ * statements the engine issues (measured: ~17 µs prepare-and-run against ~3 µs run).
+ */
+final class CachingConnection {
+  private final Connection target;
+  private final Map<String, ArrayDeque<PreparedStatement>> idle = new HashMap<>();
+
+  private CachingConnection(Connection target) {
+    this.target = target;
+  }
+
+  static Connection wrap(Connection target) {
+    CachingConnection cache = new CachingConnection(target);
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("prepareStatement") && args != null && args.length == 1) {
+            return cache.prepare((String) args[0]);
+          }
+          if (method.getName().equals("close")) cache.closeAll();
+          return invoke(target, method, args);
+        });
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    ArrayDeque<PreparedStatement> free = idle.computeIfAbsent(sql, k -> new ArrayDeque<>());
+    PreparedStatement statement = free.isEmpty() ? target.prepareStatement(sql) : free.pop();
+    return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+        new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            statement.clearParameters();
+            free.push(statement);
+            return null;
+          }
+          return invoke(statement, method, args);
+        });
+  }
+
+  private void closeAll() throws SQLException {
+    for (ArrayDeque<PreparedStatement> statements : idle.values()) {
+      for (PreparedStatement s : statements) s.close();
+    }
+    idle.clear();
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
