@@ -111,6 +111,29 @@ class ChatReceiveTest {
   }
 
   @Test
+  void messageStoredButNeverAnsweredIsAnsweredWhenSentAgain() {
+    f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
+    IncomingMessage m = message("c1", "answer me");
+    // as left by a process that died between storing the message and answering it
+    f.lane.database().write(tx -> {
+      ChatMessage user = TranscriptSql.insert(tx.connection(), new TranscriptSql.NewEntry(m.sessionKey(), Role.USER,
+          m.text(), null, null, java.time.Instant.now().minusSeconds(60), false, "test", "c1", m.messageId()));
+      TranscriptSql.insertInbox(tx.connection(), m.sessionKey(), m.messageId(), user.id(), user.at());
+      return null;
+    });
+
+    Reply r = f.chat.receive(m);
+
+    assertThat(r.duplicate()).isFalse();
+    assertThat(r.answer().text()).isEqualTo("echo: answer me");
+    assertThat(f.chat.transcript(m.sessionKey(), 0, 10)).hasSize(2);
+    Reply again = f.chat.receive(m);
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.answer()).isEqualTo(r.answer());
+    assertThat(f.lane.list(TaskQuery.session(m.sessionKey())).items()).hasSize(1);
+  }
+
+  @Test
   void sameMessageIdInAnotherChatIsNotADuplicate() {
     f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
     Reply a = f.chat.receive(new IncomingMessage("test", "c1", "42", "alice", "hi"));
