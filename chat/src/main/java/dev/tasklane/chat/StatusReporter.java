@@ -149,7 +149,7 @@ final class StatusReporter implements AutoCloseable {
   private void step(Tracked t) {
     Instant now = clock.instant();
     if (isOpen(t) && due(t.lastCheck, now)) refresh(t, now);
-    pushToPlatform(t, now);
+    pushToPlatform(t, clock.instant()); // not `now`: the refresh may have taken a while
     synchronized (t) {
       if (!t.open && t.platformId != null && t.text.equals(t.platformText)) {
         tracked.remove(t.taskId);

@@ -6,25 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChatCommandsTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
+class ChatCommandsTest extends ChatTestBase {
   @BeforeEach
   void start() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200)).build());
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200)).build());
   }
 
   @Test

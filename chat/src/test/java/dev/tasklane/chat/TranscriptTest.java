@@ -8,26 +8,15 @@ import dev.tasklane.chat.ChatMessage.Role;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Subscription;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TranscriptTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
-  @AfterEach
-  void close() {
-    if (f != null) f.close();
-  }
-
+class TranscriptTest extends ChatTestBase {
   @Test
   void transcriptPagesAfterACursorWithinTheLimit() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().transcriptLimit(3).build());
+    start(ChatFixture.fastConfig().transcriptLimit(3).build());
     for (int i = 1; i <= 3; i++) f.say("c1", "/help");
     f.say("c2", "/help");
 
@@ -46,7 +35,7 @@ class TranscriptTest {
 
   @Test
   void subscriptionReplaysThenFollowsNewEntriesAndEditsOfItsSessionOnly() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
         .progressEditInterval(Duration.ofMillis(200)).build());
     Reply before = f.say("c1", "/help");
     List<ChatMessage> seen = new CopyOnWriteArrayList<>();
@@ -70,7 +59,7 @@ class TranscriptTest {
 
   @Test
   void resubscribingGetsWhatWasMissedIncludingTheLastEditOfAStatusMessage() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
     Reply r = f.say("c1", "quiet 600");
     long cursor = r.answer().id(); // the client saw the ack, then went away
     await().atMost(Duration.ofSeconds(5)).until(() -> f.chat.transcript("test:c1", cursor, 10).size() == 1);
