@@ -55,6 +55,17 @@ class ChatProgressTest extends ChatTestBase {
   }
 
   @Test
+  void handlerThatOnlyWritesOutputShowsItsLastLine() {
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+        .progressEditInterval(Duration.ofMillis(200)).build());
+    Reply r = f.say("c1", "chatty 10 150");
+    String id = r.taskId().toString();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.edits().stream()
+        .anyMatch(e -> e.text().matches("Task " + id + ": running, \\d+s — compiling module \\d+\\. .*")));
+  }
+
+  @Test
   void quietHandlerGetsAHeartbeatLine() {
     start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
         .progressEditInterval(Duration.ofMillis(200)).heartbeatAfter(Duration.ofMillis(800)).build());
