@@ -20,7 +20,8 @@ public record Progress(Double fraction, String message, long steps, Long totalSt
   }
 
   public Progress withStep(String msg) {
-    Double f = totalSteps != null && totalSteps > 0 ? (double) (steps + 1) / totalSteps : fraction;
+    // Double.valueOf: a bare double in one branch would unbox a null fraction in the other.
+    Double f = totalSteps != null && totalSteps > 0 ? Double.valueOf((double) (steps + 1) / totalSteps) : fraction;
     return new Progress(f, msg, steps + 1, totalSteps);
   }
 }

@@ -1,0 +1,69 @@
+package dev.tasklane.agents;
+
+import dev.tasklane.agents.exec.ExecHandler;
+import dev.tasklane.agents.exec.ExecOptions;
+import dev.tasklane.agents.llm.ConversationSource;
+import dev.tasklane.agents.llm.LlmHandler;
+import dev.tasklane.agents.profile.AgentChoices;
+import dev.tasklane.agents.profile.AgentsConfig;
+import dev.tasklane.agents.profile.ProfileRouter;
+import dev.tasklane.agents.profile.SessionFolders;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.store.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the agents module offers, wired once: the configuration, the router for free text and
+ * {@code /agent}, and the handlers to register with the lane.
+ *
+ * <pre>{@code
+ * Database db = SqliteDatabase.open(dataDir.resolve("tasklane.db"));
+ * Agents agents = Agents.load(dataDir, configFile, System.getenv(), db, clock);   // fails on a bad config
+ * Lane.Builder lane = Lane.builder().database(db);
+ * agents.handlers(conversation).forEach(lane::handler);                          // "exec" and "llm"
+ * chat.setAgentRouter(agents.router()::taskFor);
+ * chat.addCommand("/agent", agents.router()::agentCommand);
+ * }</pre>
+ */
+public final class Agents {
+  private final ProfileRouter router;
+  private final ExecOptions execOptions;
+  private final Clock clock;
+
+  public Agents(ProfileRouter router, ExecOptions execOptions, Clock clock) {
+    this.router = router;
+    this.execOptions = execOptions;
+    this.clock = clock;
+  }
+
+  /**
+   * Reads the configuration ({@code configFile}, else the data folder's {@code tasklane.json} and
+   * the like, else the environment) and keeps session choices in {@code database}.
+   *
+   * @throws dev.tasklane.agents.profile.ConfigException when the configuration cannot be used
+   */
+  public static Agents load(Path dataDir, Path configFile, Map<String, String> env, Database database, Clock clock) {
+    AgentsConfig config = AgentsConfig.load(dataDir, configFile, env);
+    ProfileRouter router = new ProfileRouter(config, new AgentChoices(database, clock), new SessionFolders(dataDir));
+    return new Agents(router, config.execOptions(), clock);
+  }
+
+  public ProfileRouter router() {
+    return router;
+  }
+
+  public AgentsConfig config() {
+    return router.config();
+  }
+
+  /** The handlers by kind: {@code exec}, and {@code llm} with the given conversation context. */
+  public Map<String, TaskHandler> handlers(ConversationSource conversation) {
+    Map<String, TaskHandler> m = new LinkedHashMap<>();
+    m.put(ExecHandler.KIND, new ExecHandler(execOptions));
+    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, execOptions, clock));
+    return m;
+  }
+}

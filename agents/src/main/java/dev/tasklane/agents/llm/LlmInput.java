@@ -1,0 +1,33 @@
+package dev.tasklane.agents.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.TaskFailure;
+import java.nio.file.Path;
+
+/**
+ * The input of an {@code llm} task: {@code {"message": "...", "profile": "...", "workdir": "..."}};
+ * {@code profile} defaults to the configured default, {@code workdir} to the session's folder.
+ * {@code "background": true} marks a task started by the model, which may not start more.
+ */
+record LlmInput(String message, String profile, Path workdir, boolean background) {
+  static LlmInput parse(JsonNode in) throws TaskFailure {
+    if (in == null || !in.isObject()) throw bad("the input must be a JSON object with \"message\"");
+    JsonNode message = in.path("message");
+    if (!message.isTextual() || message.asText().isBlank()) throw bad("\"message\" must be a non-empty string");
+    String profile = optionalText(in, "profile");
+    String workdir = optionalText(in, "workdir");
+    return new LlmInput(message.asText(), profile, workdir == null ? null : Path.of(workdir),
+        in.path("background").asBoolean(false));
+  }
+
+  private static String optionalText(JsonNode in, String key) throws TaskFailure {
+    JsonNode n = in.path(key);
+    if (n.isMissingNode() || n.isNull()) return null;
+    if (!n.isTextual() || n.asText().isBlank()) throw bad("\"" + key + "\" must be a non-empty string");
+    return n.asText();
+  }
+
+  private static TaskFailure bad(String message) {
+    return TaskFailure.permanent("bad_input", message);
+  }
+}
