@@ -292,6 +292,16 @@ public final class ChatService implements AutoCloseable {
   }
 
   /**
+   * The newest {@code limit} entries of a session, oldest first (e.g. a model's conversation
+   * context, or the first screen of a web chat).
+   *
+   * @throws LaneException {@code bad_request} for a limit outside 1..{@link ChatConfig#transcriptLimit}
+   */
+  public List<ChatMessage> recent(String sessionKey, int limit) {
+    return transcript.latest(sessionKey, limit);
+  }
+
+  /**
    * New and edited entries of a session, live, on the subscription's own thread: first the stored
    * entries after {@code afterId} (and the latest edited status messages up to it, whose edit may
    * have been missed), then every new entry and edit as it is committed. Entries are identified by

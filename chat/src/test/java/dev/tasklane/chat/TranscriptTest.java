@@ -31,6 +31,13 @@ class TranscriptTest extends ChatTestBase {
         .isInstanceOfSatisfying(LaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining("between 1 and 3");
     assertThatThrownBy(() -> f.chat.transcript("test:c1", 0, 0)).isInstanceOf(LaneException.class);
+    // the newest entries, oldest first
+    List<ChatMessage> all = f.chat.transcript("test:c1", 0, 3);
+    all = new java.util.ArrayList<>(all);
+    all.addAll(rest);
+    assertThat(f.chat.recent("test:c1", 2)).containsExactlyElementsOf(all.subList(4, 6));
+    assertThat(f.chat.recent("test:c9", 2)).isEmpty();
+    assertThatThrownBy(() -> f.chat.recent("test:c1", 4)).isInstanceOf(LaneException.class);
   }
 
   @Test
