@@ -37,7 +37,9 @@ final class TaskTexts {
     String id = t.id().toString();
     String hint = " /status " + id + " to check, /cancel " + id + " to stop.";
     return switch (t.state()) {
-      case QUEUED -> "On it — task " + id + ", " + queuePlace(position) + "." + hint;
+      case QUEUED -> t.attempt() == 0 ? "On it — task " + id + ", " + queuePlace(position) + "." + hint
+          : "Task " + id + ": attempt " + t.attempt() + " of " + t.maxAttempts() + " failed (" + error(t.error())
+              + "); retrying, " + queuePlace(position) + "." + hint;
       case RUNNING -> {
         Instant since = lastActivity != null ? lastActivity : t.startedAt();
         Duration running = elapsed(t, now);

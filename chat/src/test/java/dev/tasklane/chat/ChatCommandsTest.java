@@ -65,6 +65,9 @@ class ChatCommandsTest extends ChatTestBase {
     assertThat(f.say("c1", "/frobnicate").answer().text())
         .isEqualTo("Unknown command /frobnicate. /help lists the commands.");
     assertThat(f.lane.list(TaskQuery.all()).items()).isEmpty();
+    Reply path = f.say("c1", "/etc/hosts is broken");
+    assertThat(path.taskId()).isNotNull(); // a path is text for the agent, not a command
+    f.lane.cancel(path.taskId());
   }
 
   @Test

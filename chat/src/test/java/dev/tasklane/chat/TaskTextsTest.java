@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import java.time.Duration;
@@ -39,6 +40,16 @@ class TaskTextsTest {
     assertThat(TaskTexts.summary(task("{\"command\": [\"claude\", \"-p\", \"hi\"]}"))).isEqualTo("claude -p hi");
     assertThat(TaskTexts.summary(task("{}"))).isEqualTo("echo");
     assertThat(TaskTexts.summary(task("{\"text\": \"" + "x".repeat(100) + "\"}"))).hasSize(60).endsWith("…");
+  }
+
+  @Test
+  void statusOfATaskWaitingForItsRetrySaysWhatFailed() throws Exception {
+    Task t = new Task(TaskId.of(33), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, Instant.now(),
+        Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null,
+        new TaskError("rate_limited", "the model said slow down", true), null, null, null, null, null, true);
+    assertThat(TaskTexts.status(t, 0, Instant.now(), null, Duration.ofSeconds(30))).isEqualTo(
+        "Task 0011: attempt 1 of 3 failed (rate_limited: the model said slow down); retrying, next in line."
+            + " /status 0011 to check, /cancel 0011 to stop.");
   }
 
   private static Task task(String input) throws Exception {
