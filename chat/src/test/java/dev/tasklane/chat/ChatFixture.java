@@ -50,6 +50,10 @@ final class ChatFixture implements AutoCloseable {
   }
 
   static Lane startLane(Path dir) {
+    return startLane(dir, 1);
+  }
+
+  static Lane startLane(Path dir, int maxAttempts) {
     return Lane.builder()
         .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
         .config(LaneConfig.defaults().toBuilder()
@@ -60,7 +64,7 @@ final class ChatFixture implements AutoCloseable {
             .retryMax(Duration.ofMillis(200))
             .progressInterval(Duration.ofMillis(50))
             .maintenanceInterval(Duration.ofMillis(200))
-            .defaultMaxAttempts(1)
+            .defaultMaxAttempts(maxAttempts)
             .build())
         .handler("echo", ctx -> TaskResult.text("echo: " + ctx.input().path("text").asText()))
         .handler("slow", ChatFixture::slow)
