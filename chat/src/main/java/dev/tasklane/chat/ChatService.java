@@ -20,6 +20,7 @@ import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ public final class ChatService implements AutoCloseable {
       + "/run <command> runs a shell command as a task, and /help lists the commands. "
       + "To set up an agent, see docs/AGENTS.md.";
   private static final int MAX_ID_CHARS = 256;
+  /** How long after its arrival an unanswered message counts as abandoned rather than in progress. */
+  private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
 
   private final Lane lane;
   private final ChatConfig config;
@@ -118,13 +121,24 @@ public final class ChatService implements AutoCloseable {
     validate(message);
     long deadline = System.nanoTime() + config.yieldWindow().toNanos();
     Received received = db.write(tx -> store(tx.connection(), tx, message));
-    if (received.earlier() != null) return received.earlier();
+    if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
     Route route = commands.route(message.sessionKey(), message.text()).orElseGet(() -> agentRoute(message));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
       case Submit s -> startTask(message, received.user(), s.request(), deadline);
     };
+  }
+
+  /**
+   * True for a message stored by an earlier call that never answered it (the process stopped in
+   * between): the platform's redelivery is answered now. Routing again is safe: the task's submit
+   * carries the message's idempotency key, so it finds the task submitted before, if any.
+   */
+  private boolean neverAnswered(Reply earlier) {
+    if (earlier.answer() != null) return false;
+    Instant stale = clock.instant().minus(config.yieldWindow()).minus(ANSWER_GRACE);
+    return earlier.userMessage().at().isBefore(stale);
   }
 
   /** The stored user message, or the earlier reply when the message was seen before. */
@@ -275,6 +289,16 @@ public final class ChatService implements AutoCloseable {
    */
   public List<ChatMessage> transcript(String sessionKey, long afterId, int limit) {
     return transcript.page(sessionKey, afterId, limit);
+  }
+
+  /**
+   * The newest {@code limit} entries of a session, oldest first (e.g. a model's conversation
+   * context, or the first screen of a web chat).
+   *
+   * @throws LaneException {@code bad_request} for a limit outside 1..{@link ChatConfig#transcriptLimit}
+   */
+  public List<ChatMessage> recent(String sessionKey, int limit) {
+    return transcript.latest(sessionKey, limit);
   }
 
   /**

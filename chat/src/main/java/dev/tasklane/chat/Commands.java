@@ -65,7 +65,7 @@ final class Commands {
   /** The route of a command or status question; empty for free text (which goes to the agent). */
   Optional<Route> route(String sessionKey, String text) {
     String s = text.strip();
-    if (s.startsWith("/") && s.length() > 1) return Optional.of(command(sessionKey, s));
+    if (isCommand(s)) return Optional.of(command(sessionKey, s));
     if (StatusQuestion.matches(s)) {
       List<Task> active = active(sessionKey);
       if (!active.isEmpty()) return Optional.of(new Answer(describeAll(active)));
@@ -73,11 +73,21 @@ final class Commands {
     return Optional.empty();
   }
 
+  /** A command starts with "/word"; "/etc/hosts is broken" is text for the agent. */
+  private static boolean isCommand(String s) {
+    return s.startsWith("/") && NAME.matcher(commandName(s)).matches();
+  }
+
+  /** The first word, lower case, without the "@mybot" that group chats add. */
+  private static String commandName(String s) {
+    String name = s.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+    int at = name.indexOf('@');
+    return at > 0 ? name.substring(0, at) : name;
+  }
+
   private Route command(String sessionKey, String s) {
     String[] parts = s.split("\\s+", 2);
-    String name = parts[0].toLowerCase(Locale.ROOT);
-    int at = name.indexOf('@'); // "/status@mybot" in group chats
-    if (at > 0) name = name.substring(0, at);
+    String name = commandName(s);
     String args = parts.length > 1 ? parts[1].strip() : "";
     try {
       return switch (name) {

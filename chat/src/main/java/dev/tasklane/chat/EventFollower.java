@@ -34,7 +34,7 @@ final class EventFollower implements AutoCloseable {
   private final Clock clock;
   private long cursor;
   private volatile long seen;
-  private long saved;
+  private volatile long saved;
   private Instant savedAt = Instant.MIN;
   private Subscription subscription;
   private volatile boolean closed;

@@ -3,6 +3,7 @@ package dev.tasklane.chat;
 import dev.tasklane.chat.TranscriptSql.StatusRow;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.Lane;
+import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
@@ -11,6 +12,7 @@ import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +48,7 @@ final class StatusReporter implements AutoCloseable {
     Instant lastCheck;
     Instant lastPlatformEdit = Instant.MIN;
     Instant lastActivity;
+    String lastOutput;
 
     Tracked(TaskId taskId, long entryId, String channel, String chatId, String text, boolean open, Instant now) {
       this.taskId = taskId;
@@ -110,8 +113,15 @@ final class StatusReporter implements AutoCloseable {
     if (t != null) {
       synchronized (t) {
         t.lastActivity = e.at();
+        if (e.type() == EventType.OUTPUT) t.lastOutput = lastLine(e.output(), t.lastOutput);
       }
     }
+  }
+
+  private static String lastLine(String output, String otherwise) {
+    if (output == null) return otherwise;
+    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+    return lines.isEmpty() ? otherwise : lines.getLast().strip();
   }
 
   /** The task finished: its status message now has its final text. */
@@ -149,7 +159,7 @@ final class StatusReporter implements AutoCloseable {
   private void step(Tracked t) {
     Instant now = clock.instant();
     if (isOpen(t) && due(t.lastCheck, now)) refresh(t, now);
-    pushToPlatform(t, now);
+    pushToPlatform(t, clock.instant()); // not `now`: the refresh may have taken a while
     synchronized (t) {
       if (!t.open && t.platformId != null && t.text.equals(t.platformText)) {
         tracked.remove(t.taskId);
@@ -161,14 +171,21 @@ final class StatusReporter implements AutoCloseable {
   /** Recomputes the text from the ledger; writes it to the transcript if it changed. */
   private void refresh(Tracked t, Instant now) {
     Instant lastActivity;
+    String lastOutput;
     synchronized (t) {
       t.lastCheck = now;
       lastActivity = t.lastActivity;
+      lastOutput = t.lastOutput;
     }
-    Optional<Task> task = lane.get(t.taskId);
-    if (task.isEmpty() || task.get().isTerminal()) return; // the outcome closes it
-    long position = task.get().state() == TaskState.QUEUED ? lane.position(t.taskId) : -1;
-    String text = TaskTexts.status(task.get(), position, now, lastActivity, config.heartbeatAfter());
+    Optional<Task> found = lane.get(t.taskId);
+    if (found.isEmpty() || found.get().isTerminal()) return; // the outcome closes it
+    Task task = found.get();
+    Progress p = task.progress();
+    if ((p.message() == null || p.message().isBlank()) && lastOutput != null) {
+      task = task.withProgress(p.withFraction(p.fraction(), lastOutput)); // a command's output says how far it got
+    }
+    long position = task.state() == TaskState.QUEUED ? lane.position(t.taskId) : -1;
+    String text = TaskTexts.status(task, position, now, lastActivity, config.heartbeatAfter());
     synchronized (t) {
       if (!t.open || text.equals(t.text)) return;
     }

@@ -7,6 +7,8 @@ import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the chat says about a task: acknowledgements, status lines, outcomes. */
 final class TaskTexts {
@@ -35,7 +37,9 @@ final class TaskTexts {
     String id = t.id().toString();
     String hint = " /status " + id + " to check, /cancel " + id + " to stop.";
     return switch (t.state()) {
-      case QUEUED -> "On it — task " + id + ", " + queuePlace(position) + "." + hint;
+      case QUEUED -> t.attempt() == 0 ? "On it — task " + id + ", " + queuePlace(position) + "." + hint
+          : "Task " + id + ": attempt " + t.attempt() + " of " + t.maxAttempts() + " failed (" + error(t.error())
+              + "); retrying, " + queuePlace(position) + "." + hint;
       case RUNNING -> {
         Instant since = lastActivity != null ? lastActivity : t.startedAt();
         Duration running = elapsed(t, now);
@@ -101,16 +105,25 @@ final class TaskTexts {
     return t.id() + "  " + t.state().wire() + "  " + summary(t);
   }
 
-  /** What a task is about, from its input: the message, the command, or its kind. */
+  /** What a task is about, from its input: the message, the command, or else its kind. */
   static String summary(Task t) {
-    JsonNode in = t.input();
-    String s = t.kind();
-    if (in != null && in.path("text").isTextual()) s = in.get("text").asText();
-    else if (in != null && in.path("command").isArray() && !in.get("command").isEmpty()) {
-      s = in.get("command").get(in.get("command").size() - 1).asText();
-    } else if (in != null && in.path("command").isTextual()) s = in.get("command").asText();
-    s = s.strip().replaceAll("\\s+", " ");
+    String s = describeInput(t.input());
+    s = (s == null || s.isBlank() ? t.kind() : s).strip().replaceAll("\\s+", " ");
     return s.length() <= SUMMARY_CHARS ? s : s.substring(0, SUMMARY_CHARS - 1) + "…";
+  }
+
+  private static String describeInput(JsonNode in) {
+    if (in == null) return null;
+    for (String field : new String[] {"text", "message", "shell"}) {
+      if (in.path(field).isTextual()) return in.get(field).asText();
+    }
+    JsonNode cmd = in.path("command");
+    if (cmd.isTextual()) return cmd.asText();
+    if (!cmd.isArray() || cmd.isEmpty()) return null;
+    List<String> argv = new ArrayList<>();
+    cmd.forEach(a -> argv.add(a.asText()));
+    boolean viaShell = argv.size() == 3 && argv.get(0).equals("sh") && argv.get(1).equals("-c");
+    return viaShell ? argv.get(2) : String.join(" ", argv);
   }
 
   /**

@@ -53,11 +53,20 @@ final class Transcript {
   }
 
   List<ChatMessage> page(String sessionKey, long afterId, int limit) {
+    checkPage(sessionKey, limit);
+    return db.read(tx -> TranscriptSql.after(tx.connection(), sessionKey, afterId, limit));
+  }
+
+  List<ChatMessage> latest(String sessionKey, int limit) {
+    checkPage(sessionKey, limit);
+    return db.read(tx -> TranscriptSql.latest(tx.connection(), sessionKey, limit));
+  }
+
+  private void checkPage(String sessionKey, int limit) {
     if (sessionKey == null || sessionKey.isBlank()) throw new LaneException(ErrorCode.BAD_REQUEST, "no session given");
     if (limit < 1 || limit > pageLimit) {
       throw new LaneException(ErrorCode.BAD_REQUEST, "limit must be between 1 and " + pageLimit + ": " + limit);
     }
-    return db.read(tx -> TranscriptSql.after(tx.connection(), sessionKey, afterId, limit));
   }
 
   Subscription subscribe(String sessionKey, long afterId, Consumer<ChatMessage> listener) {

@@ -58,6 +58,12 @@ final class TranscriptSql {
         sessionKey, afterId, limit);
   }
 
+  /** The newest {@code limit} entries of a session, oldest first. */
+  static List<ChatMessage> latest(Connection c, String sessionKey, int limit) throws SQLException {
+    return list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? ORDER BY id DESC LIMIT ?",
+        sessionKey, limit).reversed();
+  }
+
   /** The newest status messages of a session up to {@code upToId} that were edited, oldest first. */
   static List<ChatMessage> editedStatus(Connection c, String sessionKey, long upToId, int limit) throws SQLException {
     List<ChatMessage> newestFirst = list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? AND id <= ?"

@@ -6,25 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChatCommandsTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
+class ChatCommandsTest extends ChatTestBase {
   @BeforeEach
   void start() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200)).build());
-  }
-
-  @AfterEach
-  void close() {
-    f.close();
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200)).build());
   }
 
   @Test
@@ -76,6 +65,9 @@ class ChatCommandsTest {
     assertThat(f.say("c1", "/frobnicate").answer().text())
         .isEqualTo("Unknown command /frobnicate. /help lists the commands.");
     assertThat(f.lane.list(TaskQuery.all()).items()).isEmpty();
+    Reply path = f.say("c1", "/etc/hosts is broken");
+    assertThat(path.taskId()).isNotNull(); // a path is text for the agent, not a command
+    f.lane.cancel(path.taskId());
   }
 
   @Test

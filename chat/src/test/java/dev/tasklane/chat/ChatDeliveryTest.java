@@ -4,22 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.core.TaskState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChatDeliveryTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
-  @AfterEach
-  void close() {
-    if (f != null) f.close();
-  }
-
+class ChatDeliveryTest extends ChatTestBase {
   private static ChatConfig config() {
     return ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(150)).build();
   }
@@ -30,7 +19,7 @@ class ChatDeliveryTest {
 
   @Test
   void failedSendIsRetriedWithBackoffAndLaterMessagesOfTheChatWait() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     f.channel.failNextSends(2);
 
     Reply first = f.say("c1", "/help");
@@ -44,20 +33,20 @@ class ChatDeliveryTest {
 
   @Test
   void messageIsGivenUpAfterMaxAttemptsAndTheChatMovesOn() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().maxDeliveryAttempts(2).build());
+    start(ChatFixture.fastConfig().maxDeliveryAttempts(2).build());
     f.channel.failNextSends(2);
     f.say("c1", "/help");
     Reply next = f.say("c1", "/tasks");
 
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);
     assertThat(f.channel.sent().getFirst().text()).isEqualTo(next.answer().text());
-    ChatReceiveTest.sleep(500);
+    sleep(500);
     assertThat(f.channel.sendCalls()).isEqualTo(3);
   }
 
   @Test
   void longResultIsSentInPartsWithinTheLimit() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().maxMessageChars(64).build());
+    start(ChatFixture.fastConfig().maxMessageChars(64).build());
     String words = "lorem ipsum dolor sit amet ".repeat(10).strip();
     IncomingMessage m = ChatFixture.message("c1", words);
 
@@ -76,12 +65,12 @@ class ChatDeliveryTest {
 
   @Test
   void resultOfATaskThatFinishedWhileTheChatServiceWasDownIsDeliveredOnceOnStart() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     Reply r = f.say("c1", "quiet 800");
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1); // the ack
     f.chat.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> f.lane.require(r.taskId()).state() == TaskState.COMPLETED);
-    ChatReceiveTest.sleep(300);
+    sleep(300);
     assertThat(count(f.channel, "quiet work done")).isZero();
 
     f.chat = f.newChat(config());
@@ -91,21 +80,21 @@ class ChatDeliveryTest {
     f.chat.close();
     f.chat = f.newChat(config());
     f.chat.start();
-    ChatReceiveTest.sleep(1000);
+    sleep(1000);
     assertThat(count(f.channel, "quiet work done")).isEqualTo(1);
     assertThat(f.channel.sent()).hasSize(2);
   }
 
   @Test
   void deliveredResultIsNotSentAgainAfterARestartOfLaneAndChat() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     IncomingMessage m = ChatFixture.message("c1", "quiet 300");
     Reply r = f.chat.receive(m);
     await().atMost(Duration.ofSeconds(5)).until(() -> count(f.channel, "quiet work done") == 1);
 
     f = f.restart(config());
 
-    ChatReceiveTest.sleep(1500);
+    sleep(1500);
     assertThat(f.channel.sent()).isEmpty();
     Reply again = f.chat.receive(m);
     assertThat(again.duplicate()).isTrue();
@@ -116,7 +105,7 @@ class ChatDeliveryTest {
 
   @Test
   void taskInterruptedByARestartRunsAgainAndItsResultIsDeliveredOnce() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     Reply r = f.say("c1", "slow 10 150");
     await().atMost(Duration.ofSeconds(5)).until(() -> f.lane.require(r.taskId()).progress().steps() >= 2
         && f.channel.sent().size() == 1);
@@ -124,7 +113,7 @@ class ChatDeliveryTest {
     f = f.restart(config());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> count(f.channel, "slow work done after 10 steps") == 1);
-    ChatReceiveTest.sleep(1000);
+    sleep(1000);
     assertThat(f.channel.sent()).extracting(RecordingChannel.Sent::text)
         .containsExactly("slow work done after 10 steps");
     // the status message of the first run is still the one edited, now with its final text
@@ -134,7 +123,7 @@ class ChatDeliveryTest {
 
   @Test
   void pendingDeliveriesSurviveARestartAndGoOutOnStart() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     f.channel.failNextSends(1000);
     Reply r = f.say("c1", "/help");
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sendCalls() >= 1);
@@ -147,9 +136,9 @@ class ChatDeliveryTest {
 
   @Test
   void messagesForAChannelRegisteredLaterWaitForIt() {
-    f = ChatFixture.start(dir, config());
+    start(config());
     Reply r = f.chat.receive(new IncomingMessage("late", "c9", "1", "zoe", "/help"));
-    ChatReceiveTest.sleep(300);
+    sleep(300);
     RecordingChannel late = new RecordingChannel("late");
 
     f.chat.addChannel(late);

@@ -50,6 +50,10 @@ final class ChatFixture implements AutoCloseable {
   }
 
   static Lane startLane(Path dir) {
+    return startLane(dir, 1);
+  }
+
+  static Lane startLane(Path dir, int maxAttempts) {
     return Lane.builder()
         .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
         .config(LaneConfig.defaults().toBuilder()
@@ -60,11 +64,12 @@ final class ChatFixture implements AutoCloseable {
             .retryMax(Duration.ofMillis(200))
             .progressInterval(Duration.ofMillis(50))
             .maintenanceInterval(Duration.ofMillis(200))
-            .defaultMaxAttempts(1)
+            .defaultMaxAttempts(maxAttempts)
             .build())
         .handler("echo", ctx -> TaskResult.text("echo: " + ctx.input().path("text").asText()))
         .handler("slow", ChatFixture::slow)
         .handler("quiet", ChatFixture::quiet)
+        .handler("chatty", ChatFixture::chatty)
         .handler("fail", ctx -> {
           throw TaskFailure.permanent("bad_input", "the input made no sense");
         })
@@ -90,7 +95,7 @@ final class ChatFixture implements AutoCloseable {
   static Optional<SubmitRequest.Builder> route(String session, String text) {
     String first = text.strip().split("\\s+")[0];
     String kind = switch (first) {
-      case "slow", "fail", "quiet" -> first;
+      case "slow", "fail", "quiet", "chatty" -> first;
       default -> "echo";
     };
     return Optional.of(SubmitRequest.builder(session, kind)
@@ -118,6 +123,18 @@ final class ChatFixture implements AutoCloseable {
   private static TaskResult quiet(dev.tasklane.core.TaskContext ctx) throws InterruptedException {
     Thread.sleep(arg(ctx.input().path("text").asText(), 1, 1000));
     return TaskResult.text("quiet work done");
+  }
+
+  /** Writes output lines only, as a command would: "chatty 8 150" → 8 lines, 150 ms apart. */
+  private static TaskResult chatty(dev.tasklane.core.TaskContext ctx) throws InterruptedException {
+    String text = ctx.input().path("text").asText();
+    int lines = arg(text, 1, 5);
+    for (int i = 1; i <= lines; i++) {
+      ctx.checkCancelled();
+      Thread.sleep(arg(text, 2, 150));
+      ctx.output("compiling module " + i + "\n");
+    }
+    return TaskResult.text("chatty work done");
   }
 
   /** Runs the command for real, as the exec handler would: stdout is the result. */

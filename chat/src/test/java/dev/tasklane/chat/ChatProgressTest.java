@@ -3,27 +3,16 @@ package dev.tasklane.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChatProgressTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
-  @AfterEach
-  void close() {
-    if (f != null) f.close();
-  }
-
+class ChatProgressTest extends ChatTestBase {
   @Test
   void longTaskGetsAnAckThenOneStatusMessageEditedInPlaceThenTheReply() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200))
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(200))
         .progressEditInterval(Duration.ofMillis(300)).build());
     IncomingMessage m = ChatFixture.message("c1", "slow 12 150");
     TimedChannel timed = new TimedChannel();
@@ -66,8 +55,19 @@ class ChatProgressTest {
   }
 
   @Test
+  void handlerThatOnlyWritesOutputShowsItsLastLine() {
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+        .progressEditInterval(Duration.ofMillis(200)).build());
+    Reply r = f.say("c1", "chatty 10 150");
+    String id = r.taskId().toString();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.edits().stream()
+        .anyMatch(e -> e.text().matches("Task " + id + ": running, \\d+s — compiling module \\d+\\. .*")));
+  }
+
+  @Test
   void quietHandlerGetsAHeartbeatLine() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
         .progressEditInterval(Duration.ofMillis(200)).heartbeatAfter(Duration.ofMillis(800)).build());
     Reply r = f.say("c1", "quiet 2500");
     String id = r.taskId().toString();
@@ -83,7 +83,7 @@ class ChatProgressTest {
 
   @Test
   void canceledTaskClosesItsStatusMessageAndSaysSo() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
     Reply r = f.say("c1", "slow 100 50");
     String id = r.taskId().toString();
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);

@@ -10,24 +10,13 @@ import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ChatReceiveTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
-  @AfterEach
-  void close() {
-    if (f != null) f.close();
-  }
-
+class ChatReceiveTest extends ChatTestBase {
   @Test
   void quickTaskIsAnsweredWithItsResultWithinTheYieldWindow() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofSeconds(2)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofSeconds(2)).build());
     IncomingMessage m = message("c1", "hello there");
 
     long start = System.nanoTime();
@@ -56,7 +45,7 @@ class ChatReceiveTest {
 
   @Test
   void longTaskIsAcknowledgedWithinTheWindowWithIdAndQueuePosition() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(300)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(300)).build());
     Reply first = f.say("c1", "quiet 1500");
     long start = System.nanoTime();
     Reply second = f.say("c1", "quiet 200");
@@ -73,7 +62,7 @@ class ChatReceiveTest {
 
   @Test
   void queuePositionCountsTheTasksAhead() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ZERO).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ZERO).build());
     f.say("c1", "quiet 2000");
     f.say("c1", "quiet 10");
     f.say("c1", "quiet 10");
@@ -83,7 +72,7 @@ class ChatReceiveTest {
 
   @Test
   void receiveReturnsWithinTheWindowHoweverLongTheTaskTakes() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(400)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(400)).build());
     long start = System.nanoTime();
     Reply r = f.say("c1", "quiet 5000");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -93,7 +82,7 @@ class ChatReceiveTest {
 
   @Test
   void duplicateMessageGetsTheEarlierReplyAndChangesNothing() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
+    start(ChatFixture.fastConfig().build());
     IncomingMessage m = message("c1", "do it once");
     Reply first = f.chat.receive(m);
     int entries = f.chat.transcript(m.sessionKey(), 0, 10).size();
@@ -111,8 +100,31 @@ class ChatReceiveTest {
   }
 
   @Test
+  void messageStoredButNeverAnsweredIsAnsweredWhenSentAgain() {
+    start(ChatFixture.fastConfig().build());
+    IncomingMessage m = message("c1", "answer me");
+    // as left by a process that died between storing the message and answering it
+    f.lane.database().write(tx -> {
+      ChatMessage user = TranscriptSql.insert(tx.connection(), new TranscriptSql.NewEntry(m.sessionKey(), Role.USER,
+          m.text(), null, null, java.time.Instant.now().minusSeconds(60), false, "test", "c1", m.messageId()));
+      TranscriptSql.insertInbox(tx.connection(), m.sessionKey(), m.messageId(), user.id(), user.at());
+      return null;
+    });
+
+    Reply r = f.chat.receive(m);
+
+    assertThat(r.duplicate()).isFalse();
+    assertThat(r.answer().text()).isEqualTo("echo: answer me");
+    assertThat(f.chat.transcript(m.sessionKey(), 0, 10)).hasSize(2);
+    Reply again = f.chat.receive(m);
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.answer()).isEqualTo(r.answer());
+    assertThat(f.lane.list(TaskQuery.session(m.sessionKey())).items()).hasSize(1);
+  }
+
+  @Test
   void sameMessageIdInAnotherChatIsNotADuplicate() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
+    start(ChatFixture.fastConfig().build());
     Reply a = f.chat.receive(new IncomingMessage("test", "c1", "42", "alice", "hi"));
     Reply b = f.chat.receive(new IncomingMessage("test", "c2", "42", "bob", "hi"));
     assertThat(b.duplicate()).isFalse();
@@ -121,7 +133,7 @@ class ChatReceiveTest {
 
   @Test
   void withoutAnAgentFreeTextGetsAFriendlyHowTo() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
+    start(ChatFixture.fastConfig().build());
     f.chat.setAgentRouter(null);
     Reply r = f.say("c1", "please refactor the parser");
     assertThat(r.taskId()).isNull();
@@ -134,7 +146,7 @@ class ChatReceiveTest {
 
   @Test
   void failedTaskDeliversItsErrorCodeAndMessage() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().build());
+    start(ChatFixture.fastConfig().build());
     Reply r = f.say("c1", "fail now");
     String id = r.taskId().toString();
     assertThat(r.answer().text())
@@ -145,7 +157,7 @@ class ChatReceiveTest {
 
   @Test
   void badMessagesAreRefusedWithAClearErrorAndNothingStored() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().maxIncomingChars(10).build());
+    start(ChatFixture.fastConfig().maxIncomingChars(10).build());
     assertThatThrownBy(() -> f.chat.receive(new IncomingMessage("test", "c1", null, "a", "hi")))
         .isInstanceOfSatisfying(LaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining("message id");
@@ -157,13 +169,5 @@ class ChatReceiveTest {
     Reply atLimit = f.chat.receive(new IncomingMessage("test", "c1", "3", "a", "1234567890"));
     assertThat(atLimit.answer().text()).isEqualTo("echo: 1234567890");
     assertThat(f.chat.transcript("test:c1", 0, 10)).hasSize(2);
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

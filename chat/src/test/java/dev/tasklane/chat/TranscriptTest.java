@@ -8,26 +8,15 @@ import dev.tasklane.chat.ChatMessage.Role;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Subscription;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TranscriptTest {
-  @TempDir Path dir;
-  ChatFixture f;
-
-  @AfterEach
-  void close() {
-    if (f != null) f.close();
-  }
-
+class TranscriptTest extends ChatTestBase {
   @Test
   void transcriptPagesAfterACursorWithinTheLimit() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().transcriptLimit(3).build());
+    start(ChatFixture.fastConfig().transcriptLimit(3).build());
     for (int i = 1; i <= 3; i++) f.say("c1", "/help");
     f.say("c2", "/help");
 
@@ -42,11 +31,18 @@ class TranscriptTest {
         .isInstanceOfSatisfying(LaneException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining("between 1 and 3");
     assertThatThrownBy(() -> f.chat.transcript("test:c1", 0, 0)).isInstanceOf(LaneException.class);
+    // the newest entries, oldest first
+    List<ChatMessage> all = f.chat.transcript("test:c1", 0, 3);
+    all = new java.util.ArrayList<>(all);
+    all.addAll(rest);
+    assertThat(f.chat.recent("test:c1", 2)).containsExactlyElementsOf(all.subList(4, 6));
+    assertThat(f.chat.recent("test:c9", 2)).isEmpty();
+    assertThatThrownBy(() -> f.chat.recent("test:c1", 4)).isInstanceOf(LaneException.class);
   }
 
   @Test
   void subscriptionReplaysThenFollowsNewEntriesAndEditsOfItsSessionOnly() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
         .progressEditInterval(Duration.ofMillis(200)).build());
     Reply before = f.say("c1", "/help");
     List<ChatMessage> seen = new CopyOnWriteArrayList<>();
@@ -70,7 +66,7 @@ class TranscriptTest {
 
   @Test
   void resubscribingGetsWhatWasMissedIncludingTheLastEditOfAStatusMessage() {
-    f = ChatFixture.start(dir, ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100)).build());
     Reply r = f.say("c1", "quiet 600");
     long cursor = r.answer().id(); // the client saw the ack, then went away
     await().atMost(Duration.ofSeconds(5)).until(() -> f.chat.transcript("test:c1", cursor, 10).size() == 1);
