@@ -50,8 +50,10 @@ public final class TaskEventStream {
     Lane lane = api.lane();
     metrics.sseConnections().incrementAndGet();
     AtomicReference<Subscription> sub = new AtomicReference<>();
-    ScheduledFuture<?> keepAlive = timer.scheduleAtFixedRate(() -> client.sendComment("keep-alive"),
-        KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+    // The write happens on a virtual thread: a client that stopped reading blocks only itself.
+    ScheduledFuture<?> keepAlive = timer.scheduleAtFixedRate(
+        () -> Thread.startVirtualThread(() -> comment(client)), KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(),
+        TimeUnit.MILLISECONDS);
     client.onClose(() -> {
       keepAlive.cancel(false);
       Subscription s = sub.getAndSet(null);
@@ -70,16 +72,27 @@ public final class TaskEventStream {
     }
   }
 
+  /** Writes to one client are serialised: events and keep-alives come from different threads. */
   private void send(SseClient client, TaskEvent e) {
-    if (client.terminated()) return;
-    metrics.eventPublished();
-    client.sendEvent("task", Json.write(TaskJson.event(e)), Long.toString(e.seq()));
-    if (e.state().isTerminal()) end(client);
+    synchronized (client) {
+      if (client.terminated()) return;
+      metrics.eventPublished();
+      client.sendEvent("task", Json.write(TaskJson.event(e)), Long.toString(e.seq()));
+      if (e.state().isTerminal()) end(client);
+    }
+  }
+
+  private static void comment(SseClient client) {
+    synchronized (client) {
+      if (!client.terminated()) client.sendComment("keep-alive");
+    }
   }
 
   private static void end(SseClient client) {
-    client.sendEvent("end", "{}");
-    client.close();
+    synchronized (client) {
+      client.sendEvent("end", "{}");
+      client.close();
+    }
   }
 
   private static long lastEventId(Context ctx) {
