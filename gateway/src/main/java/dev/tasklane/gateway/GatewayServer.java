@@ -59,7 +59,12 @@ public final class GatewayServer implements AutoCloseable {
   /** Starts a server on {@code parts.config()}'s host and port. */
   public static GatewayServer start(Gateway parts) {
     GatewayServer s = new GatewayServer(parts);
-    s.app.start(parts.config().host(), parts.config().port());
+    try {
+      s.app.start(parts.config().host(), parts.config().port());
+    } catch (RuntimeException e) {
+      s.close(); // e.g. the port is taken: release the executors too
+      throw e;
+    }
     log.info("listening on http://{}:{}", parts.config().host(), s.port());
     return s;
   }
