@@ -86,11 +86,21 @@ class SseTest {
   }
 
   @Test
+  void browsersMayPassTheTokenAndCursorInTheQueryString() throws Exception {
+    String id = json(gw.post("/v1/tasks", ADMIN, "{\"sessionKey\":\"web:e\",\"kind\":\"echo\"}")).get("id").asText();
+    HttpResponse<String> r = gw.http.send(gw.request("/v1/tasks/" + id + "/events?token=" + ADMIN + "&lastEventId=1", null)
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).doesNotContain("id: 1\n").contains("id: 2\n", "event: end");
+  }
+
+  @Test
   void badLastEventIdAndUnknownTaskAreStructuredErrors() throws Exception {
     String id = json(gw.post("/v1/tasks", ADMIN, "{\"sessionKey\":\"web:e\",\"kind\":\"echo\"}")).get("id").asText();
     HttpResponse<String> bad = gw.http.send(gw.request("/v1/tasks/" + id + "/events", ADMIN)
-        .header("Last-Event-ID", "abc").build(), HttpResponse.BodyHandlers.ofString());
+        .header("Accept", "text/event-stream").header("Last-Event-ID", "abc").build(), HttpResponse.BodyHandlers.ofString());
     HttpApiTest.assertError(bad, 400, "bad_request");
+    HttpApiTest.assertError(gw.get("/v1/tasks/" + id + "/events", ADMIN), 400, "bad_request"); // no Accept header
     HttpApiTest.assertError(gw.get("/v1/tasks/7ZZZ/events", ADMIN), 404, "not_found");
   }
 }

@@ -43,6 +43,10 @@ public final class TaskEventStream {
     // Every check happens before the 200 and the event-stream headers go out.
     Task task = api.visibleTask(who, ctx.pathParam("id"));
     long afterSeq = lastEventId(ctx);
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new LaneException(ErrorCode.BAD_REQUEST, "this is an event stream: send Accept: text/event-stream");
+    }
     new SseHandler(client -> stream(client, task, afterSeq)).handle(ctx);
   }
 
