@@ -118,11 +118,16 @@ class WsProtocolTest {
   @Test
   void subscribeByTaskGivesTheSnapshotThenEveryEventInOrder() {
     String id = ws.result("task.create", sleepTask("web:s", 300)).get("taskId").asText();
-    JsonNode sub = ws.result("task.subscribe", params().put("taskId", id));
+    JsonNode response = ws.call("task.subscribe", params().put("taskId", id));
+    JsonNode sub = response.get("result");
     assertThat(sub.at("/snapshot/id").asText()).isEqualTo(id);
     String subId = sub.get("subscriptionId").asText();
 
-    List<JsonNode> events = eventsUntilTerminal(subId);
+    JsonNode firstFrame = ws.nextEvent();
+    assertThat(firstFrame.get(WsClient.RECEIVED_AT).asLong()).as("the response comes before the first event")
+        .isGreaterThanOrEqualTo(response.get(WsClient.RECEIVED_AT).asLong());
+    List<JsonNode> events = new ArrayList<>(List.of(firstFrame.get("data")));
+    events.addAll(eventsUntilTerminal(subId));
     assertThat(events.getFirst().get("type").asText()).isEqualTo("created");
     assertThat(events.getLast().get("type").asText()).isEqualTo("completed");
     assertThat(events.stream().map(e -> e.get("type").asText())).contains("started");
