@@ -34,13 +34,20 @@ public final class WatchCommand implements Callable<Integer> {
     ApiClient client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long seq = 0;
-    for (int attempt = 0; finalState == null; attempt++) {
+    int failures = 0;
+    while (finalState == null) {
       try {
         seq = client.events(id, seq, e -> show(out, e));
-        if (finalState == null) finalState = client.get("/v1/tasks/" + ApiClient.encode(id)).get("state").asText();
+        if (finalState == null) {
+          // The stream ended before the task did (the server restarted): ask, then follow again.
+          String state = client.get("/v1/tasks/" + ApiClient.encode(id)).get("state").asText();
+          if (TERMINAL.contains(state)) finalState = state;
+          else Thread.sleep(250);
+        }
+        failures = 0;
       } catch (IOException e) {
-        if (attempt >= MAX_RECONNECTS) throw e;
-        Thread.sleep(Math.min(5000, 250L << Math.min(attempt, 4)));
+        if (++failures > MAX_RECONNECTS) throw e;
+        Thread.sleep(Math.min(5000, 250L << Math.min(failures, 5)));
       }
     }
     JsonNode t = client.get("/v1/tasks/" + ApiClient.encode(id));
