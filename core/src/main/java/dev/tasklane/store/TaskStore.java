@@ -133,29 +133,17 @@ public final class TaskStore {
    * a single-process database, where no other process can be running them.
    */
   public int reapLeases(Instant now, boolean all) {
-    return db.write(tx -> {
-      List<Changed> changes = MaintenanceSql.reapLeases(tx.connection(), now, all);
-      publish(tx, changes);
-      return changes.size();
-    });
+    return changeAll(tx -> MaintenanceSql.reapLeases(tx.connection(), now, all));
   }
 
   /** Queued tasks past their {@code expiresAt} become expired. */
   public int expire(Instant now) {
-    return db.write(tx -> {
-      List<Changed> changes = MaintenanceSql.expire(tx.connection(), now);
-      publish(tx, changes);
-      return changes.size();
-    });
+    return changeAll(tx -> MaintenanceSql.expire(tx.connection(), now));
   }
 
   /** Running tasks whose cancel was requested more than {@code grace} ago become canceled regardless. */
   public int forceCancels(Instant now, Duration grace) {
-    return db.write(tx -> {
-      List<Changed> changes = MaintenanceSql.forceCancels(tx.connection(), now, grace);
-      publish(tx, changes);
-      return changes.size();
-    });
+    return changeAll(tx -> MaintenanceSql.forceCancels(tx.connection(), now, grace));
   }
 
   /** Deletes terminal tasks that finished before {@code before}, with their events and attempts. */
@@ -204,10 +192,15 @@ public final class TaskStore {
 
   /** Runs a change; true if it applied (false: the task was not in the expected state or fence). */
   private boolean change(SqlWork<List<Changed>> work) {
+    return changeAll(work) > 0;
+  }
+
+  /** Runs changes, publishes their events after the commit, and counts them. */
+  private int changeAll(SqlWork<List<Changed>> work) {
     return db.write(tx -> {
       List<Changed> changes = work.run(tx);
       publish(tx, changes);
-      return !changes.isEmpty();
+      return changes.size();
     });
   }
 

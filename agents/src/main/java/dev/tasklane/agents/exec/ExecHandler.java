@@ -67,7 +67,7 @@ public final class ExecHandler implements TaskHandler {
     }
     ProgressParser.Reading r = parser.read(line);
     if (r.output() != null) r.output().lines().forEach(ctx::output);
-    if (r.step() != null) Steps.report(ctx, r.step());
+    if (r.step() != null) ctx.step(r.step());
     else if (r.status() != null) ctx.progress(null, r.status());
     return r.output();
   }

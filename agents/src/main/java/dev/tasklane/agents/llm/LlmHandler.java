@@ -15,7 +15,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.tasklane.agents.exec.CommandRunner;
 import dev.tasklane.agents.exec.ExecOptions;
-import dev.tasklane.agents.exec.Steps;
 import dev.tasklane.agents.profile.AgentProfile;
 import dev.tasklane.agents.profile.LlmSettings;
 import dev.tasklane.agents.profile.ProfileRouter;
@@ -76,7 +75,7 @@ public final class LlmHandler implements TaskHandler {
     for (int round = 1; round <= s.maxRounds(); round++) {
       ctx.checkCancelled();
       boolean last = round == s.maxRounds();
-      Steps.report(ctx, "step " + (++step) + ": asking " + s.model());
+      ctx.step("step " + (++step) + ": asking " + s.model());
       AiMessage ai = ask(ctx, profile, messages, last ? Map.of() : tools);
       messages.add(ai);
       if (!ai.hasToolExecutionRequests()) return answer(ai, s, round, toolCalls);
@@ -116,7 +115,7 @@ public final class LlmHandler implements TaskHandler {
       long step) throws InterruptedException {
     AgentTool tool = tools.get(call.name());
     if (tool == null) {
-      Steps.report(ctx, "step " + step + ": unknown tool " + call.name());
+      ctx.step("step " + step + ": unknown tool " + call.name());
       return "error: there is no tool named \"" + call.name() + "\"; tools: " + String.join(", ", tools.keySet());
     }
     JsonNode args;
@@ -125,10 +124,10 @@ public final class LlmHandler implements TaskHandler {
       args = JSON.readTree(raw);
       if (!args.isObject()) throw new IllegalArgumentException("arguments must be a JSON object");
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      Steps.report(ctx, "step " + step + ": malformed call of " + call.name());
+      ctx.step("step " + step + ": malformed call of " + call.name());
       return "error: the arguments of " + call.name() + " were not a valid JSON object: " + e.getMessage();
     }
-    Steps.report(ctx, "step " + step + ": " + tool.describe(args));
+    ctx.step("step " + step + ": " + tool.describe(args));
     try {
       return cut(tool.run(args, ctx), s.maxToolOutputChars());
     } catch (AgentTool.ToolException e) {
