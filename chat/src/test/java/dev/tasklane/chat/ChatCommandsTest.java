@@ -44,6 +44,7 @@ class ChatCommandsTest extends ChatTestBase {
   void statusWithoutIdListsTheSessionsRunningAndQueuedTasks() {
     assertThat(f.say("c1", "/status").answer().text()).startsWith("Nothing is running in this chat.");
     Reply running = f.say("c1", "quiet 3000");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.lane.require(running.taskId()).state() == TaskState.RUNNING);
     Reply queued = f.say("c1", "quiet 10");
     f.say("c2", "quiet 3000"); // another chat: not listed
 
@@ -185,6 +186,7 @@ class ChatCommandsTest extends ChatTestBase {
   @Test
   void statusQuestionWhileATaskRunsIsAnsweredFromTheLedger() {
     Reply running = f.say("c1", "quiet 3000");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.lane.require(running.taskId()).state() == TaskState.RUNNING);
 
     Reply question = f.say("c1", "How is it going?");
 

@@ -66,6 +66,24 @@ class ChatProgressTest extends ChatTestBase {
   }
 
   @Test
+  void failedEditsAreTriedAgainWithTheNewestText() {
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
+        .progressEditInterval(Duration.ofMillis(200)).build());
+    f.channel.failNextEdits(1000); // the platform refuses every edit while the task runs
+    Reply r = f.say("c1", "slow 4 200");
+    String id = r.taskId().toString();
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.channel.sent().size() == 2);
+    sleep(300); // the final text was tried too, and refused
+    assertThat(f.channel.edits()).isEmpty();
+
+    f.channel.failNextEdits(0);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !f.channel.edits().isEmpty()
+        && f.channel.edits().getLast().text().equals(f.chat.transcript("test:c1", 0, 10).get(1).text()));
+    assertThat(f.channel.edits().getLast().text()).startsWith("Task " + id + ": completed in ");
+  }
+
+  @Test
   void quietHandlerGetsAHeartbeatLine() {
     start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(100))
         .progressEditInterval(Duration.ofMillis(200)).heartbeatAfter(Duration.ofMillis(800)).build());

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 class ChatReceiveTest extends ChatTestBase {
   @Test
   void quickTaskIsAnsweredWithItsResultWithinTheYieldWindow() {
-    start(ChatFixture.fastConfig().yieldWindow(Duration.ofSeconds(2)).build());
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofSeconds(5)).build());
     IncomingMessage m = message("c1", "hello there");
 
     long start = System.nanoTime();
     Reply r = f.chat.receive(m);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(took).isLessThan(Duration.ofMillis(1900));
+    assertThat(took).isLessThan(Duration.ofMillis(4900)); // the result ended the wait, not the window
     assertThat(r.duplicate()).isFalse();
     assertThat(r.taskId()).isNotNull();
     assertThat(r.answer().text()).isEqualTo("echo: hello there");
@@ -51,7 +51,7 @@ class ChatReceiveTest extends ChatTestBase {
     Reply second = f.say("c1", "quiet 200");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(took).isLessThan(Duration.ofMillis(300 + 400));
+    assertThat(took).isLessThan(Duration.ofMillis(300 + 1000)); // the window, and room for a loaded machine
     String id = second.taskId().toString();
     assertThat(first.answer().text()).startsWith("On it — task " + first.taskId() + " is running.");
     assertThat(second.answer().text())
@@ -63,7 +63,8 @@ class ChatReceiveTest extends ChatTestBase {
   @Test
   void queuePositionCountsTheTasksAhead() {
     start(ChatFixture.fastConfig().yieldWindow(Duration.ZERO).build());
-    f.say("c1", "quiet 2000");
+    Reply first = f.say("c1", "quiet 3000");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.lane.require(first.taskId()).state() == TaskState.RUNNING);
     f.say("c1", "quiet 10");
     f.say("c1", "quiet 10");
     Reply fourth = f.say("c1", "quiet 10");
@@ -76,7 +77,7 @@ class ChatReceiveTest extends ChatTestBase {
     long start = System.nanoTime();
     Reply r = f.say("c1", "quiet 5000");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertThat(took).isBetween(Duration.ofMillis(350), Duration.ofMillis(400 + 400));
+    assertThat(took).isBetween(Duration.ofMillis(350), Duration.ofMillis(400 + 1000));
     assertThat(f.lane.require(r.taskId()).state()).isEqualTo(TaskState.RUNNING);
   }
 

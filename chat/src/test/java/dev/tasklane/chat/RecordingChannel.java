@@ -17,6 +17,7 @@ final class RecordingChannel implements ChatChannel {
   private final List<String> typing = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger sendCalls = new AtomicInteger();
+  private final AtomicInteger editFailuresLeft = new AtomicInteger();
   private static final AtomicInteger ids = new AtomicInteger();
 
   RecordingChannel(String name) {
@@ -42,8 +43,14 @@ final class RecordingChannel implements ChatChannel {
     return id;
   }
 
+  /** The next {@code n} edits throw. */
+  void failNextEdits(int n) {
+    editFailuresLeft.set(n);
+  }
+
   @Override
-  public void edit(String chatId, String platformMessageId, String text) {
+  public void edit(String chatId, String platformMessageId, String text) throws Exception {
+    if (editFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new java.io.IOException("edit refused");
     edits.add(new Edit(chatId, platformMessageId, text));
   }
 
