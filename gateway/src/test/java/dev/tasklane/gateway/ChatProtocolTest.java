@@ -74,8 +74,14 @@ class ChatProtocolTest {
 
     ws.result("chat.send", params().put("chatId", "c3").put("text", "echo three"));
     boolean sawLive = false;
-    for (int i = 0; i < 20 && !sawLive; i++) sawLive = nextChat().get("text").asText().equals("echo three");
-    assertThat(sawLive).isTrue();
+    boolean sawTyping = false;
+    for (int i = 0; i < 30 && !(sawLive && sawTyping); i++) {
+      JsonNode frame = ws.nextEvent();
+      if (frame.get("event").asText().equals("typing")) sawTyping = frame.at("/data/chatId").asText().equals("c3");
+      else if (frame.get("event").asText().equals("chat")) sawLive |= frame.at("/data/text").asText().equals("echo three");
+    }
+    assertThat(sawLive).as("the new entry, live").isTrue();
+    assertThat(sawTyping).as("the receipt indicator").isTrue();
   }
 
   @Test

@@ -55,6 +55,7 @@ class OpsEndpointsTest {
           "tasklane_queue_depth", "tasklane_running_tasks", "tasklane_submit_latency_seconds_count 1\n",
           "tasklane_open_connections{type=\"websocket\"} 1.0", "tasklane_open_connections{type=\"sse\"} 0.0");
       assertThat(text).containsPattern("tasklane_events_published_total [1-9]");
+      assertThat(text).contains("tasklane_ws_request_latency_seconds_count{method=\"task.create\"} 1");
     }
   }
 }

@@ -52,6 +52,12 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** How long answering a WebSocket request took, by method (only known methods: bounded tags). */
+  public Timer requestLatency(String method) {
+    return Timer.builder("tasklane_ws_request_latency").description("Time to answer a WebSocket request")
+        .tag("method", method).publishPercentiles(0.5, 0.99).register(registry);
+  }
+
   public Timer submitLatency() {
     return submitLatency;
   }

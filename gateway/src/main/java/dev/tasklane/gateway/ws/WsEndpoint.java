@@ -115,9 +115,11 @@ public final class WsEndpoint {
   private void answer(WsConnection c, JsonNode id, JsonNode frame) {
     try {
       WsRequest request = request(c, id, frame);
-      WsMethod method = methods.get(frame.get("method").textValue());
-      JsonNode result = method.call(request);
+      String name = frame.get("method").textValue();
+      long start = System.nanoTime();
+      JsonNode result = methods.get(name).call(request);
       c.reply(id, result);
+      metrics.requestLatency(name).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       request.replied();
     } catch (LaneException e) {
       c.fail(id, e.code(), e.getMessage());
