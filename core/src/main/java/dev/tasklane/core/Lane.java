@@ -246,6 +246,12 @@ public final class Lane implements AutoCloseable {
       store.release(e.taskId(), e.fence(), clock.instant()); // a handler that ignores interrupts
     }
     timers.shutdownNow();
+    try {
+      // A maintenance tick in flight finishes before close() takes the database away.
+      timers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     bus.closeAll();
   }
 
@@ -276,6 +282,7 @@ public final class Lane implements AutoCloseable {
     if (e != null) e.stop(Execution.Stop.CANCEL);
     long graceMs = config.cancelGrace().toMillis() + 50;
     timers.schedule(() -> Thread.startVirtualThread(() -> {
+      if (!accepting) return; // shutting down: the next start's maintenance enforces it
       try {
         store.forceCancels(clock.instant(), config.cancelGrace());
       } catch (RuntimeException ex) {

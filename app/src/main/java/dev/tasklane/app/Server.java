@@ -1,0 +1,117 @@
+package dev.tasklane.app;
+
+import dev.tasklane.agents.Agents;
+import dev.tasklane.chat.ChatConfig;
+import dev.tasklane.chat.ChatService;
+import dev.tasklane.core.Lane;
+import dev.tasklane.gateway.Gateway;
+import dev.tasklane.gateway.GatewayServer;
+import dev.tasklane.gateway.auth.AccessToken;
+import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.webchat.WebChannel;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.SqliteDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
+ * channel, and the gateway in front of them.
+ */
+final class Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+  static final String DATABASE_FILE = "tasklane.db";
+  static final String TOKENS_FILE = "tokens";
+
+  private final ServeOptions options;
+  private final AdminToken adminToken;
+  private final Lane lane;
+  private final ChatService chat;
+  private final GatewayServer gateway;
+  private boolean closed;
+
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway) {
+    this.options = options;
+    this.adminToken = adminToken;
+    this.lane = lane;
+    this.chat = chat;
+    this.gateway = gateway;
+  }
+
+  static Server start(ServeOptions o) throws IOException {
+    Files.createDirectories(o.dataDir());
+    AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
+    TokenRegistry tokens = tokens(o, admin);
+    Clock clock = Clock.systemUTC();
+    Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    AtomicReference<ChatService> chatRef = new AtomicReference<>();
+    Agents agents;
+    Lane lane;
+    try {
+      agents = Agents.load(o.dataDir(), o.configFile(), System.getenv(), db, clock);
+      lane = Handlers.register(Lane.builder().database(db).clock(clock), agents,
+          new TranscriptConversation(chatRef::get)).start();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    ChatService chat = null;
+    try {
+      WebChannel web = new WebChannel();
+      chat = new ChatService(lane, ChatConfig.defaults(), clock);
+      chatRef.set(chat);
+      chat.addChannel(web);
+      chat.setAgentRouter(agents.router()::taskFor);
+      chat.addCommand("/agent", agents.router()::agentCommand);
+      chat.start();
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
+      return new Server(o, admin, lane, chat, gateway);
+    } catch (RuntimeException e) {
+      if (chat != null) chat.close();
+      lane.close();
+      throw e;
+    }
+  }
+
+  private static TokenRegistry tokens(ServeOptions o, AdminToken admin) throws IOException {
+    TokenRegistry tokens = new TokenRegistry();
+    Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
+    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file);
+    return tokens.add(admin.secret(), AccessToken.admin("admin"));
+  }
+
+  int port() {
+    return gateway.port();
+  }
+
+  AdminToken adminToken() {
+    return adminToken;
+  }
+
+  String baseUrl() {
+    String host = options.gateway().host();
+    if (host.contains(":")) host = "[" + host + "]";
+    return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Stops accepting connections, lets running tasks finish for the grace period, then hands the rest
+   * back to the queue for the next start, and closes the database.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
+    gateway.close();
+    chat.close();
+    lane.shutdown(options.shutdownGrace());
+    lane.close();
+    log.info("stopped");
+  }
+}

@@ -1,0 +1,57 @@
+package dev.tasklane.app.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tasklane submit}: queues a task and prints its id at once. */
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a task; prints its id and queue position.")
+public final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions server;
+
+  @Option(names = {"-s", "--session"}, defaultValue = "cli:local", description = "Session key (default ${DEFAULT-VALUE}).")
+  String session;
+
+  @Option(names = {"-k", "--kind"}, defaultValue = "exec", description = "Task kind (default ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(names = {"-i", "--input"}, description = "Input as JSON (instead of COMMAND).")
+  String input;
+
+  @Option(names = {"-p", "--priority"}, description = "0 to 10, higher first.")
+  Integer priority;
+
+  @Option(names = "--idempotency-key", description = "The same key returns the same task instead of a new one.")
+  String idempotencyKey;
+
+  @Option(names = "--json", description = "Print the task as JSON.")
+  boolean json;
+
+  @Parameters(arity = "0..*", paramLabel = "COMMAND", description = "For exec: the command to run (via sh -c).")
+  java.util.List<String> command;
+
+  @Override
+  public Integer call() throws Exception {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode body = m.createObjectNode().put("sessionKey", session).put("kind", kind);
+    if (input != null) body.set("input", m.readTree(input));
+    else if (command != null && !command.isEmpty()) {
+      body.putObject("input").put("shell", String.join(" ", command));
+    }
+    if (priority != null) body.put("priority", priority);
+    JsonNode t = server.client().post("/v1/tasks", body, idempotencyKey);
+    var out = spec.commandLine().getOut();
+    if (json) out.println(t.toPrettyString());
+    else out.println("task " + t.get("id").asText() + " " + t.get("state").asText() + " (position "
+        + t.path("position").asLong() + ")" + (t.path("created").asBoolean(true) ? "" : ", already submitted"));
+    return 0;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.tasklane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI client (submit, status, list, cancel, watch) against a real {@code tasklane serve}. */
+@Tag("slow")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientCommandsTest {
+  Path dir;
+  ServerProcess server;
+
+  @BeforeAll
+  void start(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    server = ServerProcess.start(dir.resolve("data"), Map.of());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  /** Runs the command line in-process; the token comes from the server's data folder. */
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--url", server.url, "--data", dir.resolve("data").toString()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static String taskId(Run r) {
+    Matcher m = Pattern.compile("task (\\w+) (queued|running|completed)").matcher(r.out());
+    assertThat(m.find()).as(r.out() + r.err()).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void submitThenWatchShowsProgressAndTheResult() {
+    String id = taskId(run("submit", "-s", "cli:one", "for i in 1 2 3; do echo line $i; sleep 0.2; done"));
+    Run watch = run("watch", id);
+    assertThat(watch.code()).as(watch.err()).isZero();
+    assertThat(watch.out()).contains("[", "%", "line 1", "line 3", "completed");
+
+    Run status = run("status", id);
+    assertThat(status.out()).contains(id, "completed", "cli:one", "exec");
+    assertThat(run("status", id, "--json").out()).contains("\"state\" : \"completed\"");
+    assertThat(run("list", "-s", "cli:one").out()).contains(id);
+  }
+
+  @Test
+  void cancelStopsALongTaskAndWatchExitsNonZero() throws Exception {
+    String id = taskId(run("submit", "-s", "cli:two", "sleep 60"));
+    Thread.sleep(500);
+    Run cancel = run("cancel", id);
+    assertThat(cancel.code()).isZero();
+    assertThat(cancel.out()).contains("task " + id);
+    Run watch = run("watch", id);
+    assertThat(watch.code()).isEqualTo(1);
+    assertThat(watch.out()).contains("canceled");
+  }
+
+  @Test
+  void errorsAreShortAndStructured() {
+    Run missing = run("status", "7ZZZ");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("not_found");
+    Run badKind = run("submit", "-k", "nope", "-i", "{}");
+    assertThat(badKind.err()).contains("bad_request", "unknown kind");
+    Run idem1 = run("submit", "-s", "cli:three", "--idempotency-key", "k", "true");
+    Run idem2 = run("submit", "-s", "cli:three", "--idempotency-key", "k", "true");
+    assertThat(taskId(idem1)).isEqualTo(taskId(idem2));
+    assertThat(idem2.out()).contains("already submitted");
+  }
+}

@@ -1,0 +1,194 @@
+package dev.tasklane.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.gateway.api.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tasklane serve} as a real child process: health, tokens, flags, agents, web chat, SIGTERM. */
+@Tag("slow")
+class ServeCommandTest {
+  @TempDir Path dir;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void servesHealthKeepsAGeneratedTokenPrivateAndStopsOnSigterm() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerProcess s = ServerProcess.start(data, Map.of())) {
+      HttpResponse<String> health = get(s.url + "/healthz", null);
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("\"ok\":true");
+
+      Path tokenFile = data.resolve("token");
+      String token = Files.readString(tokenFile).strip();
+      assertThat(Files.getPosixFilePermissions(tokenFile))
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(s.output()).contains(s.url + "/#token=" + token);
+      assertThat(Files.exists(data.resolve("tasklane.db"))).isTrue();
+
+      assertThat(get(s.url + "/v1/tasks", token).statusCode()).isEqualTo(200);
+      assertThat(get(s.url + "/v1/tasks", "wrong").statusCode()).isEqualTo(401);
+      assertThat(get(s.url + "/", null).body()).contains("Tasklane");
+
+      assertThat(s.terminate(30)).isEqualTo(143); // 128 + SIGTERM, after the shutdown hook ran
+      assertThat(s.output()).contains("Stopping", "Tasklane stopped.");
+    }
+    // A second start keeps the same token.
+    String before = Files.readString(data.resolve("token"));
+    try (ServerProcess s = ServerProcess.start(data, Map.of())) {
+      assertThat(Files.readString(data.resolve("token"))).isEqualTo(before);
+      assertThat(s.output()).contains("read from");
+    }
+  }
+
+  @Test
+  void flagsEnvironmentScopedTokensAgentsAndTheWebChat() throws Exception {
+    Path data = dir.resolve("data2");
+    Files.createDirectories(data);
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "# name secret prefixes\nalice alice-secret web:alice\n");
+    Files.writeString(data.resolve("tasklane.json"),
+        "{\"agents\": {\"profiles\": {\"echoer\": {\"command\": [\"echo\", \"agent heard: {message}\"]}}}}");
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "env-admin", "TASKLANE_PORT", "1"),
+        "--port", Integer.toString(port), "--tokens", tokens.toString(), "--max-request-bytes", "1024")) {
+      assertThat(s.url).isEqualTo("http://127.0.0.1:" + port); // the flag wins over the environment
+      assertThat(Files.exists(data.resolve("token"))).isFalse();
+      assertThat(s.output()).doesNotContain("env-admin");
+      assertThat(get(s.url + "/v1/tasks", "env-admin").statusCode()).isEqualTo(200);
+      assertThat(get(s.url + "/v1/tasks?sessionKey=web:alice", "alice-secret").statusCode()).isEqualTo(200);
+      assertThat(get(s.url + "/v1/tasks?sessionKey=web:bob", "alice-secret").statusCode()).isEqualTo(403);
+      String big = "{\"sessionKey\":\"web:x\",\"kind\":\"exec\",\"input\":{\"shell\":\"" + "x".repeat(1024) + "\"}}";
+      assertThat(post(s.url + "/v1/tasks", "env-admin", big).statusCode()).isEqualTo(413);
+
+      Frames ws = Frames.open(http, s.url, "env-admin");
+      // /run goes to the exec handler; free text to the configured agent profile.
+      String run = ws.send("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"me\","
+          + "\"text\":\"/run echo from-the-web-chat\"}}").at("/result/taskId").asText();
+      String free = ws.send("{\"id\":\"2\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"other\","
+          + "\"text\":\"hello agent\"}}").at("/result/taskId").asText();
+      awaitState(s, run, "completed", "env-admin");
+      awaitState(s, free, "completed", "env-admin");
+      JsonNode runTask = Json.parse(get(s.url + "/v1/tasks/" + run, "env-admin").body());
+      assertThat(runTask.get("kind").asText()).isEqualTo("exec");
+      assertThat(runTask.at("/result/output").asText()).contains("from-the-web-chat");
+      assertThat(get(s.url + "/v1/tasks/" + free, "env-admin").body()).contains("agent heard: hello agent");
+      ws.close();
+    }
+  }
+
+  @Test
+  void aBadAgentConfigurationStopsTheStartWithAClearMessage() throws Exception {
+    Path data = dir.resolve("data3");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"default\": \"missing\", \"profiles\": {}}}");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "serve", "--port", "0", "--data", data.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).isNotZero();
+    assertThat(out).contains("configuration:");
+  }
+
+  @Test
+  void sigtermLetsRunningTasksFinishWithinTheGraceAndKeepsTheRestForTheNextStart() throws Exception {
+    Path data = dir.resolve("data4");
+    String quick;
+    String slow;
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "t"), "--shutdown-grace", "3s")) {
+      quick = submit(s, "web:quick", "sleep 1; echo finished");
+      slow = submit(s, "web:slow", "sleep 60");
+      awaitState(s, quick, "running", "t");
+      awaitState(s, slow, "running", "t");
+      assertThat(s.terminate(30)).isEqualTo(143);
+    }
+    try (ServerProcess s = ServerProcess.start(data, Map.of("TASKLANE_TOKEN", "t"))) {
+      JsonNode q = Json.parse(get(s.url + "/v1/tasks/" + quick, "t").body());
+      assertThat(q.get("state").asText()).isEqualTo("completed");
+      assertThat(q.at("/result/output").asText()).contains("finished");
+      JsonNode w = Json.parse(get(s.url + "/v1/tasks/" + slow, "t").body());
+      assertThat(w.get("state").asText()).isIn("queued", "running");
+      assertThat(w.get("error").isNull() || w.at("/error/retryable").asBoolean()).as("%s", w).isTrue();
+      post(s.url + "/v1/tasks/" + slow + "/cancel", "t", "");
+    }
+  }
+
+  HttpResponse<String> get(String url, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String url, String token, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  String submit(ServerProcess s, String session, String shell) throws Exception {
+    var body = Json.object().put("sessionKey", session).put("kind", "exec");
+    body.putObject("input").put("shell", shell);
+    var r = post(s.url + "/v1/tasks", "t", Json.write(body));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Json.parse(r.body()).get("id").asText();
+  }
+
+  void awaitState(ServerProcess s, String id, String state, String token) throws Exception {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!get(s.url + "/v1/tasks/" + id, token).body().contains("\"state\":\"" + state + "\"")) {
+      assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** A bare WebSocket client: one request at a time, the next text frame is its response. */
+  record Frames(WebSocket socket, LinkedBlockingQueue<String> frames) {
+    static Frames open(HttpClient http, String url, String token) {
+      LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+      WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+          .buildAsync(URI.create(url.replace("http:", "ws:") + "/ws"), new WebSocket.Listener() {
+            final StringBuilder part = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+              part.append(data);
+              if (last) {
+                frames.add(part.toString());
+                part.setLength(0);
+              }
+              ws.request(1);
+              return null;
+            }
+          }).join();
+      return new Frames(socket, frames);
+    }
+
+    JsonNode send(String frame) throws InterruptedException {
+      socket.sendText(frame, true).join();
+      String reply = frames.poll(20, TimeUnit.SECONDS);
+      assertThat(reply).as("a response to %s", frame).contains("\"ok\":true");
+      return Json.parse(reply);
+    }
+
+    void close() {
+      socket.abort();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.tasklane.chat;
+
+/**
+ * A platform a chat runs on (web, telegram, ...). The chat service sends every answer, status
+ * message and result through it, from its own threads: a channel only hands incoming messages to
+ * {@link ChatService#receive} and implements these calls.
+ *
+ * <p>A channel whose client shows the transcript itself (the web chat, through
+ * {@link ChatService#subscribe}) may implement {@code send} as "return a fresh id" and leave
+ * {@code edit} a no-op.
+ */
+public interface ChatChannel {
+  /** The channel's name, as in {@link IncomingMessage#channel()}: {@code web}, {@code telegram}. */
+  String name();
+
+  /**
+   * Sends a message to the chat and returns the platform's id of it (used for later edits). Throw
+   * on failure: the message is retried with backoff.
+   *
+   * @param replyToPlatformMessageId the platform id of the message this answers, or null
+   */
+  String send(String chatId, String text, String replyToPlatformMessageId) throws Exception;
+
+  /** Replaces the text of a message sent earlier (the progress message of a task). */
+  default void edit(String chatId, String platformMessageId, String text) throws Exception {}
+
+  /** Shows receipt at once (typing indicator, reaction). Called on its own thread; failures are ignored. */
+  default void typing(String chatId) {}
+}

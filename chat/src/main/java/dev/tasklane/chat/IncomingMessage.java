@@ -1,0 +1,18 @@
+package dev.tasklane.chat;
+
+/**
+ * A chat message arriving from any channel.
+ *
+ * @param channel the channel's {@link ChatChannel#name()} ({@code web}, {@code telegram})
+ * @param chatId the conversation on that platform
+ * @param messageId the platform's id of this message: a message seen twice with the same id (in
+ *     the same chat) is answered once
+ * @param sender who wrote it (platform user id or name), may be null
+ * @param text what they wrote
+ */
+public record IncomingMessage(String channel, String chatId, String messageId, String sender, String text) {
+  /** The conversation this message belongs to: {@code channel + ":" + chatId}. */
+  public String sessionKey() {
+    return channel + ":" + chatId;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.tasklane.chat;
+
+import dev.tasklane.chat.OutboxSql.Pending;
+import dev.tasklane.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the outbox holds, oldest first, one chat in order: a message that failed holds back the
+ * later messages of its chat until it went through (or was given up), so replies never overtake
+ * each other. Failed sends are retried with exponential backoff.
+ *
+ * <p>Delivery is at least once at the edge: when the platform took a message but the process dies
+ * before the outbox row is marked sent (one short write right after the send), the message is sent
+ * again after the restart. Long texts are marked part by part, so at most one part repeats.
+ */
+final class OutboxSender implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
+  private static final int BATCH = 100;
+  /** Safety net: pending rows are looked at this often even without a wake-up. */
+  private static final Duration IDLE = Duration.ofSeconds(1);
+
+  /** Told when a message reached the platform. */
+  interface SentListener {
+    void sent(long entryId, String platformMessageId, String text);
+  }
+
+  private final Database db;
+  private final Map<String, ChatChannel> channels;
+  private final ChatConfig config;
+  private final Clock clock;
+  private final SentListener listener;
+  private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
+  private final Set<String> missingChannelsLogged = new HashSet<>();
+  private volatile boolean running;
+  private Thread thread;
+
+  OutboxSender(Database db, Map<String, ChatChannel> channels, ChatConfig config, Clock clock, SentListener listener) {
+    this.db = db;
+    this.channels = channels;
+    this.config = config;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  void start() {
+    running = true;
+    thread = Thread.ofVirtual().name("tasklane-chat-outbox").start(this::loop);
+  }
+
+  /** Looks at the outbox now (after a commit that added to it). */
+  void wake() {
+    wakeUps.offer(Boolean.TRUE);
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        Duration wait = sendDue();
+        wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("chat outbox pass failed; trying again in {}", IDLE, e);
+        sleepQuietly(IDLE);
+      }
+    }
+  }
+
+  /** Sends every due message; returns how long to wait before the next pass. */
+  Duration sendDue() throws InterruptedException {
+    List<Pending> pending = db.read(tx -> OutboxSql.pending(tx.connection(), BATCH));
+    Instant now = clock.instant();
+    Instant next = now.plus(IDLE);
+    Set<String> heldBack = new HashSet<>();
+    boolean deliveredAny = false;
+    for (Pending p : pending) {
+      String chat = p.target().channel() + ":" + p.target().chatId();
+      if (heldBack.contains(chat)) continue;
+      if (p.nextAttemptAt().isAfter(now)) {
+        heldBack.add(chat);
+        if (p.nextAttemptAt().isBefore(next)) next = p.nextAttemptAt();
+        continue;
+      }
+      ChatChannel channel = channels.get(p.target().channel());
+      if (channel == null) {
+        if (missingChannelsLogged.add(p.target().channel())) {
+          log.warn("no channel '{}' registered: its messages wait in the outbox", p.target().channel());
+        }
+        heldBack.add(chat);
+        continue;
+      }
+      if (deliver(p, channel)) deliveredAny = true;
+      else heldBack.add(chat);
+      if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+    }
+    if (pending.size() == BATCH && deliveredAny) return Duration.ZERO; // more may be waiting
+    Duration wait = Duration.between(clock.instant(), next);
+    return wait.isNegative() ? Duration.ZERO : wait;
+  }
+
+  /** Sends the parts not yet sent; true when the whole message went through. */
+  private boolean deliver(Pending p, ChatChannel channel) throws InterruptedException {
+    List<String> parts = MessageSplitter.split(p.text(), config.maxMessageChars());
+    for (int i = p.partsSent(); i < parts.size(); i++) {
+      String platformId;
+      try {
+        platformId = channel.send(p.target().chatId(), parts.get(i), i == 0 ? p.target().replyTo() : null);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        failed(p, e);
+        return false;
+      }
+      int sent = i + 1;
+      boolean last = sent == parts.size();
+      boolean first = i == 0;
+      db.write(tx -> {
+        OutboxSql.partSent(tx.connection(), p.id(), sent, last, clock.instant());
+        if (first) TranscriptSql.platformShows(tx.connection(), p.entryId(), platformId, p.text());
+        return null;
+      });
+      if (first) listener.sent(p.entryId(), platformId, p.text());
+    }
+    return true;
+  }
+
+  private void failed(Pending p, Exception e) {
+    int attempts = p.attempts() + 1;
+    boolean giveUp = attempts >= config.maxDeliveryAttempts();
+    Instant next = clock.instant().plus(backoff(attempts));
+    String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (giveUp) {
+      log.error("giving up on chat message {} to {}:{} after {} attempts: {}", p.id(), p.target().channel(),
+          p.target().chatId(), attempts, error);
+    } else {
+      log.warn("sending chat message {} to {}:{} failed (attempt {}), retrying at {}: {}", p.id(),
+          p.target().channel(), p.target().chatId(), attempts, next, error);
+    }
+    db.write(tx -> {
+      OutboxSql.failed(tx.connection(), p.id(), error, next, giveUp);
+      return null;
+    });
+  }
+
+  /** base · 2^(attempts−1), capped at the maximum. */
+  Duration backoff(int attempts) {
+    Duration d = config.deliveryRetryBase();
+    for (int i = 1; i < attempts && d.compareTo(config.deliveryRetryMax()) < 0; i++) d = d.multipliedBy(2);
+    return d.compareTo(config.deliveryRetryMax()) > 0 ? config.deliveryRetryMax() : d;
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

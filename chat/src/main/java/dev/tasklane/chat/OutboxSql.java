@@ -1,0 +1,98 @@
+package dev.tasklane.chat;
+
+import dev.tasklane.core.TaskId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Statements on the outbox ({@code chat_outbox}) and the event cursor ({@code chat_cursors}). */
+final class OutboxSql {
+  static final String EVENTS_CURSOR = "events";
+
+  private OutboxSql() {}
+
+  /** Where a message goes: the channel, the chat, and the platform id of the message it answers. */
+  record Target(String channel, String chatId, String replyTo) {}
+
+  /** A message waiting to be sent, with the current text of its transcript entry. */
+  record Pending(long id, long entryId, boolean status, String text, Target target, int attempts, int partsSent,
+      Instant nextAttemptAt) {}
+
+  static void enqueue(Connection c, long entryId, Target t, TaskId resultOf, Instant now) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "INSERT INTO chat_outbox (entry_id, channel, chat_id, reply_to, result_of, state, next_attempt_at,"
+            + " created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)"),
+        entryId, t.channel(), t.chatId(), t.replyTo(), resultOf == null ? null : resultOf.value(), now, now)) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** The transcript entry that delivers the outcome of a task, if one was recorded. */
+  static Optional<Long> outcomeEntry(Connection c, TaskId taskId) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("SELECT entry_id FROM chat_outbox WHERE result_of = ?"),
+        taskId.value()); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+    }
+  }
+
+  /** Pending messages, oldest first. */
+  static List<Pending> pending(Connection c, int limit) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+            "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
+                + " o.next_attempt_at FROM chat_outbox o JOIN chat_messages m ON m.id = o.entry_id"
+                + " WHERE o.state = 'pending' ORDER BY o.id LIMIT ?"), limit);
+        ResultSet rs = ps.executeQuery()) {
+      List<Pending> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(new Pending(rs.getLong("id"), rs.getLong("entry_id"), rs.getInt("status") != 0, rs.getString("text"),
+            new Target(rs.getString("channel"), rs.getString("chat_id"), rs.getString("reply_to")),
+            rs.getInt("attempts"), rs.getInt("parts_sent"), Sql.instant(rs, "next_attempt_at")));
+      }
+      return out;
+    }
+  }
+
+  /** Records that the platform took part {@code partsSent - 1}; the message is sent once all parts are. */
+  static void partSent(Connection c, long id, int partsSent, boolean last, Instant now) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "UPDATE chat_outbox SET parts_sent = ?, state = ?, sent_at = ?, last_error = NULL WHERE id = ?"),
+        partsSent, last ? "sent" : "pending", last ? now : null, id)) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** Records a failed try: retried at {@code next}, or given up ({@code failed}) when {@code giveUp}. */
+  static void failed(Connection c, long id, String error, Instant next, boolean giveUp) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "UPDATE chat_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?"),
+        error, next, giveUp ? "failed" : "pending", id)) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** The stored cursor, created at {@code initial} the first time. */
+  static long cursor(Connection c, String name, long initial) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "INSERT INTO chat_cursors (name, position) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"), name, initial)) {
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("SELECT position FROM chat_cursors WHERE name = ?"), name);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Moves a cursor forward (never back). */
+  static void advance(Connection c, String name, long position) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "UPDATE chat_cursors SET position = ? WHERE name = ? AND position < ?"), position, name, position)) {
+      ps.executeUpdate();
+    }
+  }
+}

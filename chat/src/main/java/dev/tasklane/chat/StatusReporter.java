@@ -1,0 +1,249 @@
+package dev.tasklane.chat;
+
+import dev.tasklane.chat.TranscriptSql.StatusRow;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.Lane;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each task's one status message up to date: its text follows the task's progress (or says
+ * "still working" when the handler has been quiet for {@code heartbeatAfter}), changes at most once
+ * per {@code progressEditInterval}, and is edited in place on the platform once the message was
+ * sent. Edits are best effort: a failed edit is tried again at the next interval, with the newest
+ * text; the result itself always goes through the outbox.
+ */
+final class StatusReporter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+  private static final Set<EventType> ACTIVITY =
+      Set.of(EventType.STARTED, EventType.PROGRESS, EventType.OUTPUT, EventType.RETRYING);
+
+  /** One status message being kept up to date. Guarded by its own monitor. */
+  private static final class Tracked {
+    final TaskId taskId;
+    final long entryId;
+    final String channel;
+    final String chatId;
+    String platformId;
+    String platformText;
+    String text;
+    boolean open;
+    Instant lastCheck;
+    Instant lastPlatformEdit = Instant.MIN;
+    Instant lastActivity;
+    String lastOutput;
+
+    Tracked(TaskId taskId, long entryId, String channel, String chatId, String text, boolean open, Instant now) {
+      this.taskId = taskId;
+      this.entryId = entryId;
+      this.channel = channel;
+      this.chatId = chatId;
+      this.text = text;
+      this.open = open;
+      this.lastCheck = now;
+    }
+  }
+
+  private final Lane lane;
+  private final Database db;
+  private final Transcript transcript;
+  private final Map<String, ChatChannel> channels;
+  private final ChatConfig config;
+  private final Clock clock;
+  private final Map<TaskId, Tracked> tracked = new ConcurrentHashMap<>();
+  private final Map<Long, TaskId> byEntry = new ConcurrentHashMap<>();
+  private ScheduledExecutorService timer;
+
+  StatusReporter(Lane lane, Transcript transcript, Map<String, ChatChannel> channels, ChatConfig config, Clock clock) {
+    this.lane = lane;
+    this.db = lane.database();
+    this.transcript = transcript;
+    this.channels = channels;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Picks up the status messages left unsettled by the previous run, then starts the edit loop. */
+  void start() {
+    Instant now = clock.instant();
+    for (StatusRow r : db.read(tx -> TranscriptSql.unsettledStatus(tx.connection()))) {
+      Tracked t = new Tracked(r.entry().taskId(), r.entry().id(), r.channel(), r.chatId(), r.entry().text(), r.open(),
+          now);
+      t.platformId = r.platformMessageId();
+      t.platformText = r.platformText();
+      add(t);
+    }
+    long tick = Math.clamp(config.progressEditInterval().toMillis() / 4, 20, 1000);
+    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-chat-status")
+        .factory());
+    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /** Follows a new status message (an acknowledgement just written). */
+  void track(ChatMessage status, String channel, String chatId) {
+    add(new Tracked(status.taskId(), status.id(), channel, chatId, status.text(), true, clock.instant()));
+  }
+
+  private void add(Tracked t) {
+    tracked.put(t.taskId, t);
+    byEntry.put(t.entryId, t.taskId);
+  }
+
+  /** Notes that the handler reported something (for the heartbeat). */
+  void onEvent(TaskEvent e) {
+    if (!ACTIVITY.contains(e.type())) return;
+    Tracked t = tracked.get(e.taskId());
+    if (t != null) {
+      synchronized (t) {
+        t.lastActivity = e.at();
+        if (e.type() == EventType.OUTPUT) t.lastOutput = lastLine(e.output(), t.lastOutput);
+      }
+    }
+  }
+
+  private static String lastLine(String output, String otherwise) {
+    if (output == null) return otherwise;
+    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+    return lines.isEmpty() ? otherwise : lines.getLast().strip();
+  }
+
+  /** The task finished: its status message now has its final text. */
+  void closed(ChatMessage status) {
+    Tracked t = tracked.get(status.taskId());
+    if (t == null) return;
+    synchronized (t) {
+      t.open = false;
+      t.text = status.text();
+    }
+  }
+
+  /** The message reached the platform with this id and text. */
+  void sent(long entryId, String platformMessageId, String text) {
+    TaskId id = byEntry.get(entryId);
+    Tracked t = id == null ? null : tracked.get(id);
+    if (t == null) return;
+    synchronized (t) {
+      t.platformId = platformMessageId;
+      t.platformText = text;
+      t.lastPlatformEdit = clock.instant();
+    }
+  }
+
+  private void tick() {
+    for (Tracked t : tracked.values()) {
+      try {
+        step(t);
+      } catch (RuntimeException e) {
+        log.warn("updating the status message of task {} failed", t.taskId, e);
+      }
+    }
+  }
+
+  private void step(Tracked t) {
+    Instant now = clock.instant();
+    if (isOpen(t) && due(t.lastCheck, now)) refresh(t, now);
+    pushToPlatform(t, clock.instant()); // not `now`: the refresh may have taken a while
+    synchronized (t) {
+      if (!t.open && t.platformId != null && t.text.equals(t.platformText)) {
+        tracked.remove(t.taskId);
+        byEntry.remove(t.entryId);
+      }
+    }
+  }
+
+  /** Recomputes the text from the ledger; writes it to the transcript if it changed. */
+  private void refresh(Tracked t, Instant now) {
+    Instant lastActivity;
+    String lastOutput;
+    synchronized (t) {
+      t.lastCheck = now;
+      lastActivity = t.lastActivity;
+      lastOutput = t.lastOutput;
+    }
+    Optional<Task> found = lane.get(t.taskId);
+    if (found.isEmpty() || found.get().isTerminal()) return; // the outcome closes it
+    Task task = found.get();
+    Progress p = task.progress();
+    if ((p.message() == null || p.message().isBlank()) && lastOutput != null) {
+      task = task.withProgress(p.withFraction(p.fraction(), lastOutput)); // a command's output says how far it got
+    }
+    long position = task.state() == TaskState.QUEUED ? lane.position(t.taskId) : -1;
+    String text = TaskTexts.status(task, position, now, lastActivity, config.heartbeatAfter());
+    synchronized (t) {
+      if (!t.open || text.equals(t.text)) return;
+    }
+    Optional<ChatMessage> edited = db.write(tx -> transcript.editOpenStatus(tx, t.entryId, text, now));
+    synchronized (t) {
+      if (edited.isPresent() && t.open) t.text = text;
+    }
+  }
+
+  /** Edits the platform's message when its text is behind, at most once per interval. */
+  private void pushToPlatform(Tracked t, Instant now) {
+    String text;
+    String platformId;
+    synchronized (t) {
+      if (t.platformId == null || t.text.equals(t.platformText) || !due(t.lastPlatformEdit, now)) return;
+      t.lastPlatformEdit = now;
+      text = t.text;
+      platformId = t.platformId;
+    }
+    ChatChannel channel = channels.get(t.channel);
+    if (channel == null) return;
+    try {
+      channel.edit(t.chatId, platformId, text);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      log.debug("editing the status message of task {} failed; trying again later", t.taskId, e);
+      return;
+    }
+    synchronized (t) {
+      t.platformText = text;
+    }
+    db.write(tx -> {
+      TranscriptSql.platformShows(tx.connection(), t.entryId, platformId, text);
+      return null;
+    });
+  }
+
+  private boolean isOpen(Tracked t) {
+    synchronized (t) {
+      return t.open;
+    }
+  }
+
+  private boolean due(Instant last, Instant now) {
+    return Duration.between(last, now).compareTo(config.progressEditInterval()) >= 0;
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+      try {
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.tasklane.chat;
+
+import dev.tasklane.chat.TranscriptSql.NewEntry;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Subscription;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.Tx;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** The sessions' transcripts: writes inside the caller's transaction, reads, and live feeds. */
+final class Transcript {
+  /** How many earlier edited status messages a new subscription is given, so it sees their last text. */
+  private static final int EDITED_STATUS_REPLAY = 20;
+
+  private final Database db;
+  private final int pageLimit;
+  private final Map<String, List<TranscriptFeed>> feeds = new ConcurrentHashMap<>();
+
+  Transcript(Database db, int pageLimit) {
+    this.db = db;
+    this.pageLimit = pageLimit;
+  }
+
+  /** Adds an entry; subscribers see it once the transaction committed. */
+  ChatMessage append(Tx tx, NewEntry entry) throws SQLException {
+    ChatMessage m = TranscriptSql.insert(tx.connection(), entry);
+    tx.afterCommit(() -> publish(m));
+    return m;
+  }
+
+  /** Changes an entry's text; subscribers see the edit once the transaction committed. */
+  ChatMessage edit(Tx tx, long id, String text, Instant at, boolean open) throws SQLException {
+    ChatMessage m = TranscriptSql.edit(tx.connection(), id, text, at, open);
+    tx.afterCommit(() -> publish(m));
+    return m;
+  }
+
+  /** Changes the text of a status message still open; empty if its task finished meanwhile. */
+  Optional<ChatMessage> editOpenStatus(Tx tx, long id, String text, Instant at) throws SQLException {
+    if (!TranscriptSql.editOpenStatus(tx.connection(), id, text, at)) return Optional.empty();
+    ChatMessage m = TranscriptSql.find(tx.connection(), id).orElseThrow();
+    tx.afterCommit(() -> publish(m));
+    return Optional.of(m);
+  }
+
+  List<ChatMessage> page(String sessionKey, long afterId, int limit) {
+    checkPage(sessionKey, limit);
+    return db.read(tx -> TranscriptSql.after(tx.connection(), sessionKey, afterId, limit));
+  }
+
+  List<ChatMessage> latest(String sessionKey, int limit) {
+    checkPage(sessionKey, limit);
+    return db.read(tx -> TranscriptSql.latest(tx.connection(), sessionKey, limit));
+  }
+
+  private void checkPage(String sessionKey, int limit) {
+    if (sessionKey == null || sessionKey.isBlank()) throw new LaneException(ErrorCode.BAD_REQUEST, "no session given");
+    if (limit < 1 || limit > pageLimit) {
+      throw new LaneException(ErrorCode.BAD_REQUEST, "limit must be between 1 and " + pageLimit + ": " + limit);
+    }
+  }
+
+  Subscription subscribe(String sessionKey, long afterId, Consumer<ChatMessage> listener) {
+    if (sessionKey == null || sessionKey.isBlank()) throw new LaneException(ErrorCode.BAD_REQUEST, "no session given");
+    List<TranscriptFeed> list = feeds.computeIfAbsent(sessionKey, k -> new CopyOnWriteArrayList<>());
+    TranscriptFeed[] self = new TranscriptFeed[1];
+    self[0] = new TranscriptFeed(sessionKey, Math.max(0, afterId), cursor -> missed(sessionKey, afterId, cursor),
+        listener, () -> list.remove(self[0]));
+    list.add(self[0]);
+    return self[0].start();
+  }
+
+  /**
+   * What a subscriber that has seen up to {@code afterId} missed: the latest edited status messages
+   * up to it (the edit may have happened since), then every entry after {@code cursor}.
+   */
+  private List<ChatMessage> missed(String sessionKey, long afterId, long cursor) {
+    return db.read(tx -> {
+      List<ChatMessage> out = new ArrayList<>();
+      if (afterId > 0) out.addAll(TranscriptSql.editedStatus(tx.connection(), sessionKey, afterId, EDITED_STATUS_REPLAY));
+      long from = cursor;
+      while (true) {
+        List<ChatMessage> page = TranscriptSql.after(tx.connection(), sessionKey, from, pageLimit);
+        out.addAll(page);
+        if (page.size() < pageLimit) return out;
+        from = page.getLast().id();
+      }
+    });
+  }
+
+  private void publish(ChatMessage m) {
+    List<TranscriptFeed> list = feeds.get(m.sessionKey());
+    if (list != null) list.forEach(f -> f.offer(m));
+  }
+
+  void closeAll() {
+    feeds.values().forEach(l -> l.forEach(TranscriptFeed::close));
+  }
+}

@@ -1,0 +1,167 @@
+package dev.tasklane.chat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasklane.core.Lane;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.store.SqliteDatabase;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real lane on a SQLite file in the test's folder, with a few handlers, and a chat service over it
+ * whose router picks the handler by the message's first word.
+ */
+final class ChatFixture implements AutoCloseable {
+  static final AtomicInteger messageIds = new AtomicInteger();
+
+  final Path dir;
+  final Lane lane;
+  final RecordingChannel channel = new RecordingChannel("test");
+  ChatService chat;
+
+  private ChatFixture(Path dir, Lane lane) {
+    this.dir = dir;
+    this.lane = lane;
+  }
+
+  /** A lane with the test handlers and a started chat service with the given config. */
+  static ChatFixture start(Path dir, ChatConfig config) {
+    ChatFixture f = new ChatFixture(dir, startLane(dir));
+    f.chat = f.newChat(config);
+    f.chat.start();
+    return f;
+  }
+
+  static ChatConfig.Builder fastConfig() {
+    return ChatConfig.defaults().toBuilder()
+        .progressEditInterval(Duration.ofMillis(300))
+        .deliveryRetryBase(Duration.ofMillis(100))
+        .deliveryRetryMax(Duration.ofMillis(400));
+  }
+
+  static Lane startLane(Path dir) {
+    return startLane(dir, 1);
+  }
+
+  static Lane startLane(Path dir, int maxAttempts) {
+    return Lane.builder()
+        .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+        .config(LaneConfig.defaults().toBuilder()
+            .leaseDuration(Duration.ofSeconds(3))
+            .heartbeatInterval(Duration.ofMillis(500))
+            .cancelGrace(Duration.ofMillis(500))
+            .retryBase(Duration.ofMillis(50))
+            .retryMax(Duration.ofMillis(200))
+            .progressInterval(Duration.ofMillis(50))
+            .maintenanceInterval(Duration.ofMillis(200))
+            .defaultMaxAttempts(maxAttempts)
+            .build())
+        .handler("echo", ctx -> TaskResult.text("echo: " + ctx.input().path("text").asText()))
+        .handler("slow", ChatFixture::slow)
+        .handler("quiet", ChatFixture::quiet)
+        .handler("chatty", ChatFixture::chatty)
+        .handler("fail", ctx -> {
+          throw TaskFailure.permanent("bad_input", "the input made no sense");
+        })
+        .handler("exec", ChatFixture::exec)
+        .start();
+  }
+
+  /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
+  ChatFixture restart(ChatConfig config) {
+    close();
+    return start(dir, config);
+  }
+
+  /** A chat service (not started) over this fixture's lane, with the recording channel and router. */
+  ChatService newChat(ChatConfig config) {
+    ChatService c = new ChatService(lane, config, Clock.systemUTC());
+    c.addChannel(channel);
+    c.setAgentRouter(ChatFixture::route);
+    return c;
+  }
+
+  /** "slow 5 200" → kind slow, 5 steps of 200 ms; "fail …", "quiet 1500" likewise; else echo. */
+  static Optional<SubmitRequest.Builder> route(String session, String text) {
+    String first = text.strip().split("\\s+")[0];
+    String kind = switch (first) {
+      case "slow", "fail", "quiet", "chatty" -> first;
+      default -> "echo";
+    };
+    return Optional.of(SubmitRequest.builder(session, kind)
+        .input(JsonNodeFactory.instance.objectNode().put("text", text)));
+  }
+
+  private static int arg(String text, int index, int otherwise) {
+    String[] words = text.strip().split("\\s+");
+    return words.length > index ? Integer.parseInt(words[index]) : otherwise;
+  }
+
+  private static TaskResult slow(dev.tasklane.core.TaskContext ctx) throws InterruptedException {
+    String text = ctx.input().path("text").asText();
+    int steps = arg(text, 1, 5);
+    int millis = arg(text, 2, 200);
+    ctx.totalSteps(steps);
+    for (int i = 1; i <= steps; i++) {
+      ctx.checkCancelled();
+      Thread.sleep(millis);
+      ctx.step("step " + i + " of " + steps);
+    }
+    return TaskResult.text("slow work done after " + steps + " steps");
+  }
+
+  private static TaskResult quiet(dev.tasklane.core.TaskContext ctx) throws InterruptedException {
+    Thread.sleep(arg(ctx.input().path("text").asText(), 1, 1000));
+    return TaskResult.text("quiet work done");
+  }
+
+  /** Writes output lines only, as a command would: "chatty 8 150" → 8 lines, 150 ms apart. */
+  private static TaskResult chatty(dev.tasklane.core.TaskContext ctx) throws InterruptedException {
+    String text = ctx.input().path("text").asText();
+    int lines = arg(text, 1, 5);
+    for (int i = 1; i <= lines; i++) {
+      ctx.checkCancelled();
+      Thread.sleep(arg(text, 2, 150));
+      ctx.output("compiling module " + i + "\n");
+    }
+    return TaskResult.text("chatty work done");
+  }
+
+  /** Runs the command for real, as the exec handler would: stdout is the result. */
+  private static TaskResult exec(dev.tasklane.core.TaskContext ctx) throws Exception {
+    var cmd = ctx.input().get("command");
+    String[] argv = new String[cmd.size()];
+    for (int i = 0; i < argv.length; i++) argv[i] = cmd.get(i).asText();
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    int code = p.waitFor();
+    String text = out.toString(StandardCharsets.UTF_8);
+    if (code != 0) throw TaskFailure.permanent("exit_code", "exited with " + code + ": " + text.strip());
+    return TaskResult.text(text);
+  }
+
+  static IncomingMessage message(String chatId, String text) {
+    return new IncomingMessage("test", chatId, "m" + messageIds.incrementAndGet(), "alice", text);
+  }
+
+  Reply say(String chatId, String text) {
+    return chat.receive(message(chatId, text));
+  }
+
+  @Override
+  public void close() {
+    if (chat != null) chat.close();
+    lane.close();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.tasklane.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TaskTextsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void durationsReadLikeAPersonWouldSayThem() {
+    assertThat(TaskTexts.duration(Duration.ofSeconds(45))).isEqualTo("45s");
+    assertThat(TaskTexts.duration(Duration.ofSeconds(185))).isEqualTo("3m 05s");
+    assertThat(TaskTexts.duration(Duration.ofMinutes(65))).isEqualTo("1h 05m");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(185))).isEqualTo("3m");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(59))).isEqualTo("59s");
+  }
+
+  @Test
+  void resultTextPrefersTheReadableField() throws Exception {
+    assertThat(TaskTexts.resultText(JSON.readTree("{\"text\": \"hi\", \"output\": \"x\"}"))).isEqualTo("hi");
+    assertThat(TaskTexts.resultText(JSON.readTree("{\"exitCode\": 0, \"output\": \"built\"}"))).isEqualTo("built");
+    assertThat(TaskTexts.resultText(JSON.readTree("\"plain\""))).isEqualTo("plain");
+    assertThat(TaskTexts.resultText(JSON.readTree("{\"n\": 1}"))).contains("\"n\" : 1");
+    assertThat(TaskTexts.resultText(JSON.readTree("null"))).isNull();
+  }
+
+  @Test
+  void summaryNamesWhatTheTaskIsAbout() throws Exception {
+    assertThat(TaskTexts.summary(task("{\"text\": \"fix   the\\nbug\"}"))).isEqualTo("fix the bug");
+    assertThat(TaskTexts.summary(task("{\"message\": \"summarise the logs\"}"))).isEqualTo("summarise the logs");
+    assertThat(TaskTexts.summary(task("{\"command\": [\"sh\", \"-c\", \"make test\"]}"))).isEqualTo("make test");
+    assertThat(TaskTexts.summary(task("{\"command\": [\"claude\", \"-p\", \"hi\"]}"))).isEqualTo("claude -p hi");
+    assertThat(TaskTexts.summary(task("{}"))).isEqualTo("echo");
+    assertThat(TaskTexts.summary(task("{\"text\": \"" + "x".repeat(100) + "\"}"))).hasSize(60).endsWith("…");
+  }
+
+  @Test
+  void statusOfATaskWaitingForItsRetrySaysWhatFailed() throws Exception {
+    Task t = new Task(TaskId.of(33), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, Instant.now(),
+        Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null,
+        new TaskError("rate_limited", "the model said slow down", true), null, null, null, null, null, true);
+    assertThat(TaskTexts.status(t, 0, Instant.now(), null, Duration.ofSeconds(30))).isEqualTo(
+        "Task 0011: attempt 1 of 3 failed (rate_limited: the model said slow down); retrying, next in line."
+            + " /status 0011 to check, /cancel 0011 to stop.");
+  }
+
+  private static Task task(String input) throws Exception {
+    return new Task(TaskId.of(1), "web:a", "echo", JSON.readTree(input), TaskState.QUEUED, 5, 0, 3, Instant.now(),
+        Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null,
+        true);
+  }
+
+  @Test
+  void queuePlace() {
+    assertThat(TaskTexts.queuePlace(0)).isEqualTo("next in line");
+    assertThat(TaskTexts.queuePlace(2)).isEqualTo("2 ahead of it");
+  }
+}

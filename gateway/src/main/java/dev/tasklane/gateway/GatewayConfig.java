@@ -1,0 +1,55 @@
+package dev.tasklane.gateway;
+
+/**
+ * The gateway's knobs; docs/PROTOCOL.md lists them with their limits.
+ *
+ * @param host interface to bind (default 127.0.0.1: local only)
+ * @param port TCP port (default 7070; 0 picks a free one)
+ * @param maxRequestBytes largest WebSocket request frame or HTTP body answered normally; larger ones get
+ *     {@code too_large} (default 64 KiB)
+ * @param maxFrameBytes hard limit of one WebSocket frame: beyond it the server closes the connection
+ *     (status 1009) instead of reading it (default 16 MiB)
+ * @param ratePerSecond sustained requests per second per connection (WebSocket) or token (HTTP); 0 =
+ *     unlimited (default 50)
+ * @param rateBurst requests allowed at once before the rate applies (default 100)
+ * @param maxSubscriptions subscriptions one WebSocket connection may hold (default 100)
+ */
+public record GatewayConfig(
+    String host, int port, int maxRequestBytes, int maxFrameBytes, double ratePerSecond, int rateBurst,
+    int maxSubscriptions) {
+
+  public GatewayConfig {
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 to 65535");
+    if (maxRequestBytes < 256) throw new IllegalArgumentException("maxRequestBytes must be at least 256");
+    if (maxFrameBytes <= maxRequestBytes) throw new IllegalArgumentException("maxFrameBytes must exceed maxRequestBytes");
+    if (maxSubscriptions < 1) throw new IllegalArgumentException("maxSubscriptions must be at least 1");
+  }
+
+  public static GatewayConfig defaults() {
+    return new GatewayConfig("127.0.0.1", 7070, 64 * 1024, 16 * 1024 * 1024, 50, 100, 100);
+  }
+
+  public GatewayConfig withHost(String h) {
+    return new GatewayConfig(h, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions);
+  }
+
+  public GatewayConfig withPort(int p) {
+    return new GatewayConfig(host, p, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions);
+  }
+
+  public GatewayConfig withMaxRequestBytes(int b) {
+    return new GatewayConfig(host, port, b, Math.max(maxFrameBytes, b + 1), ratePerSecond, rateBurst, maxSubscriptions);
+  }
+
+  public GatewayConfig withMaxFrameBytes(int b) {
+    return new GatewayConfig(host, port, maxRequestBytes, b, ratePerSecond, rateBurst, maxSubscriptions);
+  }
+
+  public GatewayConfig withRateLimit(double perSecond, int burst) {
+    return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, perSecond, burst, maxSubscriptions);
+  }
+
+  public GatewayConfig withMaxSubscriptions(int n) {
+    return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, n);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tasklane.gateway.ops;
+
+import dev.tasklane.core.Lane;
+import dev.tasklane.core.TaskState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's Prometheus metrics. Task counts come from the lane, read at most once a second
+ * however often the endpoint is scraped (each read is a database query).
+ */
+public final class GatewayMetrics {
+  private static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(1);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Lane lane;
+  private final Clock clock;
+  private final Timer submitLatency;
+  private final Counter eventsPublished;
+  private final AtomicInteger wsConnections = new AtomicInteger();
+  private final AtomicInteger sseConnections = new AtomicInteger();
+  private Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+  private boolean countsRead;
+  private long countsReadAt;
+
+  public GatewayMetrics(Lane lane, Clock clock) {
+    this.lane = lane;
+    this.clock = clock;
+    for (TaskState s : TaskState.values()) {
+      Gauge.builder("tasklane_tasks", () -> count(s)).description("Tasks in each state").tag("state", s.wire())
+          .register(registry);
+    }
+    Gauge.builder("tasklane_queue_depth", () -> count(TaskState.QUEUED)).description("Tasks waiting for a worker")
+        .register(registry);
+    Gauge.builder("tasklane_running_tasks", lane::runningHere).description("Tasks running in this process")
+        .register(registry);
+    Gauge.builder("tasklane_open_connections", wsConnections::get).tag("type", "websocket")
+        .description("Open client connections").register(registry);
+    Gauge.builder("tasklane_open_connections", sseConnections::get).tag("type", "sse")
+        .description("Open client connections").register(registry);
+    submitLatency = Timer.builder("tasklane_submit_latency").description("Time to store a submitted task")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    eventsPublished = Counter.builder("tasklane_events_published").description("Task events pushed to clients")
+        .register(registry);
+  }
+
+  /** How long answering a WebSocket request took, by method (only known methods: bounded tags). */
+  public Timer requestLatency(String method) {
+    return Timer.builder("tasklane_ws_request_latency").description("Time to answer a WebSocket request")
+        .tag("method", method).publishPercentiles(0.5, 0.99).register(registry);
+  }
+
+  public Timer submitLatency() {
+    return submitLatency;
+  }
+
+  public void eventPublished() {
+    eventsPublished.increment();
+  }
+
+  public AtomicInteger wsConnections() {
+    return wsConnections;
+  }
+
+  public AtomicInteger sseConnections() {
+    return sseConnections;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private synchronized double count(TaskState state) {
+    long now = clock.millis();
+    if (!countsRead || now - countsReadAt >= COUNTS_MAX_AGE.toMillis()) {
+      try {
+        counts = lane.countByState();
+        countsReadAt = now;
+        countsRead = true;
+      } catch (RuntimeException e) {
+        return Double.NaN; // the database is unreachable: Prometheus shows the gap rather than a stale number
+      }
+    }
+    return counts.getOrDefault(state, 0L);
+  }
+}

@@ -1,0 +1,2 @@
+/** Operations endpoints: Prometheus metrics and health. */
+package dev.tasklane.gateway.ops;

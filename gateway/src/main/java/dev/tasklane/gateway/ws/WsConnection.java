@@ -1,0 +1,136 @@
+package dev.tasklane.gateway.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.gateway.api.Json;
+import dev.tasklane.gateway.api.RateLimiter;
+import dev.tasklane.gateway.auth.AccessToken;
+import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open WebSocket: who is on it, its rate limit, its subscriptions, and the one place frames are
+ * sent from (sends are serialised so responses and events leave in the order they were written).
+ */
+public final class WsConnection {
+  private final WsContext ctx;
+  private final AccessToken who;
+  private final RateLimiter rateLimiter;
+  private final int maxSubscriptions;
+  private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
+  private final AtomicLong nextSubscription = new AtomicLong();
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private volatile boolean open = true;
+
+  WsConnection(WsContext ctx, AccessToken who, RateLimiter rateLimiter, int maxSubscriptions) {
+    this.ctx = ctx;
+    this.who = who;
+    this.rateLimiter = rateLimiter;
+    this.maxSubscriptions = maxSubscriptions;
+  }
+
+  public AccessToken who() {
+    return who;
+  }
+
+  boolean tryAcquire() {
+    return rateLimiter.tryAcquire();
+  }
+
+  /** A subscription id not yet handed out, for listeners that must know it before registration. */
+  public String reserveSubscriptionId() {
+    return "s" + nextSubscription.incrementAndGet();
+  }
+
+  /** Registers under an id from {@link #reserveSubscriptionId}. */
+  public void addSubscription(String id, AutoCloseable subscription) {
+    if (subscriptions.size() >= maxSubscriptions) {
+      closeQuietly(subscription);
+      throw new LaneException(ErrorCode.RATE_LIMITED, "at most " + maxSubscriptions + " subscriptions per connection");
+    }
+    subscriptions.put(id, subscription);
+    if (!open) closeAll();
+  }
+
+  /** Closes a subscription; false if there was none by that id. */
+  public boolean removeSubscription(String id) {
+    AutoCloseable s = subscriptions.remove(id);
+    if (s == null) return false;
+    closeQuietly(s);
+    return true;
+  }
+
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  void reply(JsonNode id, JsonNode result) {
+    ObjectNode n = Json.object();
+    n.set("id", id);
+    n.put("ok", true);
+    n.set("result", result);
+    send(n);
+  }
+
+  void fail(JsonNode id, ErrorCode code, String message) {
+    ObjectNode n = Json.object();
+    n.set("id", id);
+    n.put("ok", false);
+    n.set("error", Json.error(code, message));
+    send(n);
+  }
+
+  /** {@code {"event": type, "data": data}}. */
+  public void event(String type, JsonNode data) {
+    ObjectNode n = Json.object();
+    n.put("event", type);
+    n.set("data", data);
+    send(n);
+  }
+
+  private void send(ObjectNode frame) {
+    if (!open) return;
+    String text = Json.write(frame);
+    sendLock.lock();
+    try {
+      if (open && ctx.session.isOpen()) ctx.session.sendText(text, Callback.from(() -> {}, this::sendFailed));
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /**
+   * A frame could not be queued (the client reads too slowly and {@code maxOutgoingFrames} is full,
+   * or the socket broke). Dropping it silently would leave a gap in an event stream, so the
+   * connection is closed instead: the client reconnects and resumes from the last event it has.
+   */
+  private void sendFailed(Throwable failure) {
+    if (!open) return;
+    open = false;
+    ctx.closeSession(StatusCode.SERVER_ERROR, "could not send; reconnect and resume");
+  }
+
+  void closed() {
+    open = false;
+    closeAll();
+  }
+
+  private void closeAll() {
+    for (String id : subscriptions.keySet()) removeSubscription(id);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing a feed of a connection that is going away: nothing useful to do with a failure
+    }
+  }
+}

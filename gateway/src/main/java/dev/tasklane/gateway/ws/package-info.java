@@ -1,0 +1,2 @@
+/** The WebSocket protocol at {@code /ws}: request frames, responses, subscriptions and events. */
+package dev.tasklane.gateway.ws;

@@ -1,0 +1,107 @@
+package dev.tasklane.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.chat.ChatConfig;
+import dev.tasklane.chat.ChatService;
+import dev.tasklane.core.Lane;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.gateway.api.Json;
+import dev.tasklane.gateway.auth.AccessToken;
+import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.webchat.WebChannel;
+import dev.tasklane.store.SqliteDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** A real lane on a real SQLite file behind a real gateway on a free port, with three tokens. */
+final class TestGateway implements AutoCloseable {
+  static final String ADMIN = "admin-secret";
+  static final String ALICE = "alice-secret";
+  static final String BOB = "bob-secret";
+
+  final Lane lane;
+  final ChatService chat;
+  final GatewayServer server;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  private TestGateway(Lane lane, ChatService chat, GatewayServer server) {
+    this.lane = lane;
+    this.chat = chat;
+    this.server = server;
+  }
+
+  /** Tasks only. */
+  static TestGateway start(Path dir, GatewayConfig config) {
+    Lane lane = lane(dir);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC()));
+    return new TestGateway(lane, null, server);
+  }
+
+  /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
+  static TestGateway withChat(Path dir, GatewayConfig config, ChatConfig chatConfig) {
+    Lane lane = lane(dir);
+    WebChannel web = new WebChannel();
+    ChatService chat = ChatFixture.chat(lane, web, chatConfig);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC()));
+    return new TestGateway(lane, chat, server);
+  }
+
+  private static Lane lane(Path dir) {
+    return TestHandlers.register(Lane.builder())
+        .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+        .config(LaneConfig.defaults().toBuilder().cancelGrace(Duration.ofMillis(500)).build())
+        .start();
+  }
+
+  static TokenRegistry tokens() {
+    return new TokenRegistry()
+        .add(ADMIN, AccessToken.admin("admin"))
+        .add(ALICE, AccessToken.scoped("alice", List.of("web:alice")))
+        .add(BOB, AccessToken.scoped("bob", List.of("web:bob", "telegram:bob")));
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  WsClient ws(String token) {
+    return WsClient.connect(port(), token);
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    return http.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String token, String body) throws IOException, InterruptedException {
+    return http.send(request(path, token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return b;
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    return Json.parse(r.body());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    if (chat != null) chat.close();
+    lane.close();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.tasklane.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.Lane;
+import dev.tasklane.core.TaskContext;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskResult;
+
+/** Handlers with behaviour a test can see: echo the input, sleep with progress, fail. */
+final class TestHandlers {
+  private TestHandlers() {}
+
+  static Lane.Builder register(Lane.Builder b) {
+    return b.handler("echo", ctx -> TaskResult.of(ctx.input()))
+        .handler("sleep", TestHandlers::sleep)
+        .handler("fail", ctx -> {
+          throw TaskFailure.permanent("boom", "it failed on purpose");
+        });
+  }
+
+  /** Sleeps {@code input.millis} in 50 ms steps, reporting the fraction done; stops when cancelled. */
+  static TaskResult sleep(TaskContext ctx) throws InterruptedException {
+    JsonNode in = ctx.input();
+    long millis = in.path("millis").asLong(1000);
+    long steps = Math.max(1, millis / 50);
+    for (long i = 1; i <= steps; i++) {
+      ctx.checkCancelled();
+      Thread.sleep(50);
+      ctx.progress((double) i / steps, "step " + i + " of " + steps);
+    }
+    return TaskResult.text("slept " + millis + " ms");
+  }
+}
