@@ -208,6 +208,11 @@ public final class Lane implements AutoCloseable {
     return store.countByState();
   }
 
+  /** True from start until shutdown begins: the lane takes submits and runs tasks. */
+  public boolean isRunning() {
+    return accepting;
+  }
+
   /** Tasks running in this process now. */
   public int runningHere() {
     return dispatcher.running.size();
