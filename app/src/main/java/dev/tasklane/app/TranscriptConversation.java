@@ -4,8 +4,6 @@ import dev.tasklane.agents.llm.ConversationSource;
 import dev.tasklane.agents.llm.Turn;
 import dev.tasklane.chat.ChatMessage;
 import dev.tasklane.chat.ChatService;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -27,18 +25,11 @@ final class TranscriptConversation implements ConversationSource {
   public List<Turn> recent(String sessionKey, int max) {
     ChatService c = chat.get();
     if (c == null || max <= 0) return List.of();
-    // The transcript reads forward from an id; keep the last `max` entries of the walk.
-    Deque<Turn> last = new ArrayDeque<>(max);
-    long after = 0;
-    while (true) {
-      List<ChatMessage> page = c.transcript(sessionKey, after, PAGE);
-      for (ChatMessage m : page) {
-        if (m.status()) continue;
-        if (last.size() == max) last.removeFirst();
-        last.addLast(m.role() == ChatMessage.Role.USER ? Turn.user(m.text()) : Turn.assistant(m.text()));
-      }
-      if (page.size() < PAGE) return List.copyOf(last);
-      after = page.getLast().id();
-    }
+    // Status messages are skipped, so read more entries than turns wanted (they are at most one
+    // per task, so twice as many is enough in practice), bounded by the transcript's page limit.
+    List<ChatMessage> latest = c.recent(sessionKey, Math.min(max * 2, PAGE));
+    List<Turn> turns = latest.stream().filter(m -> !m.status())
+        .map(m -> m.role() == ChatMessage.Role.USER ? Turn.user(m.text()) : Turn.assistant(m.text())).toList();
+    return turns.subList(Math.max(0, turns.size() - max), turns.size());
   }
 }

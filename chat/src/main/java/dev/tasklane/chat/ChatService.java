@@ -15,6 +15,9 @@ import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.core.Task;
+import java.util.Set;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
@@ -130,6 +133,15 @@ public final class ChatService implements AutoCloseable {
     };
   }
 
+  private boolean canStartNow(Submitted submitted) {
+    Task t = submitted.task();
+    if (t.state() != TaskState.QUEUED) return true;
+    if (submitted.position() > 0) return false;
+    TaskQuery pending = new TaskQuery(t.sessionKey(), null, Set.of(TaskState.QUEUED, TaskState.RUNNING), null, 2,
+        null);
+    return lane.list(pending).items().size() <= 1;
+  }
+
   /**
    * True for a message stored by an earlier call that never answered it (the process stopped in
    * between): the platform's redelivery is answered now. Routing again is safe: the task's submit
@@ -199,7 +211,9 @@ public final class ChatService implements AutoCloseable {
     } catch (LaneException e) {
       return answer(m, user, refusal(e));
     }
-    Task task = waiter.awaitTerminal(submitted.task(), deadline);
+    // A task that cannot start now (behind its session's other work, or behind other queued
+    // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
+    Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();
     long position = task.isTerminal() ? -1 : lane.position(task.id());
     return db.write(tx -> {
       ChatMessage answer;

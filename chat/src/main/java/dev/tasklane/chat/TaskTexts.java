@@ -1,6 +1,7 @@
 package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.Lane;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
@@ -141,6 +142,7 @@ final class TaskTexts {
 
   static String queuePlace(long position) {
     if (position <= 0) return "next in line";
+    if (position >= Lane.POSITION_CAP) return position + " or more ahead of it";
     return position + " ahead of it";
   }
 

@@ -62,5 +62,7 @@ class TaskTextsTest {
   void queuePlace() {
     assertThat(TaskTexts.queuePlace(0)).isEqualTo("next in line");
     assertThat(TaskTexts.queuePlace(2)).isEqualTo("2 ahead of it");
+    assertThat(TaskTexts.queuePlace(99)).isEqualTo("99 ahead of it");
+    assertThat(TaskTexts.queuePlace(100)).isEqualTo("100 or more ahead of it");
   }
 }

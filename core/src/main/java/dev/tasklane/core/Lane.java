@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Lane.class);
-  /** Positions are counted up to this many tasks ahead, so a huge queue costs a bounded read. */
-  static final int POSITION_CAP = 10_000;
+  /**
+   * Positions are counted up to this many tasks ahead: counting costs a walk over the queue, and
+   * "100 ahead" tells a person as much as "31,507 ahead".
+   */
+  public static final int POSITION_CAP = 100;
 
   private final Database database;
   private final LaneConfig config;
@@ -131,7 +134,10 @@ public final class Lane implements AutoCloseable {
     return store.list(query);
   }
 
-  /** How many queued tasks run before this one (0 = next), or -1 if it is not queued. */
+  /**
+   * How many queued tasks run before this one (0 = next), counted up to {@link #POSITION_CAP}, or -1
+   * if it is not queued.
+   */
   public long position(TaskId id) {
     return store.position(id, POSITION_CAP);
   }
@@ -206,6 +212,11 @@ public final class Lane implements AutoCloseable {
   /** Number of tasks in each state (every state present, zero included). */
   public Map<TaskState, Long> countByState() {
     return store.countByState();
+  }
+
+  /** True from start until shutdown begins: the lane takes submits and runs tasks. */
+  public boolean isRunning() {
+    return accepting;
   }
 
   /** Tasks running in this process now. */

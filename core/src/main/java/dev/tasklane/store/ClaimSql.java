@@ -1,5 +1,6 @@
 package dev.tasklane.store;
 
+import dev.tasklane.core.Task;
 import dev.tasklane.store.Transitions.Claimed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,29 +32,30 @@ final class ClaimSql {
     List<Claimed> claimed = new ArrayList<>();
     for (Candidate cand : candidates(c, r, max, now)) {
       if (claimed.size() >= max) break;
-      if (cand.exclusive) {
-        int running = sessionRunning.computeIfAbsent(cand.session, s -> cand.sessionRunning);
+      Task t = cand.task;
+      if (t.exclusive()) {
+        int running = sessionRunning.computeIfAbsent(t.sessionKey(), s -> cand.sessionRunning);
         if (running >= r.perSession()) continue;
       }
-      Integer kindLimit = r.perKind().get(cand.kind);
-      if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) continue;
-      var changed = Transitions.claim(c, cand.id, r.owner(), now, now.plus(r.lease()));
+      Integer kindLimit = r.perKind().get(t.kind());
+      if (kindLimit != null && kindRunning.getOrDefault(t.kind(), 0) >= kindLimit) continue;
+      var changed = Transitions.claim(c, t, cand.fence, cand.lastSeq, r.owner(), now, now.plus(r.lease()));
       if (changed.isEmpty()) continue;
       claimed.add(changed.get());
-      if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
-      if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
+      if (t.exclusive()) sessionRunning.merge(t.sessionKey(), 1, Integer::sum);
+      if (kindLimit != null) kindRunning.merge(t.kind(), 1, Integer::sum);
     }
     return claimed;
   }
 
-  private record Candidate(long id, String session, String kind, boolean exclusive, int sessionRunning) {}
+  private record Candidate(Task task, long fence, long lastSeq, int sessionRunning) {}
 
   private static List<Candidate> candidates(Connection c, ClaimRequest r, int max, Instant now)
       throws SQLException {
     String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
     // The correlated count skips, in SQL, the queued tasks of sessions already at their limit, so one
     // busy session's backlog cannot hide the other sessions' work from the LIMIT.
-    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive,"
+    String sql = "SELECT " + TaskRows.COLUMNS + ","
         + " (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key AND r.state = 'running'"
         + "  AND r.exclusive = 1) AS session_running"
         // "+t.not_before": keeps SQLite from picking the (state, not_before) index, which would
@@ -72,7 +74,8 @@ final class ClaimSql {
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getInt(5)));
+          out.add(new Candidate(TaskRows.map(rs), rs.getLong("fence"), rs.getLong("last_seq"),
+              rs.getInt("session_running")));
         }
       }
       return out;

@@ -57,18 +57,23 @@ final class EventRows {
       payload.set("error", Json.tree(error));
     }
     if (output != null) payload.put("output", output);
-    String text = payload.isEmpty() ? null : Json.write(payload);
+    return insert(c, id, session, seq, type, state, at, payload.isEmpty() ? null : Json.write(payload));
+  }
+
+  /** Inserts an event whose fields the caller already knows. */
+  static TaskEvent insert(Connection c, long id, String session, long seq, EventType type, TaskState state,
+      Instant at, String payload) throws SQLException {
     long eventId;
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " RETURNING id")) {
-      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), text);
+      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), payload);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         eventId = rs.getLong(1);
       }
     }
-    return toEvent(eventId, id, session, seq, type, state, at.toEpochMilli(), text);
+    return toEvent(eventId, id, session, seq, type, state, at.toEpochMilli(), payload);
   }
 
   static List<TaskEvent> forTask(Connection c, long taskId, long afterSeq, int limit) throws SQLException {

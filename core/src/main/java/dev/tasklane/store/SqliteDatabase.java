@@ -126,7 +126,7 @@ public final class SqliteDatabase implements Database {
     } catch (SQLException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     } finally {
-      readers.add(CachingConnection.wrap(c));
+      readers.add(c);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,14 +66,23 @@ final class SubmitSql {
         ps.executeUpdate();
       }
     }
-    Task created = TaskRows.find(c, id).orElseThrow();
-    TaskEvent event = EventRows.append(c, id, EventType.CREATED, now, null);
+    // Built from what was inserted, not read back: a submit is the hottest write there is.
+    Task created = new Task(TaskId.of(id), t.sessionKey(), t.kind(), t.input(), TaskState.QUEUED, t.priority(), 0,
+        t.maxAttempts(), millis(now), millis(t.notBefore()), null, null, millis(t.expiresAt()),
+        Duration.ofMillis(t.deadline().toMillis()), null, Progress.NONE, null, null, t.idempotencyKey(),
+        t.parentId(), t.dependsOn(), t.origin(), null, t.busyPolicy() != BusyPolicy.PARALLEL);
+    TaskEvent event = EventRows.insert(c, id, t.sessionKey(), 1, EventType.CREATED, TaskState.QUEUED, now, null);
     changes.add(new Changed(created.id(), created.state(), event));
     if (deps.failed != null) {
       changes.addAll(failBecauseOf(c, created, deps.failed, now));
       created = TaskRows.find(c, id).orElseThrow();
     }
     return new Inserted(created, true, changes, interrupted);
+  }
+
+  /** An instant as the database keeps it: to the millisecond. */
+  private static Instant millis(Instant i) {
+    return i == null ? null : Instant.ofEpochMilli(i.toEpochMilli());
   }
 
   private static Optional<Task> byIdempotencyKey(Connection c, NewTask t, String hash) throws SQLException {

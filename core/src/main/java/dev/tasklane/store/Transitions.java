@@ -2,6 +2,7 @@ package dev.tasklane.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.EventType;
+import dev.tasklane.core.Lease;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
@@ -30,25 +31,39 @@ final class Transitions {
 
   private Transitions() {}
 
-  /** queued → running; returns the claimed task as it now is, with the event. */
-  static Optional<Claimed> claim(Connection c, long id, String owner, Instant now, Instant leaseUntil)
-      throws SQLException {
-    Optional<Changed> changed = move(c, id, TaskState.QUEUED, TaskState.RUNNING, null, EventType.STARTED, now, null,
-        "attempt = attempt + 1, started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1,"
-            + " cancel_requested_at = NULL",
-        now.toEpochMilli(), owner, leaseUntil.toEpochMilli());
-    if (changed.isPresent()) {
-      Task t = TaskRows.find(c, id).orElseThrow();
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
-              + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
-              + " started_at = excluded.started_at, finished_at = NULL, outcome = NULL, error = NULL")) {
-        TaskRows.bind(ps, id, t.attempt(), owner, now.toEpochMilli());
-        ps.executeUpdate();
-      }
-      return Optional.of(new Claimed(t, changed.get()));
+  /**
+   * queued → running, for a task just read by the claim query ({@code before}, with its {@code
+   * fence} and {@code lastSeq}); returns the claimed task as it now is, with the event. The task is
+   * built in memory from what was read and changed, not read back: claims are on the hot path.
+   */
+  static Optional<Claimed> claim(Connection c, Task before, long fence, long lastSeq, String owner, Instant now,
+      Instant leaseUntil) throws SQLException {
+    TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
+    long id = before.id().value();
+    try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'running', attempt = attempt + 1,"
+        + " started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1, cancel_requested_at = NULL,"
+        + " last_seq = last_seq + 1 WHERE id = ? AND state = 'queued'")) {
+      TaskRows.bind(ps, now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), id);
+      if (ps.executeUpdate() == 0) return Optional.empty();
     }
-    return Optional.empty();
+    Instant started = Instant.ofEpochMilli(now.toEpochMilli());
+    Task t = new Task(before.id(), before.sessionKey(), before.kind(), before.input(), TaskState.RUNNING,
+        before.priority(), before.attempt() + 1, before.maxAttempts(), before.createdAt(), before.notBefore(), started,
+        null, before.expiresAt(), before.deadline(), new Lease(owner, Instant.ofEpochMilli(leaseUntil.toEpochMilli()),
+        fence + 1), before.progress(), null, before.error(), before.idempotencyKey(), before.parentId(),
+        before.dependsOn(), before.origin(), null, before.exclusive());
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
+            + " started_at = excluded.started_at, finished_at = NULL, outcome = NULL, error = NULL")) {
+      TaskRows.bind(ps, id, t.attempt(), owner, now.toEpochMilli());
+      ps.executeUpdate();
+    }
+    String payload = t.progress() == Progress.NONE ? null
+        : Json.write(Json.object().set("progress", Json.MAPPER.valueToTree(t.progress())));
+    TaskEvent event = EventRows.insert(c, id, t.sessionKey(), lastSeq + 1, EventType.STARTED, TaskState.RUNNING,
+        now, payload);
+    return Optional.of(new Claimed(t, new Changed(t.id(), t.state(), event)));
   }
 
   /** A claimed task and the change that claimed it. */

@@ -30,6 +30,13 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   }
 
   @Test
+  void manyReadsAndWritesReuseTheirConnections() {
+    var t = submit(task("s"));
+    for (int i = 0; i < 20_000; i++) assertThat(store.find(t.id())).isPresent();
+    for (int i = 0; i < 2_000; i++) store.saveCheckpoint(t.id(), 0, null);
+  }
+
+  @Test
   void databaseIsInWalModeWithFullSync() {
     String mode = db.read(tx -> {
       var rs = tx.connection().createStatement().executeQuery("PRAGMA journal_mode");

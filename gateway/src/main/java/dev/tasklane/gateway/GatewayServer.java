@@ -52,7 +52,7 @@ public final class GatewayServer implements AutoCloseable {
     WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(), requests);
     TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
-    Health health = new Health(parts.lane(), () -> accepting);
+    Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
     app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics));
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The message lane never waits: while a 30 s task runs, ten messages sent back to back are each
  * acknowledged at once (stored and shown in the chat), status queries stay fast, and every message
- * gets its answer within the yield window.
+ * is answered with its task id without waiting out the yield window.
  */
 @Tag("slow")
 class ChatLatencyTest {
@@ -70,9 +70,10 @@ class ChatLatencyTest {
       System.out.println("acknowledgement times in ms: " + ackMillis);
       assertThat(ackMillis.values()).as("acknowledgement times in ms: %s", ackMillis).allMatch(ms -> ms < ACK_MILLIS);
 
-      // And every message gets its answer (an acknowledgement naming its queued task) within the yield window.
+      // And every message gets its answer (an acknowledgement naming its queued task) without waiting
+      // out the yield window: a task queued behind its chat's running task cannot finish within it.
       Set<String> taskIds = new HashSet<>();
-      long limit = chatConfig.yieldWindow().toMillis() + 2_000;
+      long limit = chatConfig.yieldWindow().toMillis() / 2;
       for (int i = 0; i < 10; i++) {
         JsonNode r = ws.response("m" + i);
         assertThat(r.get("ok").asBoolean()).as("%s", r).isTrue();
