@@ -1,6 +1,5 @@
 package dev.tasklane.store;
 
-import dev.tasklane.core.Task;
 import dev.tasklane.store.Transitions.Claimed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,43 +26,39 @@ final class ClaimSql {
   static List<Claimed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
     if (max <= 0 || r.kinds().isEmpty()) return List.of();
-    Map<String, Integer> sessionRunning = new HashMap<>();
+    Map<String, Integer> sessionRunning = runningBySession(c);
     Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
     List<Claimed> claimed = new ArrayList<>();
     for (Candidate cand : candidates(c, r, max, now)) {
       if (claimed.size() >= max) break;
-      Task t = cand.task;
-      if (t.exclusive()) {
-        int running = sessionRunning.computeIfAbsent(t.sessionKey(), s -> cand.sessionRunning);
-        if (running >= r.perSession()) continue;
-      }
-      Integer kindLimit = r.perKind().get(t.kind());
-      if (kindLimit != null && kindRunning.getOrDefault(t.kind(), 0) >= kindLimit) continue;
-      var changed = Transitions.claim(c, t, cand.fence, cand.lastSeq, r.owner(), now, now.plus(r.lease()));
+      if (cand.exclusive && sessionRunning.getOrDefault(cand.session, 0) >= r.perSession()) continue;
+      Integer kindLimit = r.perKind().get(cand.kind);
+      if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) continue;
+      var changed = Transitions.claim(c, cand.id, cand.session, cand.lastSeq, r.owner(), now, now.plus(r.lease()));
       if (changed.isEmpty()) continue;
       claimed.add(changed.get());
-      if (t.exclusive()) sessionRunning.merge(t.sessionKey(), 1, Integer::sum);
-      if (kindLimit != null) kindRunning.merge(t.kind(), 1, Integer::sum);
+      if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
+      if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
     }
     return claimed;
   }
 
-  private record Candidate(Task task, long fence, long lastSeq, int sessionRunning) {}
+  /** A queued task's few columns the claim decides on; full rows are read only for tasks claimed. */
+  private record Candidate(long id, String session, String kind, boolean exclusive, long lastSeq) {}
 
   private static List<Candidate> candidates(Connection c, ClaimRequest r, int max, Instant now)
       throws SQLException {
     String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
-    // The correlated count skips, in SQL, the queued tasks of sessions already at their limit, so one
-    // busy session's backlog cannot hide the other sessions' work from the LIMIT.
-    String sql = "SELECT " + TaskRows.COLUMNS + ","
-        + " (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key AND r.state = 'running'"
-        + "  AND r.exclusive = 1) AS session_running"
+    // The subquery skips, in SQL, the queued tasks of sessions already at their limit, so one busy
+    // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
+    // the row, so it is evaluated once per claim, not once per queued task.
+    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive, t.last_seq FROM tasks t"
         // "+t.not_before": keeps SQLite from picking the (state, not_before) index, which would
         // make it sort every queued task; walking tasks_queue in order stops after LIMIT rows.
-        + " FROM tasks t WHERE t.state = 'queued' AND t.waiting_on = 0 AND +t.not_before <= ?"
+        + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND +t.not_before <= ?"
         + " AND t.kind IN (" + kinds + ")"
-        + " AND (t.exclusive = 0 OR (SELECT COUNT(*) FROM tasks r WHERE r.session_key = t.session_key"
-        + "  AND r.state = 'running' AND r.exclusive = 1) < ?)"
+        + " AND (t.exclusive = 0 OR t.session_key NOT IN (SELECT r.session_key FROM tasks r"
+        + "  WHERE r.state = 'running' AND r.exclusive = 1 GROUP BY r.session_key HAVING COUNT(*) >= ?))"
         + " ORDER BY t.priority DESC, t.id LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
@@ -74,12 +69,22 @@ final class ClaimSql {
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Candidate(TaskRows.map(rs), rs.getLong("fence"), rs.getLong("last_seq"),
-              rs.getInt("session_running")));
+          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getLong(5)));
         }
       }
       return out;
     }
+  }
+
+  /** Exclusive tasks running per session: few rows, as many as tasks run at once. */
+  private static Map<String, Integer> runningBySession(Connection c) throws SQLException {
+    Map<String, Integer> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT session_key, COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 GROUP BY session_key");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
+    }
+    return out;
   }
 
   private static Map<String, Integer> runningByKind(Connection c) throws SQLException {

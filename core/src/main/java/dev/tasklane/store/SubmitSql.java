@@ -4,6 +4,7 @@ import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Origin;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
@@ -52,7 +53,7 @@ final class SubmitSql {
       TaskRows.bind(ps, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(), now.toEpochMilli(),
           t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
           t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),
-          TaskRows.idsJson(t.dependsOn()), deps.waiting, Json.write(t.origin()),
+          TaskRows.idsJson(t.dependsOn()), deps.waiting, t.origin().equals(Origin.NONE) ? null : Json.write(t.origin()),
           t.busyPolicy() == BusyPolicy.PARALLEL ? 0 : 1);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

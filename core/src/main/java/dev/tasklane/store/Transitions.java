@@ -2,7 +2,6 @@ package dev.tasklane.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.EventType;
-import dev.tasklane.core.Lease;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
@@ -32,26 +31,19 @@ final class Transitions {
   private Transitions() {}
 
   /**
-   * queued → running, for a task just read by the claim query ({@code before}, with its {@code
-   * fence} and {@code lastSeq}); returns the claimed task as it now is, with the event. The task is
-   * built in memory from what was read and changed, not read back: claims are on the hot path.
+   * queued → running, for a task the claim query just read ({@code session}, {@code lastSeq}):
+   * returns the claimed task as it now is, with the event.
    */
-  static Optional<Claimed> claim(Connection c, Task before, long fence, long lastSeq, String owner, Instant now,
+  static Optional<Claimed> claim(Connection c, long id, String session, long lastSeq, String owner, Instant now,
       Instant leaseUntil) throws SQLException {
     TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
-    long id = before.id().value();
     try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'running', attempt = attempt + 1,"
         + " started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1, cancel_requested_at = NULL,"
         + " last_seq = last_seq + 1 WHERE id = ? AND state = 'queued'")) {
       TaskRows.bind(ps, now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), id);
       if (ps.executeUpdate() == 0) return Optional.empty();
     }
-    Instant started = Instant.ofEpochMilli(now.toEpochMilli());
-    Task t = new Task(before.id(), before.sessionKey(), before.kind(), before.input(), TaskState.RUNNING,
-        before.priority(), before.attempt() + 1, before.maxAttempts(), before.createdAt(), before.notBefore(), started,
-        null, before.expiresAt(), before.deadline(), new Lease(owner, Instant.ofEpochMilli(leaseUntil.toEpochMilli()),
-        fence + 1), before.progress(), null, before.error(), before.idempotencyKey(), before.parentId(),
-        before.dependsOn(), before.origin(), null, before.exclusive());
+    Task t = TaskRows.find(c, id).orElseThrow();
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
@@ -61,8 +53,8 @@ final class Transitions {
     }
     String payload = t.progress() == Progress.NONE ? null
         : Json.write(Json.object().set("progress", Json.MAPPER.valueToTree(t.progress())));
-    TaskEvent event = EventRows.insert(c, id, t.sessionKey(), lastSeq + 1, EventType.STARTED, TaskState.RUNNING,
-        now, payload);
+    TaskEvent event = EventRows.insert(c, id, session, lastSeq + 1, EventType.STARTED, TaskState.RUNNING, now,
+        payload);
     return Optional.of(new Claimed(t, new Changed(t.id(), t.state(), event)));
   }
 
