@@ -95,7 +95,9 @@ final class Dispatcher {
         int claimed = free() > 0 ? claim() : 0;
         if (claimed > 0 && free() > 0) continue; // there may be more: claim again at once
         sleep(claimed > 0 ? Duration.ZERO : untilNextDue());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // An Error too (a StackOverflowError once came out of a claim): a dead dispatcher would
+        // leave the lane taking submits that never run.
         log.error("claiming tasks failed; trying again shortly", e);
         sleep(Duration.ofSeconds(1));
       }

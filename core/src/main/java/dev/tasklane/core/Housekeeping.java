@@ -69,7 +69,8 @@ final class Housekeeping {
   private static void guarded(String name, Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // A periodic task that throws is never scheduled again: nothing may escape.
       log.error("{} failed; it runs again on its next tick", name, e);
     }
   }
