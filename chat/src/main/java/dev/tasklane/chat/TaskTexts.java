@@ -155,9 +155,14 @@ final class TaskTexts {
   }
 
   /** Like {@link #duration} but in whole minutes past the first one: {@code 45s}, {@code 3m}, {@code 1h 05m}. */
+  /**
+   * Elapsed time as a running task's status shows it: it changes at least every 10 s for the first
+   * ten minutes (so a quiet task's message still moves), then every minute.
+   */
   static String coarse(Duration d) {
     long s = Math.max(0, d.toSeconds());
     if (s < 60) return s + "s";
+    if (s < 600) return (s / 60) + "m " + (s % 60 / 10 * 10) + "s";
     if (s < 3600) return (s / 60) + "m";
     return duration(d);
   }

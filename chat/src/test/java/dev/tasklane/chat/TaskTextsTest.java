@@ -19,7 +19,10 @@ class TaskTextsTest {
     assertThat(TaskTexts.duration(Duration.ofSeconds(45))).isEqualTo("45s");
     assertThat(TaskTexts.duration(Duration.ofSeconds(185))).isEqualTo("3m 05s");
     assertThat(TaskTexts.duration(Duration.ofMinutes(65))).isEqualTo("1h 05m");
-    assertThat(TaskTexts.coarse(Duration.ofSeconds(185))).isEqualTo("3m");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(185))).isEqualTo("3m 0s");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(199))).isEqualTo("3m 10s");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(599))).isEqualTo("9m 50s");
+    assertThat(TaskTexts.coarse(Duration.ofSeconds(600))).isEqualTo("10m");
     assertThat(TaskTexts.coarse(Duration.ofSeconds(59))).isEqualTo("59s");
   }
 
