@@ -81,19 +81,18 @@ final class ClaimSql {
    * grouping by the plain column makes SQLite walk the whole session index to save a sort.)
    */
   private static Map<String, Integer> runningBySession(Connection c) throws SQLException {
-    Map<String, Integer> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
+    return counts(c,
         "SELECT session_key, COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 GROUP BY +session_key");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
-    }
-    return out;
   }
 
   private static Map<String, Integer> runningByKind(Connection c) throws SQLException {
+    return counts(c, "SELECT kind, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY kind");
+  }
+
+  /** A (key, count) query as a mutable map. */
+  private static Map<String, Integer> counts(Connection c, String sql) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT kind, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY kind");
+    try (PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
     }
