@@ -19,10 +19,7 @@ class LaneCancelTest {
   @Test
   void queuedTaskIsCanceledAtOnce() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    TaskHandler h = ctx -> {
-      gate.await(5, TimeUnit.SECONDS);
-      return TaskResult.empty();
-    };
+    TaskHandler h = LaneFixture.waitingFor(gate);
     try (Lane lane = LaneFixture.start(dir, Map.of("work", h), b -> b.concurrency(1))) {
       lane.submit(request("a", "work").build());
       TaskId queued = lane.submit(request("b", "work").build()).task().id();

@@ -43,6 +43,14 @@ public final class LaneFixture {
     return b.start();
   }
 
+  /** A handler that waits (at most 5 s) until the gate opens, then completes. */
+  public static TaskHandler waitingFor(java.util.concurrent.CountDownLatch gate) {
+    return ctx -> {
+      gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      return TaskResult.empty();
+    };
+  }
+
   public static JsonNode json(String text) {
     return Json.tree(text);
   }

@@ -137,10 +137,7 @@ class LaneRunTest {
   @Test
   void queuedTaskPastItsExpiryBecomesExpired() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    TaskHandler h = ctx -> {
-      gate.await(5, TimeUnit.SECONDS);
-      return TaskResult.empty();
-    };
+    TaskHandler h = LaneFixture.waitingFor(gate);
     try (Lane lane = LaneFixture.start(dir, Map.of("work", h), b -> b.concurrency(1))) {
       lane.submit(request("a", "work").build());
       TaskId id = lane.submit(request("b", "work").expiresAt(lane.clock().instant().plusMillis(300)).build())
