@@ -39,7 +39,8 @@ final class SubmitValidator {
     if (r.idempotencyKey() != null) text(r.idempotencyKey(), "idempotencyKey");
     if (r.dependsOn().size() > MAX_DEPENDENCIES) throw bad("at most " + MAX_DEPENDENCIES + " dependencies");
     if (new HashSet<>(r.dependsOn()).size() != r.dependsOn().size()) throw bad("dependsOn names a task twice");
-    int bytes = Json.write(r.input()).getBytes(StandardCharsets.UTF_8).length;
+    String inputJson = Json.write(r.input());
+    int bytes = inputJson.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxInputBytes()) {
       throw new LaneException(ErrorCode.TOO_LARGE,
           "input is " + bytes + " bytes; the limit is " + config.maxInputBytes() + " bytes");
@@ -47,7 +48,7 @@ final class SubmitValidator {
     Instant notBefore = r.notBefore() == null || r.notBefore().isBefore(now) ? now : r.notBefore();
     BusyPolicy policy = r.busyPolicy() == null ? config.defaultBusyPolicy() : r.busyPolicy();
     return new NewTask(r.sessionKey(), r.kind(), r.input(), priority, maxAttempts, notBefore, r.expiresAt(), deadline,
-        r.idempotencyKey(), r.parentId(), r.dependsOn(), r.origin(), policy);
+        r.idempotencyKey(), r.parentId(), r.dependsOn(), r.origin(), policy, inputJson, null);
   }
 
   private static void text(String value, String name) {

@@ -30,8 +30,8 @@ final class SubmitSql {
   private SubmitSql() {}
 
   static Inserted insert(Connection c, NewTask t, int maxPending, Instant now) throws SQLException {
-    String input = Json.write(t.input());
-    String hash = Json.hash(t.kind(), input);
+    String input = t.inputJson();
+    String hash = t.inputHash() == null ? "" : t.inputHash();
     if (t.idempotencyKey() != null) {
       Optional<Task> existing = byIdempotencyKey(c, t, hash);
       if (existing.isPresent()) return new Inserted(existing.get(), false, List.of(), List.of());

@@ -4,7 +4,7 @@ CREATE TABLE tasks (
   session_key         TEXT    NOT NULL,
   kind                TEXT    NOT NULL,
   input               TEXT    NOT NULL,
-  input_hash          TEXT    NOT NULL,
+  input_hash          TEXT    NOT NULL,                    -- of kind and input, for idempotency keys ('' without one)
   state               TEXT    NOT NULL,
   priority            INTEGER NOT NULL,
   attempt             INTEGER NOT NULL DEFAULT 0,
