@@ -5,7 +5,6 @@ import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskFailure;
-import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskResult;
 import dev.tasklane.store.SqliteDatabase;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 

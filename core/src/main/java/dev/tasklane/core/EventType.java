@@ -22,15 +22,4 @@ public enum EventType {
   public static EventType fromWire(String s) {
     return valueOf(s.toUpperCase(Locale.ROOT));
   }
-
-  /** The event type that announces a task entering a terminal state. */
-  public static EventType forTerminal(TaskState s) {
-    return switch (s) {
-      case COMPLETED -> COMPLETED;
-      case FAILED -> FAILED;
-      case CANCELED -> CANCELED;
-      case EXPIRED -> EXPIRED;
-      default -> throw new IllegalArgumentException(s + " is not terminal");
-    };
-  }
 }

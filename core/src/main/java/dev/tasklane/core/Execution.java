@@ -92,15 +92,6 @@ final class Execution implements TaskContext {
     if (t != null) t.interrupt();
   }
 
-  Stop stopReason() {
-    return stop.get();
-  }
-
-  boolean isAlive() {
-    Thread t = thread;
-    return t != null && t.isAlive();
-  }
-
   private void run() {
     Outcome outcome;
     try {

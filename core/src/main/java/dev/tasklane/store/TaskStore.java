@@ -35,10 +35,6 @@ public final class TaskStore {
     db.migrate("core", "db/core");
   }
 
-  public Database database() {
-    return db;
-  }
-
   /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */
   public record SubmitResult(Task task, boolean created, List<TaskId> interrupted) {}
 

@@ -12,7 +12,6 @@ import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
