@@ -86,6 +86,7 @@ final class QuerySql {
     return out;
   }
 
+  /** The ended attempts, from their rows, and the running one, from the task row. */
   static List<Attempt> attempts(Connection c, long id) throws SQLException {
     List<Attempt> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT number, owner, started_at, finished_at, outcome, error"
@@ -96,6 +97,16 @@ final class QuerySql {
           out.add(new Attempt(TaskId.of(id), rs.getInt("number"), rs.getString("owner"),
               TaskRows.instant(rs, "started_at"), TaskRows.instant(rs, "finished_at"), rs.getString("outcome"),
               Json.error(rs.getString("error"))));
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT attempt, lease_owner, started_at FROM tasks WHERE id = ? AND state = 'running'")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          out.add(new Attempt(TaskId.of(id), rs.getInt("attempt"), rs.getString("lease_owner"),
+              TaskRows.instant(rs, "started_at"), null, null, null));
         }
       }
     }

@@ -39,7 +39,7 @@ final class SubmitSql {
     List<Changed> changes = new ArrayList<>();
     List<TaskId> interrupted = new ArrayList<>();
     long pending = pending(c, t.sessionKey());
-    if (pending > 0) applyBusyPolicy(c, t, now, changes, interrupted);
+    if (pending > 0) applyBusyPolicy(c, t, pending, now, changes, interrupted);
     if (pending >= maxPending && t.busyPolicy() != BusyPolicy.INTERRUPT) {
       throw new LaneException(ErrorCode.RATE_LIMITED,
           "session " + t.sessionKey() + " already has " + pending + " pending tasks (limit " + maxPending + ")");
@@ -60,6 +60,7 @@ final class SubmitSql {
         id = rs.getLong(1);
       }
     }
+    addPending(c, t.sessionKey());
     for (TaskId dep : t.dependsOn()) {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -101,25 +102,32 @@ final class SubmitSql {
     }
   }
 
+  /** The session's queued and running tasks, as counted in {@code session_pending}. */
   private static long pending(Connection c, String session) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT COUNT(*) FROM tasks WHERE session_key = ? AND state IN ('queued', 'running')")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pending FROM session_pending WHERE session_key = ?")) {
       ps.setString(1, session);
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        return rs.next() ? rs.getLong(1) : 0;
       }
     }
   }
 
-  private static void applyBusyPolicy(Connection c, NewTask t, Instant now, List<Changed> changes,
+  private static void addPending(Connection c, String session) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_pending (session_key, pending) VALUES (?, 1)"
+        + " ON CONFLICT (session_key) DO UPDATE SET pending = pending + 1")) {
+      ps.setString(1, session);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void applyBusyPolicy(Connection c, NewTask t, long pending, Instant now, List<Changed> changes,
       List<TaskId> interrupted) throws SQLException {
     switch (t.busyPolicy()) {
       case ENQUEUE, PARALLEL -> {}
       case REJECT -> throw new LaneException(ErrorCode.BUSY,
           "session " + t.sessionKey() + " is busy with another task");
       case INTERRUPT -> {
-        for (Task other : sessionPending(c, t.sessionKey())) {
+        for (Task other : sessionPending(c, t.sessionKey(), pending)) {
           if (other.state() == TaskState.QUEUED) {
             changes.addAll(Transitions.cancelQueued(c, other.id().value(), now));
           } else {
@@ -131,11 +139,15 @@ final class SubmitSql {
     }
   }
 
-  private static List<Task> sessionPending(Connection c, String session) throws SQLException {
+  /**
+   * The session's {@code pending} queued and running tasks, oldest first. Found newest first: pending
+   * tasks are usually the session's latest, so the walk stops long before its finished history.
+   */
+  private static List<Task> sessionPending(Connection c, String session, long pending) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS
-        + " FROM tasks WHERE session_key = ? AND state IN ('queued', 'running') ORDER BY id")) {
-      ps.setString(1, session);
-      return TaskRows.mapAll(ps);
+        + " FROM tasks WHERE session_key = ? AND finished_at IS NULL ORDER BY id DESC LIMIT ?")) {
+      TaskRows.bind(ps, session, pending);
+      return TaskRows.mapAll(ps).reversed();
     }
   }
 

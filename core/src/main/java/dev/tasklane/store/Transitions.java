@@ -44,13 +44,6 @@ final class Transitions {
       if (ps.executeUpdate() == 0) return Optional.empty();
     }
     Task t = TaskRows.find(c, id).orElseThrow();
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (task_id, number) DO UPDATE SET owner = excluded.owner,"
-            + " started_at = excluded.started_at, finished_at = NULL, outcome = NULL, error = NULL")) {
-      TaskRows.bind(ps, id, t.attempt(), owner, now.toEpochMilli());
-      ps.executeUpdate();
-    }
     String payload = t.progress() == Progress.NONE ? null
         : Json.write(Json.object().set("progress", Json.MAPPER.valueToTree(t.progress())));
     TaskEvent event = EventRows.insert(c, id, session, lastSeq + 1, EventType.STARTED, TaskState.RUNNING, now,
@@ -62,11 +55,11 @@ final class Transitions {
   record Claimed(Task task, Changed change) {}
 
   static List<Changed> complete(Connection c, long id, long fence, JsonNode result, Instant now) throws SQLException {
+    if (!endAttempt(c, id, fence, "completed", null, now)) return List.of();
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.COMPLETED, fence, EventType.COMPLETED, now,
         null, "finished_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, error = NULL",
         now.toEpochMilli(), Json.write(result));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, id, "completed", null, now);
     // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
     // planned as a walk over every queued task, which makes each completion cost O(queue).
     for (long dependent : dependents(c, id)) {
@@ -81,37 +74,29 @@ final class Transitions {
 
   /** running → failed; the attempt ends with {@code error}; dependents fail too. */
   static List<Changed> fail(Connection c, long id, Long fence, TaskError error, Instant now) throws SQLException {
+    if (!endAttempt(c, id, fence, "failed", error, now)) return List.of();
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
         "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, id, "failed", error, now);
     return withDependents(c, done.get(), now);
   }
 
   /** running → queued for another attempt after {@code notBefore}. */
   static Optional<Changed> retry(Connection c, long id, Long fence, TaskError error, Instant notBefore, Instant now,
       String outcome) throws SQLException {
-    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+    if (!endAttempt(c, id, fence, outcome, error, now)) return Optional.empty();
+    return move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL", notBefore.toEpochMilli(),
         Json.write(error));
-    if (done.isPresent()) endAttempt(c, id, outcome, error, now);
-    return done;
   }
 
   /** running → queued without spending an attempt: the process is shutting down. */
   static Optional<Changed> release(Connection c, long id, long fence, Instant now) throws SQLException {
     TaskError error = new TaskError("shutdown", "the worker shut down; the task will run again", true);
-    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+    // No attempt row: the attempt did not end, it is given back (and its number reused).
+    return move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "attempt = attempt - 1, not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL",
         now.toEpochMilli(), Json.write(error));
-    if (done.isPresent()) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM task_attempts WHERE task_id = ?"
-          + " AND number = (SELECT attempt + 1 FROM tasks WHERE id = ?)")) {
-        TaskRows.bind(ps, id, id);
-        ps.executeUpdate();
-      }
-    }
-    return done;
   }
 
   static List<Changed> cancelQueued(Connection c, long id, Instant now) throws SQLException {
@@ -125,10 +110,10 @@ final class Transitions {
   static List<Changed> cancelRunning(Connection c, long id, Long fence, String message, Instant now)
       throws SQLException {
     TaskError error = new TaskError(TaskError.CANCELED, message, false);
+    if (!endAttempt(c, id, fence, "canceled", error, now)) return List.of();
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
         "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    endAttempt(c, id, "canceled", error, now);
     return withDependents(c, done.get(), now);
   }
 
@@ -194,11 +179,33 @@ final class Transitions {
     return out;
   }
 
-  private static void endAttempt(Connection c, long id, String outcome, TaskError error, Instant now)
+  /**
+   * Records the running attempt as ended, if the task is still running under {@code fence} (any
+   * fence when null): the same guard as the transition that follows it in the same transaction, so
+   * both apply or neither. Written before that transition, which clears the lease owner it copies.
+   */
+  private static boolean endAttempt(Connection c, long id, Long fence, String outcome, TaskError error, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE task_attempts SET finished_at = ?, outcome = ?, error = ?"
-        + " WHERE task_id = ? AND number = (SELECT attempt FROM tasks WHERE id = ?)")) {
-      TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id, id);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_attempts"
+        + " (task_id, number, owner, started_at, finished_at, outcome, error)"
+        + " SELECT id, attempt, lease_owner, started_at, ?, ?, ? FROM tasks WHERE id = ? AND state = 'running'"
+        + (fence == null ? "" : " AND fence = ?"))) {
+      TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id);
+      if (fence != null) ps.setLong(5, fence);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** A task stopped being pending: its session's count goes down, and its row goes at zero. */
+  private static void endPending(Connection c, String session) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM session_pending WHERE session_key = ? AND pending <= 1")) {
+      ps.setString(1, session);
+      if (ps.executeUpdate() == 1) return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE session_pending SET pending = pending - 1 WHERE session_key = ?")) {
+      ps.setString(1, session);
       ps.executeUpdate();
     }
   }
@@ -231,6 +238,7 @@ final class Transitions {
       if (ps.executeUpdate() == 0) return Optional.empty();
     }
     TaskEvent event = EventRows.append(c, id, type, now, output);
+    if (event.state().isTerminal()) endPending(c, event.sessionKey());
     return Optional.of(new Changed(event.taskId(), event.state(), event));
   }
 }

@@ -3,7 +3,13 @@ package dev.tasklane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.TaskId;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on SQLite, plus what only SQLite has: the one-process lock. */
@@ -34,6 +40,38 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     var t = submit(task("s"));
     for (int i = 0; i < 20_000; i++) assertThat(store.find(t.id())).isPresent();
     for (int i = 0; i < 2_000; i++) store.saveCheckpoint(t.id(), 0, null);
+  }
+
+  @Test
+  void upgradingFromTheFirstSchemaKeepsPendingCountsAndTheRunningAttempt() throws Exception {
+    db.close();
+    Path old = dir.resolve("v1.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old)) {
+      Flyway.configure().dataSource("jdbc:sqlite:" + old, null, null).locations("classpath:db/core/sqlite")
+          .table("core_schema_history").baselineOnMigrate(true).baselineVersion("0").target("1").load().migrate();
+      try (Statement st = c.createStatement()) {
+        String cols = "INSERT INTO tasks (session_key, kind, input, input_hash, state, priority, attempt, max_attempts,"
+            + " created_at, not_before, started_at, finished_at, deadline_ms, lease_owner, fence) VALUES ";
+        st.execute(cols + "('s', 'work', '1', '', 'queued', 5, 0, 3, 1, 1, NULL, NULL, 1000, NULL, 0)");
+        st.execute(cols + "('s', 'work', '2', '', 'running', 5, 1, 3, 1, 1, 5, NULL, 1000, 'old-node', 1)");
+        st.execute(cols + "('s', 'work', '3', '', 'completed', 5, 1, 3, 1, 1, 5, 9, 1000, NULL, 1)");
+        st.execute("INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (2, 1, 'old-node', 5)");
+        st.execute("INSERT INTO task_attempts (task_id, number, owner, started_at, finished_at, outcome)"
+            + " VALUES (3, 1, 'old-node', 5, 9, 'completed')");
+      }
+    }
+    db = SqliteDatabase.open(old);
+    store = new TaskStore(db, e -> {});
+    store.migrate();
+    // Two tasks were pending: a limit of 3 takes one more.
+    assertThat(store.submit(task("s"), 3, now).created()).isTrue();
+    assertThatThrownBy(() -> store.submit(task("s"), 3, now)).isInstanceOf(LaneException.class);
+    assertThat(store.attempts(TaskId.of(2))).singleElement()
+        .satisfies(a -> assertThat(a.owner()).isEqualTo("old-node"))
+        .satisfies(a -> assertThat(a.finishedAt()).isNull());
+    assertThat(store.reapLeases(now, true)).isEqualTo(1);
+    assertThat(store.attempts(TaskId.of(2))).extracting(a -> a.outcome()).containsExactly("lost");
+    assertThat(store.attempts(TaskId.of(3))).extracting(a -> a.outcome()).containsExactly("completed");
   }
 
   @Test

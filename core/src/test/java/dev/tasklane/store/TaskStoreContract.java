@@ -122,6 +122,64 @@ public abstract class TaskStoreContract {
   }
 
   @Test
+  void everyWayATaskEndsFreesItsPlaceUnderThePendingLimit() {
+    Task completed = store.submit(task("s"), 5, now).task();
+    Task failed = store.submit(task("s"), 5, now).task();
+    Task canceledQueued = store.submit(task("s"), 5, now).task();
+    NewTask base = task("s");
+    store.submit(new NewTask("s", "work", base.input(), 5, 3, now, now.plusSeconds(1), base.deadline(), null, null,
+        List.of(), Origin.NONE, BusyPolicy.ENQUEUE), 5, now);
+    Task retried = store.submit(task("s"), 5, now).task();
+    assertThatThrownBy(() -> store.submit(task("s"), 5, now)).isInstanceOf(LaneException.class);
+
+    // A retry keeps the task pending; each end frees one place, and only one.
+    assertThat(claim(1)).extracting(Task::id).containsExactly(completed.id());
+    store.retry(completed.id(), fenceOf(completed.id()), new TaskError("flaky", "again", true), now, now);
+    assertThatThrownBy(() -> store.submit(task("s"), 5, now)).isInstanceOf(LaneException.class);
+    claim(1);
+    store.complete(completed.id(), fenceOf(completed.id()), TextNode.valueOf("ok"), now);
+    Task refill = store.submit(task("s"), 5, now).task();
+    assertThatThrownBy(() -> store.submit(task("s"), 5, now)).isInstanceOf(LaneException.class);
+
+    claim(1);
+    store.fail(failed.id(), fenceOf(failed.id()), new TaskError("boom", "broke", false), now);
+    store.cancel(canceledQueued.id(), now);
+    store.expire(now.plusSeconds(1));
+    claim(1);
+    store.cancel(retried.id(), now);
+    store.cancelRunning(retried.id(), fenceOf(retried.id()), "stopped", now);
+    // Left pending: only the refill.
+    for (int i = 0; i < 4; i++) store.submit(task("s"), 5, now);
+    assertThatThrownBy(() -> store.submit(task("s"), 5, now)).isInstanceOf(LaneException.class)
+        .hasMessageContaining("already has 5 pending tasks");
+    assertThat(store.list(TaskQuery.session("s")).items()).filteredOn(t -> !t.isTerminal()).hasSize(5)
+        .extracting(Task::id).contains(refill.id());
+  }
+
+  @Test
+  void attemptsShowTheRunningOneAndAShutdownRecordsNone() {
+    Task t = submit(task("s"));
+    claim(1);
+    assertThat(store.attempts(t.id())).singleElement().satisfies(a -> {
+      assertThat(a.number()).isEqualTo(1);
+      assertThat(a.owner()).isEqualTo("node-a");
+      assertThat(a.startedAt()).isEqualTo(now);
+      assertThat(a.finishedAt()).isNull();
+      assertThat(a.outcome()).isNull();
+    });
+    assertThat(store.release(t.id(), fenceOf(t.id()), now)).isTrue();
+    assertThat(store.attempts(t.id())).isEmpty();
+    claim(1);
+    store.complete(t.id(), fenceOf(t.id()), TextNode.valueOf("ok"), now.plusSeconds(2));
+    assertThat(store.attempts(t.id())).singleElement().satisfies(a -> {
+      assertThat(a.number()).isEqualTo(1);
+      assertThat(a.owner()).isEqualTo("node-a");
+      assertThat(a.finishedAt()).isEqualTo(now.plusSeconds(2));
+      assertThat(a.outcome()).isEqualTo("completed");
+    });
+  }
+
+  @Test
   void claimTakesHighestPriorityFirstThenOldest() {
     Task low = submit(task("a", "work", 1));
     Task high1 = submit(task("b", "work", 9));
