@@ -44,7 +44,7 @@ final class EngineRowsFloor {
     try (Database schema = SqliteDatabase.open(file, SqliteOptions.defaults())) {
       schema.migrate("core", "db/core");
     }
-    try (Connection c = SqliteFiles.durableDataSource(file).getConnection();
+    try (Connection c = SqliteFiles.baselineDataSource(file).getConnection();
         PreparedStatement task = c.prepareStatement(INSERT_TASK);
         PreparedStatement event = c.prepareStatement(INSERT_EVENT);
         PreparedStatement claim = c.prepareStatement(CLAIM);

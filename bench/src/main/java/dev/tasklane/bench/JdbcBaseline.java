@@ -83,7 +83,7 @@ final class JdbcBaseline {
   }
 
   private static Connection open(Path file) throws SQLException {
-    Connection c = SqliteFiles.durableDataSource(file).getConnection();
+    Connection c = SqliteFiles.baselineDataSource(file).getConnection();
     try (Statement s = c.createStatement()) {
       s.execute(TABLE);
       s.execute(QUEUE_INDEX);

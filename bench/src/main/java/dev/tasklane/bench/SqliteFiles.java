@@ -43,6 +43,17 @@ final class SqliteFiles implements AutoCloseable {
     return ds;
   }
 
+  /**
+   * The same for the plain-JDBC baselines, without the driver's generated-keys lookup (a prepared
+   * {@code SELECT last_insert_rowid()} after every INSERT), which Tasklane turns off too: the
+   * baselines write rows the cheapest way the driver allows.
+   */
+  static SQLiteDataSource baselineDataSource(Path file) {
+    SQLiteDataSource ds = durableDataSource(file);
+    ds.getConfig().setGetGeneratedKeys(false);
+    return ds;
+  }
+
   @Override
   public void close() {
     try (Stream<Path> files = Files.walk(folder)) {

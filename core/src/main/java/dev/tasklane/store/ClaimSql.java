@@ -22,28 +22,27 @@ final class ClaimSql {
 
   private ClaimSql() {}
 
-  static List<Claimed> claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
+  static Claimed claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
-    if (max <= 0 || r.kinds().isEmpty()) return List.of();
+    if (max <= 0 || r.kinds().isEmpty()) return new Claimed(List.of(), List.of());
     Map<String, Integer> sessionRunning = runningBySession(c);
     Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
-    List<Claimed> claimed = new ArrayList<>();
+    List<Long> chosen = new ArrayList<>();
     for (Candidate cand : candidates(c, r, max, now)) {
-      if (claimed.size() >= max) break;
+      if (chosen.size() >= max) break;
       if (cand.exclusive && sessionRunning.getOrDefault(cand.session, 0) >= r.perSession()) continue;
       Integer kindLimit = r.perKind().get(cand.kind);
       if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) continue;
-      var changed = Transitions.claim(c, cand.id, cand.session, cand.lastSeq, r.owner(), now, now.plus(r.lease()));
-      if (changed.isEmpty()) continue;
-      claimed.add(changed.get());
+      chosen.add(cand.id);
       if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
       if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
     }
-    return claimed;
+    if (chosen.isEmpty()) return new Claimed(List.of(), List.of());
+    return Transitions.claim(c, chosen, r.owner(), now, now.plus(r.lease()));
   }
 
   /** A queued task's few columns the claim decides on; full rows are read only for tasks claimed. */
-  private record Candidate(long id, String session, String kind, boolean exclusive, long lastSeq) {}
+  private record Candidate(long id, String session, String kind, boolean exclusive) {}
 
   private static List<Candidate> candidates(Connection c, ClaimRequest r, int max, Instant now)
       throws SQLException {
@@ -51,7 +50,7 @@ final class ClaimSql {
     // The subquery skips, in SQL, the queued tasks of sessions already at their limit, so one busy
     // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
     // the row, so it is evaluated once per claim, not once per queued task.
-    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive, t.last_seq FROM tasks t"
+    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive FROM tasks t"
         // "+t.not_before": keeps SQLite from picking the (state, not_before) index, which would
         // make it sort every queued task; walking tasks_queue in order stops after LIMIT rows.
         + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND +t.not_before <= ?"
@@ -68,7 +67,7 @@ final class ClaimSql {
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getLong(5)));
+          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0));
         }
       }
       return out;

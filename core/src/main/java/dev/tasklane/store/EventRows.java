@@ -23,6 +23,19 @@ final class EventRows {
   private EventRows() {}
 
   /**
+   * An event's payload, typed and as the JSON stored, built by the caller that knows what it wrote:
+   * nothing is parsed back on the writer thread.
+   */
+  record Body(String json, Progress progress, JsonNode result, TaskError error, String output) {
+    static final Body EMPTY = new Body(null, null, null, null, null);
+
+    /** A completion's body; {@code resultJson} is {@code result} already serialized. */
+    static Body result(JsonNode result, String resultJson) {
+      return new Body("{\"result\":" + resultJson + "}", null, result, null, null);
+    }
+  }
+
+  /**
    * Appends the event for a change just made to task {@code id}: its seq is the row's advanced
    * {@code last_seq}; the payload carries the progress while running, the result of a completion,
    * the error of a failure.
@@ -48,32 +61,64 @@ final class EventRows {
       }
     }
     ObjectNode payload = Json.object();
+    Progress p = null;
+    JsonNode r = null;
+    TaskError e = null;
     if (progress != null && (type == EventType.PROGRESS || state == TaskState.RUNNING)) {
       payload.set("progress", Json.tree(progress));
+      p = Json.progress(progress);
     }
-    if (result != null && type == EventType.COMPLETED) payload.set("result", Json.tree(result));
+    if (result != null && type == EventType.COMPLETED) {
+      r = Json.tree(result);
+      payload.set("result", r);
+    }
     if (error != null && (type == EventType.FAILED || type == EventType.RETRYING
         || type == EventType.CANCELED || type == EventType.EXPIRED)) {
       payload.set("error", Json.tree(error));
+      e = Json.error(error);
     }
     if (output != null) payload.put("output", output);
-    return insert(c, id, session, seq, type, state, at, payload.isEmpty() ? null : Json.write(payload));
+    Body body = payload.isEmpty() ? Body.EMPTY : new Body(Json.write(payload), p, r, e, output);
+    return insert(c, id, session, seq, type, state, at, body);
+  }
+
+  /**
+   * Appends an event whose body the caller built, for a change just made to task {@code id}: one
+   * statement, the session and seq taken from the row as it inserts.
+   */
+  static TaskEvent appendBuilt(Connection c, long id, EventType type, TaskState state, Instant at, Body body)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload)"
+            + " SELECT id, session_key, last_seq, ?, ?, ?, ? FROM tasks WHERE id = ? RETURNING id, session_key, seq")) {
+      TaskRows.bind(ps, type.wire(), state.wire(), at.toEpochMilli(), body.json(), id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) throw new IllegalStateException("no task " + id + " to append an event to");
+        return event(rs.getLong(1), id, rs.getString(2), rs.getLong(3), type, state, at, body);
+      }
+    }
   }
 
   /** Inserts an event whose fields the caller already knows. */
   static TaskEvent insert(Connection c, long id, String session, long seq, EventType type, TaskState state,
-      Instant at, String payload) throws SQLException {
+      Instant at, Body body) throws SQLException {
     long eventId;
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " RETURNING id")) {
-      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), payload);
+      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         eventId = rs.getLong(1);
       }
     }
-    return toEvent(eventId, id, session, seq, type, state, at.toEpochMilli(), payload);
+    return event(eventId, id, session, seq, type, state, at, body);
+  }
+
+  private static TaskEvent event(long eventId, long taskId, String session, long seq, EventType type,
+      TaskState state, Instant at, Body body) {
+    return new TaskEvent(eventId, TaskId.of(taskId), session, seq, type, state, Instant.ofEpochMilli(at.toEpochMilli()),
+        body.progress(), body.result(), body.error(), body.output());
   }
 
   static List<TaskEvent> forTask(Connection c, long taskId, long afterSeq, int limit) throws SQLException {

@@ -86,7 +86,10 @@ final class QuerySql {
     return out;
   }
 
-  /** The ended attempts, from their rows, and the running one, from the task row. */
+  /**
+   * Attempts that were followed by another (retried, lost) from their rows, and the task's last
+   * attempt, running or ended, from the task row.
+   */
   static List<Attempt> attempts(Connection c, long id) throws SQLException {
     List<Attempt> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT number, owner, started_at, finished_at, outcome, error"
@@ -101,13 +104,19 @@ final class QuerySql {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT attempt, lease_owner, started_at FROM tasks WHERE id = ? AND state = 'running'")) {
+        "SELECT attempt, lease_owner, started_at, finished_at, state, error FROM tasks WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          out.add(new Attempt(TaskId.of(id), rs.getInt("attempt"), rs.getString("lease_owner"),
-              TaskRows.instant(rs, "started_at"), null, null, null));
-        }
+        if (!rs.next()) return out;
+        int number = rs.getInt("attempt");
+        TaskState state = TaskState.fromWire(rs.getString("state"));
+        boolean recorded = !out.isEmpty() && out.getLast().number() == number;
+        // Queued (again) or ended before it started: its last attempt, if any, has a row.
+        if (number == 0 || recorded || state == TaskState.QUEUED) return out;
+        boolean running = state == TaskState.RUNNING;
+        out.add(new Attempt(TaskId.of(id), number, rs.getString("lease_owner"), TaskRows.instant(rs, "started_at"),
+            running ? null : TaskRows.instant(rs, "finished_at"), running ? null : state.wire(),
+            running ? null : Json.error(rs.getString("error"))));
       }
     }
     return out;

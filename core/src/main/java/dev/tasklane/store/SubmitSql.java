@@ -73,7 +73,8 @@ final class SubmitSql {
         t.maxAttempts(), millis(now), millis(t.notBefore()), null, null, millis(t.expiresAt()),
         Duration.ofMillis(t.deadline().toMillis()), null, Progress.NONE, null, null, t.idempotencyKey(),
         t.parentId(), t.dependsOn(), t.origin(), null, t.busyPolicy() != BusyPolicy.PARALLEL);
-    TaskEvent event = EventRows.insert(c, id, t.sessionKey(), 1, EventType.CREATED, TaskState.QUEUED, now, null);
+    TaskEvent event = EventRows.insert(c, id, t.sessionKey(), 1, EventType.CREATED, TaskState.QUEUED, now,
+        EventRows.Body.EMPTY);
     changes.add(new Changed(created.id(), created.state(), event));
     if (deps.failed != null) {
       changes.addAll(failBecauseOf(c, created, deps.failed, now));

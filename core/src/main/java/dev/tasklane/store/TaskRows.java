@@ -24,44 +24,82 @@ final class TaskRows {
   private TaskRows() {}
 
   /**
-   * Maps a row whose first columns are {@link #COLUMNS}, by position: looking columns up by name
-   * costs the SQLite driver a native call per column for every result set.
+   * A task row's {@link #COLUMNS} as the driver returned them, not yet turned into a {@link Task}:
+   * the writer thread reads claimed rows this way and leaves the JSON parsing to the caller.
    */
-  static Task map(ResultSet rs) throws SQLException {
-    TaskState state = TaskState.fromWire(rs.getString(5));
-    String owner = rs.getString(15);
-    Lease lease = state == TaskState.RUNNING && owner != null ? new Lease(owner, instant(rs, 16), rs.getLong(17)) : null;
-    long parent = rs.getLong(22);
-    return new Task(
-        TaskId.of(rs.getLong(1)),
-        rs.getString(2),
-        rs.getString(3),
-        Json.tree(rs.getString(4)),
-        state,
-        rs.getInt(6),
-        rs.getInt(7),
-        rs.getInt(8),
-        instant(rs, 9),
-        instant(rs, 10),
-        instant(rs, 11),
-        instant(rs, 12),
-        instant(rs, 13),
-        Duration.ofMillis(rs.getLong(14)),
-        lease,
-        Json.progress(rs.getString(18)),
-        Json.tree(rs.getString(19)),
-        Json.error(rs.getString(20)),
-        rs.getString(21),
-        parent == 0 ? null : TaskId.of(parent),
-        ids(rs.getString(23)),
-        Json.origin(rs.getString(24)),
-        instant(rs, 25),
-        rs.getInt(26) != 0);
+  record Raw(Object[] values) {
+    /** Reads the row's first columns by position: by name costs the driver a native call per column. */
+    static Raw read(ResultSet rs) throws SQLException {
+      Object[] v = new Object[COLUMN_COUNT];
+      for (int i = 0; i < COLUMN_COUNT; i++) v[i] = rs.getObject(i + 1);
+      return new Raw(v);
+    }
+
+    long id() {
+      return number(1);
+    }
+
+    String sessionKey() {
+      return text(2);
+    }
+
+    String progressJson() {
+      return text(18);
+    }
+
+    long lastSeq() {
+      return number(27);
+    }
+
+    private String text(int column) {
+      return (String) values[column - 1];
+    }
+
+    private long number(int column) {
+      return values[column - 1] == null ? 0 : ((Number) values[column - 1]).longValue();
+    }
+
+    private Instant instant(int column) {
+      return values[column - 1] == null ? null : Instant.ofEpochMilli(number(column));
+    }
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  private static final int COLUMN_COUNT = 27;
+
+  static Task map(ResultSet rs) throws SQLException {
+    return map(Raw.read(rs));
+  }
+
+  static Task map(Raw r) {
+    TaskState state = TaskState.fromWire(r.text(5));
+    String owner = r.text(15);
+    Lease lease = state == TaskState.RUNNING && owner != null ? new Lease(owner, r.instant(16), r.number(17)) : null;
+    long parent = r.number(22);
+    return new Task(
+        TaskId.of(r.number(1)),
+        r.text(2),
+        r.text(3),
+        Json.tree(r.text(4)),
+        state,
+        (int) r.number(6),
+        (int) r.number(7),
+        (int) r.number(8),
+        r.instant(9),
+        r.instant(10),
+        r.instant(11),
+        r.instant(12),
+        r.instant(13),
+        Duration.ofMillis(r.number(14)),
+        lease,
+        Json.progress(r.text(18)),
+        Json.tree(r.text(19)),
+        Json.error(r.text(20)),
+        r.text(21),
+        parent == 0 ? null : TaskId.of(parent),
+        ids(r.text(23)),
+        Json.origin(r.text(24)),
+        r.instant(25),
+        r.number(26) != 0);
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

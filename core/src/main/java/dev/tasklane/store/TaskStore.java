@@ -1,6 +1,7 @@
 package dev.tasklane.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasklane.core.Attempt;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Progress;
@@ -53,15 +54,18 @@ public final class TaskStore {
   }
 
   public List<Task> claim(ClaimRequest request, Instant now) {
-    return db.write(tx -> {
-      List<Transitions.Claimed> claimed = ClaimSql.claim(tx.connection(), request, now);
-      publish(tx, claimed.stream().map(Transitions.Claimed::change).toList());
-      return claimed.stream().map(Transitions.Claimed::task).toList();
+    List<TaskRows.Raw> rows = db.write(tx -> {
+      Transitions.Claimed claimed = ClaimSql.claim(tx.connection(), request, now);
+      publish(tx, claimed.changes());
+      return claimed.rows();
     });
+    return rows.stream().map(TaskRows::map).toList();
   }
 
   public boolean complete(TaskId id, long fence, JsonNode result, Instant now) {
-    return change(tx -> Transitions.complete(tx.connection(), id.value(), fence, result, now));
+    JsonNode value = result == null ? NullNode.getInstance() : result;
+    String json = Json.write(value);
+    return change(tx -> Transitions.complete(tx.connection(), id.value(), fence, value, json, now));
   }
 
   public boolean fail(TaskId id, Long fence, TaskError error, Instant now) {

@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -30,36 +33,62 @@ final class Transitions {
 
   private Transitions() {}
 
+  /** Tasks just claimed: their rows as read (made into tasks by the caller, off the writer thread), and the changes. */
+  record Claimed(List<TaskRows.Raw> rows, List<Changed> changes) {}
+
   /**
-   * queued → running, for a task the claim query just read ({@code session}, {@code lastSeq}):
-   * returns the claimed task as it now is, with the event.
+   * queued → running for the tasks the claim query chose, in the order given (the order they start
+   * in): one UPDATE and one SELECT however many (the ids go in as one JSON array), then each task's
+   * {@code started} event.
    */
-  static Optional<Claimed> claim(Connection c, long id, String session, long lastSeq, String owner, Instant now,
-      Instant leaseUntil) throws SQLException {
+  static Claimed claim(Connection c, List<Long> ids, String owner, Instant now, Instant leaseUntil)
+      throws SQLException {
     TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
+    String idArray = ids.toString();
     try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'running', attempt = attempt + 1,"
         + " started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1, cancel_requested_at = NULL,"
-        + " last_seq = last_seq + 1 WHERE id = ? AND state = 'queued'")) {
-      TaskRows.bind(ps, now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), id);
-      if (ps.executeUpdate() == 0) return Optional.empty();
+        + " last_seq = last_seq + 1 WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'")) {
+      TaskRows.bind(ps, now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), idArray);
+      if (ps.executeUpdate() == 0) return new Claimed(List.of(), List.of());
     }
-    Task t = TaskRows.find(c, id).orElseThrow();
-    String payload = t.progress() == Progress.NONE ? null
-        : Json.write(Json.object().set("progress", Json.MAPPER.valueToTree(t.progress())));
-    TaskEvent event = EventRows.insert(c, id, session, lastSeq + 1, EventType.STARTED, TaskState.RUNNING, now,
-        payload);
-    return Optional.of(new Claimed(t, new Changed(t.id(), t.state(), event)));
+    Map<Long, TaskRows.Raw> byId = new HashMap<>();
+    // Guarded by this claim's owner and time: on a shared database another node may have won a row.
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS + " FROM tasks"
+        + " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND lease_owner = ? AND started_at = ?")) {
+      TaskRows.bind(ps, idArray, owner, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          TaskRows.Raw row = TaskRows.Raw.read(rs);
+          byId.put(row.id(), row);
+        }
+      }
+    }
+    List<TaskRows.Raw> rows = ids.stream().map(byId::get).filter(Objects::nonNull).toList();
+    List<Changed> changes = new ArrayList<>(rows.size());
+    for (TaskRows.Raw row : rows) {
+      String progress = row.progressJson();
+      EventRows.Body body = progress == null ? EventRows.Body.EMPTY
+          : new EventRows.Body("{\"progress\":" + progress + "}", Json.progress(progress), null, null, null);
+      TaskEvent event = EventRows.insert(c, row.id(), row.sessionKey(), row.lastSeq(), EventType.STARTED,
+          TaskState.RUNNING, now, body);
+      changes.add(new Changed(event.taskId(), TaskState.RUNNING, event));
+    }
+    return new Claimed(rows, changes);
   }
 
-  /** A claimed task and the change that claimed it. */
-  record Claimed(Task task, Changed change) {}
-
-  static List<Changed> complete(Connection c, long id, long fence, JsonNode result, Instant now) throws SQLException {
-    if (!endAttempt(c, id, fence, "completed", null, now)) return List.of();
-    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.COMPLETED, fence, EventType.COMPLETED, now,
-        null, "finished_at = ?, result = ?, lease_owner = NULL, lease_until = NULL, error = NULL",
-        now.toEpochMilli(), Json.write(result));
-    if (done.isEmpty()) return List.of();
+  /** running → completed; {@code resultJson} is {@code result} serialized (by the caller, off the writer thread). */
+  static List<Changed> complete(Connection c, long id, long fence, JsonNode result, String resultJson, Instant now)
+      throws SQLException {
+    TaskState.RUNNING.checkMoveTo(TaskState.COMPLETED);
+    try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'completed', finished_at = ?,"
+        + " result = ?, lease_until = NULL, error = NULL, last_seq = last_seq + 1"
+        + " WHERE id = ? AND state = 'running' AND fence = ?")) {
+      TaskRows.bind(ps, now.toEpochMilli(), resultJson, id, fence);
+      if (ps.executeUpdate() != 1) return List.of();
+    }
+    TaskEvent event = EventRows.appendBuilt(c, id, EventType.COMPLETED, TaskState.COMPLETED, now,
+        EventRows.Body.result(result, resultJson));
+    endPending(c, event.sessionKey());
     // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
     // planned as a walk over every queued task, which makes each completion cost O(queue).
     for (long dependent : dependents(c, id)) {
@@ -69,14 +98,13 @@ final class Transitions {
         ps.executeUpdate();
       }
     }
-    return List.of(done.get());
+    return List.of(new Changed(event.taskId(), TaskState.COMPLETED, event));
   }
 
   /** running → failed; the attempt ends with {@code error}; dependents fail too. */
   static List<Changed> fail(Connection c, long id, Long fence, TaskError error, Instant now) throws SQLException {
-    if (!endAttempt(c, id, fence, "failed", error, now)) return List.of();
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
-        "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
+        "finished_at = ?, error = ?, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
     return withDependents(c, done.get(), now);
   }
@@ -110,9 +138,8 @@ final class Transitions {
   static List<Changed> cancelRunning(Connection c, long id, Long fence, String message, Instant now)
       throws SQLException {
     TaskError error = new TaskError(TaskError.CANCELED, message, false);
-    if (!endAttempt(c, id, fence, "canceled", error, now)) return List.of();
     Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
-        "finished_at = ?, error = ?, lease_owner = NULL, lease_until = NULL", now.toEpochMilli(), Json.write(error));
+        "finished_at = ?, error = ?, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
     return withDependents(c, done.get(), now);
   }
@@ -180,9 +207,11 @@ final class Transitions {
   }
 
   /**
-   * Records the running attempt as ended, if the task is still running under {@code fence} (any
-   * fence when null): the same guard as the transition that follows it in the same transaction, so
-   * both apply or neither. Written before that transition, which clears the lease owner it copies.
+   * Records the running attempt as ended before the task runs again (retry, lost lease), if it is
+   * still running under {@code fence} (any fence when null): the same guard as the transition that
+   * follows it in the same transaction, so both apply or neither. Written before that transition,
+   * which clears the lease owner it copies. A task's last attempt has no row: the task row (attempt,
+   * lease owner, start, finish, state, error) describes it, so the common path writes one row less.
    */
   private static boolean endAttempt(Connection c, long id, Long fence, String outcome, TaskError error, Instant now)
       throws SQLException {

@@ -14,6 +14,7 @@ CREATE TABLE session_pending (
 INSERT INTO session_pending (session_key, pending)
   SELECT session_key, COUNT(*) FROM tasks WHERE finished_at IS NULL GROUP BY session_key;
 
--- An attempt's row is now written once, when the attempt ends; the running attempt is described by
--- the task row (attempt, lease_owner, started_at).
+-- An attempt's row is now written only when another attempt follows it (retried, lost); a task's
+-- last attempt, running or ended, is described by the task row (attempt, lease_owner, started_at,
+-- finished_at, state, error). Rows of attempts that ended stay as they are.
 DELETE FROM task_attempts WHERE finished_at IS NULL;
