@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class Execution implements TaskContext {
 
   /** What an execution needs from its lane. */
   record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers, Lane lane,
-      Runnable onHandlerReturned, Consumer<Execution> onFinish) {}
+      LongConsumer onHandlerReturned, Consumer<Execution> onFinish) {}
 
   private final Services s;
   private final Task task;
@@ -94,11 +95,12 @@ final class Execution implements TaskContext {
 
   private void run() {
     Outcome outcome;
+    long began = System.nanoTime();
     try {
       outcome = runHandler();
     } finally {
       deadlineTimer.cancel(false);
-      s.onHandlerReturned().run();
+      s.onHandlerReturned().accept(System.nanoTime() - began);
     }
     try {
       finish(outcome);
@@ -109,6 +111,8 @@ final class Execution implements TaskContext {
 
   /** Runs the handler and turns whatever it did into an outcome. */
   private Outcome runHandler() {
+    // Stopped before it started (claimed ahead, then canceled or timed out): the handler never runs.
+    if (stop.get() != null) return Outcome.interrupted();
     try {
       input = prepareInput();
       return Outcome.completed(handler.run(this));

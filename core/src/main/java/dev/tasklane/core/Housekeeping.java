@@ -51,6 +51,7 @@ final class Housekeeping {
   }
 
   void maintain() {
+    dispatcher.handBackStale();
     Instant now = clock.instant();
     int changed = store.reapLeases(now, false) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
     if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {

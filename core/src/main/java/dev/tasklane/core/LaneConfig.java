@@ -10,6 +10,9 @@ import java.util.UUID;
  *
  * @param nodeId this process's name in leases (random per start by default)
  * @param concurrency tasks running at once in this process (default 4)
+ * @param claimAhead at most this many tasks claimed beyond the free worker slots, for slots that are
+ *     about to free up (default: as many as {@code concurrency}; 0 turns it off). Only tasks that
+ *     end faster than a claim commits make the lane claim ahead: see docs/ENGINE.md
  * @param perSession tasks of one session running at once (default 1: in submission order)
  * @param perKind limits per kind (absent = only the global limit)
  * @param defaultMaxAttempts attempts per task unless the request says otherwise (default 3)
@@ -31,6 +34,7 @@ import java.util.UUID;
 public record LaneConfig(
     String nodeId,
     int concurrency,
+    int claimAhead,
     int perSession,
     Map<String, Integer> perKind,
     int defaultMaxAttempts,
@@ -55,6 +59,7 @@ public record LaneConfig(
   public LaneConfig {
     perKind = Map.copyOf(perKind);
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+    if (claimAhead < 0) throw new IllegalArgumentException("claimAhead must not be negative");
     if (perSession < 1) throw new IllegalArgumentException("perSession must be at least 1");
     if (defaultMaxAttempts < 1) throw new IllegalArgumentException("defaultMaxAttempts must be at least 1");
     if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
@@ -74,6 +79,7 @@ public record LaneConfig(
   public static final class Builder {
     private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private int concurrency = 4;
+    private Integer claimAhead; // null: as many as concurrency
     private int perSession = 1;
     private Map<String, Integer> perKind = Map.of();
     private int defaultMaxAttempts = 3;
@@ -97,6 +103,7 @@ public record LaneConfig(
     private Builder(LaneConfig c) {
       nodeId = c.nodeId;
       concurrency = c.concurrency;
+      claimAhead = c.claimAhead == c.concurrency ? null : c.claimAhead; // keeps following concurrency
       perSession = c.perSession;
       perKind = c.perKind;
       defaultMaxAttempts = c.defaultMaxAttempts;
@@ -118,6 +125,7 @@ public record LaneConfig(
 
     public Builder nodeId(String v) { nodeId = v; return this; }
     public Builder concurrency(int v) { concurrency = v; return this; }
+    public Builder claimAhead(int v) { claimAhead = v; return this; }
     public Builder perSession(int v) { perSession = v; return this; }
     public Builder perKind(Map<String, Integer> v) { perKind = v; return this; }
     public Builder defaultMaxAttempts(int v) { defaultMaxAttempts = v; return this; }
@@ -137,7 +145,7 @@ public record LaneConfig(
     public Builder defaultBusyPolicy(BusyPolicy v) { defaultBusyPolicy = v; return this; }
 
     public LaneConfig build() {
-      return new LaneConfig(nodeId, concurrency, perSession, perKind, defaultMaxAttempts, defaultDeadline,
+      return new LaneConfig(nodeId, concurrency, claimAhead == null ? concurrency : claimAhead, perSession, perKind, defaultMaxAttempts, defaultDeadline,
           defaultPriority, leaseDuration, heartbeatInterval, cancelGrace, retryBase, retryMax, progressInterval,
           maintenanceInterval, retention, maxPendingPerSession, maxInputBytes, maxOutputBytes, defaultBusyPolicy);
     }

@@ -77,9 +77,19 @@ public final class TaskStore {
         .map(List::of).orElse(List.of()));
   }
 
+  /** Why a task handed back at shutdown is queued again. */
+  public static final TaskError SHUTDOWN =
+      new TaskError("shutdown", "the worker shut down; the task will run again", true);
+
   /** Hands a running task back to the queue without spending an attempt (shutdown). */
   public boolean release(TaskId id, long fence, Instant now) {
-    return change(tx -> Transitions.release(tx.connection(), id.value(), fence, now).map(List::of).orElse(List.of()));
+    return release(id, fence, SHUTDOWN, now);
+  }
+
+  /** Hands a running task back to the queue without spending an attempt, for {@code reason}. */
+  public boolean release(TaskId id, long fence, TaskError reason, Instant now) {
+    return change(tx -> Transitions.release(tx.connection(), id.value(), fence, reason, now)
+        .map(List::of).orElse(List.of()));
   }
 
   /** running → canceled; {@code fence} null when the grace period ended regardless of the worker. */

@@ -118,9 +118,9 @@ final class Transitions {
         Json.write(error));
   }
 
-  /** running → queued without spending an attempt: the process is shutting down. */
-  static Optional<Changed> release(Connection c, long id, long fence, Instant now) throws SQLException {
-    TaskError error = new TaskError("shutdown", "the worker shut down; the task will run again", true);
+  /** running → queued without spending an attempt: the process is shutting down, or never started it. */
+  static Optional<Changed> release(Connection c, long id, long fence, TaskError error, Instant now)
+      throws SQLException {
     // No attempt row: the attempt did not end, it is given back (and its number reused).
     return move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "attempt = attempt - 1, not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL",
