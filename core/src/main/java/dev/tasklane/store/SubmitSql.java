@@ -60,7 +60,7 @@ final class SubmitSql {
         id = rs.getLong(1);
       }
     }
-    addPending(c, t.sessionKey());
+    addPending(c, t.sessionKey(), pending);
     for (TaskId dep : t.dependsOn()) {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -113,9 +113,20 @@ final class SubmitSql {
     }
   }
 
-  private static void addPending(Connection c, String session) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_pending (session_key, pending) VALUES (?, 1)"
-        + " ON CONFLICT (session_key) DO UPDATE SET pending = pending + 1")) {
+  /**
+   * Counts the new task as pending: an UPDATE when the session had a count (read just before, in
+   * this transaction), else an INSERT. Cheaper on SQLite than an upsert; the UPDATE falls back to
+   * the INSERT if an interrupting submit's cancels took the count to zero meanwhile.
+   */
+  private static void addPending(Connection c, String session, long pendingBefore) throws SQLException {
+    if (pendingBefore > 0) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE session_pending SET pending = pending + 1 WHERE session_key = ?")) {
+        ps.setString(1, session);
+        if (ps.executeUpdate() == 1) return;
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_pending (session_key, pending) VALUES (?, 1)")) {
       ps.setString(1, session);
       ps.executeUpdate();
     }

@@ -363,6 +363,18 @@ public abstract class TaskStoreContract {
   }
 
   @Test
+  void anInterruptingSubmitThatCancelsEverythingQueuedStillCountsItselfPending() {
+    submit(task("s"));
+    submit(task("s"));
+    Task interrupting = store.submit(withPolicy(task("s"), BusyPolicy.INTERRUPT), 2, now).task();
+    assertThat(store.list(TaskQuery.session("s")).items()).filteredOn(t -> !t.isTerminal())
+        .extracting(Task::id).containsExactly(interrupting.id());
+    store.submit(task("s"), 2, now);
+    assertThatThrownBy(() -> store.submit(task("s"), 2, now)).isInstanceOf(LaneException.class)
+        .hasMessageContaining("already has 2 pending tasks");
+  }
+
+  @Test
   void listFiltersPagesAndScopesBySessionPrefixCaseSensitively() {
     for (int i = 0; i < 5; i++) submit(task("web:alice"));
     submit(task("web:Alice"));
