@@ -17,8 +17,12 @@ import java.util.Map;
  * limit.
  */
 final class ClaimSql {
-  /** How many queued rows to look at per task wanted: sessions at their limit are skipped over. */
-  private static final int LOOKAHEAD = 4;
+  /**
+   * How many queued rows to look at per task wanted. Sessions already at their limit are skipped in
+   * SQL; the extra rows cover a session that reaches its limit within this claim (two of its tasks
+   * in a row) and kinds at their limit.
+   */
+  private static final int LOOKAHEAD = 2;
 
   private ClaimSql() {}
 

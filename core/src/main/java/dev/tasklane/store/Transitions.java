@@ -225,15 +225,17 @@ final class Transitions {
     }
   }
 
-  /** A task stopped being pending: its session's count goes down, and its row goes at zero. */
+  /**
+   * A task stopped being pending: its session's count goes down, and its row goes at zero (so the
+   * table holds only sessions with pending work). One statement while the session has more pending.
+   */
   private static void endPending(Connection c, String session) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM session_pending WHERE session_key = ? AND pending <= 1")) {
+        "UPDATE session_pending SET pending = pending - 1 WHERE session_key = ? AND pending > 1")) {
       ps.setString(1, session);
       if (ps.executeUpdate() == 1) return;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE session_pending SET pending = pending - 1 WHERE session_key = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_pending WHERE session_key = ?")) {
       ps.setString(1, session);
       ps.executeUpdate();
     }
