@@ -11,12 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The rows Tasklane writes per task, on Tasklane's own schema, written by plain JDBC: one task row
- * and its {@code created} event on submit; the claim (row to {@code running}, {@code started}
- * event, attempt row) and the completion (row to {@code completed}, event, attempt ended). Batched
- * 512 tasks per transaction with prepared statements reused, WAL, synchronous=FULL. This is the
- * most the engine could drain with its present schema on this disk if it had no other cost; the
- * WAL bytes per task show what each commit has to write and fsync.
+ * The rows Tasklane writes per task, on Tasklane's own schema, written by plain JDBC: on submit
+ * the task row, its {@code created} event and its session's pending count; the claim (row to
+ * {@code running}, {@code started} event) and the completion (row to {@code completed}, event,
+ * pending count down). A task that completes at its first attempt has no attempt row. Batched 512
+ * tasks per transaction with prepared statements reused, WAL, synchronous=FULL. This is the most
+ * the engine could drain with its present schema on this disk if it had no other cost; the WAL
+ * bytes per task show what each commit has to write and fsync.
  */
 final class EngineRowsFloor {
   private static final String INSERT_TASK =
@@ -27,13 +28,12 @@ final class EngineRowsFloor {
   private static final String CLAIM =
       "UPDATE tasks SET state = 'running', attempt = attempt + 1, started_at = ?, lease_owner = 'bench', lease_until = ?,"
           + " fence = fence + 1, last_seq = last_seq + 1 WHERE id = ? AND state = 'queued'";
-  private static final String START_ATTEMPT =
-      "INSERT INTO task_attempts (task_id, number, owner, started_at) VALUES (?, 1, 'bench', ?)";
+  private static final String PENDING_UP =
+      "INSERT INTO session_pending (session_key, pending) VALUES (?, 1) ON CONFLICT DO UPDATE SET pending = pending + 1";
   private static final String COMPLETE =
-      "UPDATE tasks SET state = 'completed', finished_at = ?, result = 'null', lease_owner = NULL, lease_until = NULL,"
+      "UPDATE tasks SET state = 'completed', finished_at = ?, result = 'null', lease_until = NULL,"
           + " last_seq = last_seq + 1 WHERE id = ? AND state = 'running' AND fence = 1";
-  private static final String END_ATTEMPT =
-      "UPDATE task_attempts SET finished_at = ?, outcome = 'completed' WHERE task_id = ? AND number = 1";
+  private static final String PENDING_DOWN = "UPDATE session_pending SET pending = pending - 1 WHERE session_key = ?";
 
   private EngineRowsFloor() {}
 
@@ -48,9 +48,9 @@ final class EngineRowsFloor {
         PreparedStatement task = c.prepareStatement(INSERT_TASK);
         PreparedStatement event = c.prepareStatement(INSERT_EVENT);
         PreparedStatement claim = c.prepareStatement(CLAIM);
-        PreparedStatement attempt = c.prepareStatement(START_ATTEMPT);
+        PreparedStatement pendingUp = c.prepareStatement(PENDING_UP);
         PreparedStatement complete = c.prepareStatement(COMPLETE);
-        PreparedStatement endAttempt = c.prepareStatement(END_ATTEMPT)) {
+        PreparedStatement pendingDown = c.prepareStatement(PENDING_DOWN)) {
       c.setAutoCommit(false);
       long t0 = System.nanoTime();
       for (long id = 1; id <= tasks; id++) {
@@ -58,6 +58,7 @@ final class EngineRowsFloor {
         String session = "bench:" + id % 1000;
         bind(task, session, "{\"seq\":" + id + "}", now, now).executeUpdate();
         bind(event, id, session, 1, "created", "queued", now).executeUpdate();
+        bind(pendingUp, session).executeUpdate();
         if (id % batch == 0) c.commit();
       }
       c.commit();
@@ -71,7 +72,6 @@ final class EngineRowsFloor {
         String session = "bench:" + id % 1000;
         bind(claim, now, now + 30_000, id).executeUpdate();
         bind(event, id, session, 2, "started", "running", now).executeUpdate();
-        bind(attempt, id, now).executeUpdate();
         if (id % batch == 0) c.commit();
       }
       c.commit();
@@ -80,7 +80,7 @@ final class EngineRowsFloor {
         String session = "bench:" + id % 1000;
         bind(complete, now, id).executeUpdate();
         bind(event, id, session, 3, "completed", "completed", now).executeUpdate();
-        bind(endAttempt, now, id).executeUpdate();
+        bind(pendingDown, session).executeUpdate();
         if (id % batch == 0) c.commit();
       }
       c.commit();

@@ -115,7 +115,8 @@ final class EventRows {
     return event(eventId, id, session, seq, type, state, at, body);
   }
 
-  private static TaskEvent event(long eventId, long taskId, String session, long seq, EventType type,
+  /** The event just written, from what the writer knows: nothing read back. */
+  static TaskEvent event(long eventId, long taskId, String session, long seq, EventType type,
       TaskState state, Instant at, Body body) {
     return new TaskEvent(eventId, TaskId.of(taskId), session, seq, type, state, Instant.ofEpochMilli(at.toEpochMilli()),
         body.progress(), body.result(), body.error(), body.output());

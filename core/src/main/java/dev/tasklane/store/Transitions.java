@@ -38,8 +38,8 @@ final class Transitions {
 
   /**
    * queued → running for the tasks the claim query chose, in the order given (the order they start
-   * in): one UPDATE and one SELECT however many (the ids go in as one JSON array), then each task's
-   * {@code started} event.
+   * in): one UPDATE, one SELECT and one INSERT of their {@code started} events however many (the
+   * ids go in as one JSON array).
    */
   static Claimed claim(Connection c, List<Long> ids, String owner, Instant now, Instant leaseUntil)
       throws SQLException {
@@ -64,12 +64,25 @@ final class Transitions {
       }
     }
     List<TaskRows.Raw> rows = ids.stream().map(byId::get).filter(Objects::nonNull).toList();
+    // The started events, one statement for all: ids come back per task.
+    Map<Long, long[]> eventIds = new HashMap<>(); // task id -> {event id, seq}
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events (task_id, session_key, seq, type, state,"
+        + " at, payload) SELECT id, session_key, last_seq, 'started', 'running', ?,"
+        + " CASE WHEN progress IS NULL THEN NULL ELSE '{\"progress\":' || progress || '}' END FROM tasks"
+        + " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND lease_owner = ? AND started_at = ?"
+        + " RETURNING id, task_id, seq")) {
+      TaskRows.bind(ps, now.toEpochMilli(), idArray, owner, now.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) eventIds.put(rs.getLong(2), new long[] {rs.getLong(1), rs.getLong(3)});
+      }
+    }
     List<Changed> changes = new ArrayList<>(rows.size());
     for (TaskRows.Raw row : rows) {
       String progress = row.progressJson();
       EventRows.Body body = progress == null ? EventRows.Body.EMPTY
           : new EventRows.Body("{\"progress\":" + progress + "}", Json.progress(progress), null, null, null);
-      TaskEvent event = EventRows.insert(c, row.id(), row.sessionKey(), row.lastSeq(), EventType.STARTED,
+      long[] written = eventIds.get(row.id());
+      TaskEvent event = EventRows.event(written[0], row.id(), row.sessionKey(), written[1], EventType.STARTED,
           TaskState.RUNNING, now, body);
       changes.add(new Changed(event.taskId(), TaskState.RUNNING, event));
     }
