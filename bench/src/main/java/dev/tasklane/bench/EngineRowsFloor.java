@@ -41,32 +41,19 @@ final class EngineRowsFloor {
   record Floor(double submitsPerSecond, double drainPerSecond, double walBytesPerTask) {}
 
   static Floor measure(Path file, int tasks, int batch) throws Exception {
-    try (Database schema = SqliteDatabase.open(file, SqliteOptions.defaults())) {
-      schema.migrate("core", "db/core");
-    }
+    migrate(file);
     try (Connection c = SqliteFiles.baselineDataSource(file).getConnection();
-        PreparedStatement task = c.prepareStatement(INSERT_TASK);
         PreparedStatement event = c.prepareStatement(INSERT_EVENT);
         PreparedStatement claim = c.prepareStatement(CLAIM);
-        PreparedStatement pendingUp = c.prepareStatement(PENDING_UP);
         PreparedStatement complete = c.prepareStatement(COMPLETE);
         PreparedStatement pendingDown = c.prepareStatement(PENDING_DOWN)) {
       c.setAutoCommit(false);
-      long t0 = System.nanoTime();
-      for (long id = 1; id <= tasks; id++) {
-        long now = System.currentTimeMillis();
-        String session = "bench:" + id % 1000;
-        bind(task, session, "{\"seq\":" + id + "}", now, now).executeUpdate();
-        bind(event, id, session, 1, "created", "queued", now).executeUpdate();
-        bind(pendingUp, session).executeUpdate();
-        if (id % batch == 0) c.commit();
-      }
-      c.commit();
-      long t1 = System.nanoTime();
+      double submits = submitAll(c, tasks, batch);
+      long t2 = System.nanoTime();
       // Measure the WAL the drain writes: start it empty, and keep SQLite from checkpointing it meanwhile.
       pragma(c, "PRAGMA wal_checkpoint(TRUNCATE)");
       pragma(c, "PRAGMA wal_autocheckpoint=0");
-      long t2 = System.nanoTime();
+      t2 = System.nanoTime();
       for (long id = 1; id <= tasks; id++) {
         long now = System.currentTimeMillis();
         String session = "bench:" + id % 1000;
@@ -86,12 +73,50 @@ final class EngineRowsFloor {
       c.commit();
       long t3 = System.nanoTime();
       long wal = Files.size(Path.of(file + "-wal"));
-      return new Floor(tasks / ((t1 - t0) / 1e9), tasks / ((t3 - t2) / 1e9), (double) wal / tasks);
+      return new Floor(submits, tasks / ((t3 - t2) / 1e9), (double) wal / tasks);
+    }
+  }
+
+  /**
+   * Submit rows per second as {@link #measure} writes them, on the same schema without the session
+   * index: what that one index costs a submit (its entries land on random pages).
+   */
+  static double submitsWithoutSessionIndex(Path file, int tasks, int batch) throws Exception {
+    migrate(file);
+    try (Connection c = SqliteFiles.baselineDataSource(file).getConnection()) {
+      pragma(c, "DROP INDEX tasks_session");
+      c.setAutoCommit(false);
+      return submitAll(c, tasks, batch);
+    }
+  }
+
+  private static void migrate(Path file) {
+    try (Database schema = SqliteDatabase.open(file, SqliteOptions.defaults())) {
+      schema.migrate("core", "db/core");
+    }
+  }
+
+  /** Inserts {@code tasks} tasks as a submit does, {@code batch} per transaction: tasks per second. */
+  private static double submitAll(Connection c, int tasks, int batch) throws SQLException {
+    try (PreparedStatement task = c.prepareStatement(INSERT_TASK);
+        PreparedStatement event = c.prepareStatement(INSERT_EVENT);
+        PreparedStatement pendingUp = c.prepareStatement(PENDING_UP)) {
+      long t0 = System.nanoTime();
+      for (long id = 1; id <= tasks; id++) {
+        long now = System.currentTimeMillis();
+        String session = "bench:" + id % 1000;
+        bind(task, session, "{\"seq\":" + id + "}", now, now).executeUpdate();
+        bind(event, id, session, 1, "created", "queued", now).executeUpdate();
+        bind(pendingUp, session).executeUpdate();
+        if (id % batch == 0) c.commit();
+      }
+      c.commit();
+      return tasks / ((System.nanoTime() - t0) / 1e9);
     }
   }
 
   private static void pragma(Connection c, String sql) throws SQLException {
-    c.commit();
+    if (!c.getAutoCommit()) c.commit();
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
       s.execute(sql);

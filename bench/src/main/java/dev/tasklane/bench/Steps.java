@@ -43,6 +43,10 @@ final class Steps {
           sink.put("jdbc.engine_rows.submit", floor.submitsPerSecond(), floorNote);
           sink.put("jdbc.engine_rows.drain", floor.drainPerSecond(), floorNote);
           sink.put("jdbc.engine_rows.wal_per_task", floor.walBytesPerTask(), "WAL written per drained task (claim + completion)");
+          double bare = EngineRowsFloor.submitsWithoutSessionIndex(files.fresh("jdbc-engine-rows-bare"), o.drainTasks(),
+              BenchOptions.JDBC_BATCH);
+          sink.put("jdbc.engine_rows.submit_no_session_index", bare,
+              "the same submit rows without the session index (whose entries land on random pages)");
         })
         .figure("jdbc.insert", "rows/s")
         .figure("jdbc.update", "rows/s")
@@ -50,7 +54,8 @@ final class Steps {
         .figure("jdbc.commit.p99", "ms")
         .figure("jdbc.engine_rows.submit", "tasks/s")
         .figure("jdbc.engine_rows.drain", "tasks/s")
-        .figure("jdbc.engine_rows.wal_per_task", "bytes");
+        .figure("jdbc.engine_rows.wal_per_task", "bytes")
+        .figure("jdbc.engine_rows.submit_no_session_index", "tasks/s");
   }
 
   private static Step submitLatency(BenchOptions o, SqliteFiles files) {
