@@ -11,8 +11,8 @@ import java.util.UUID;
  * @param nodeId this process's name in leases (random per start by default)
  * @param concurrency tasks running at once in this process (default 4)
  * @param claimAhead at most this many tasks claimed beyond the free worker slots, for slots that are
- *     about to free up (default: as many as {@code concurrency}; 0 turns it off). Only tasks that
- *     end faster than a claim commits make the lane claim ahead: see docs/ENGINE.md
+ *     about to free up (default: four times {@code concurrency}; 0 turns it off). Only quick tasks
+ *     make the lane claim ahead: see docs/ENGINE.md
  * @param perSession tasks of one session running at once (default 1: in submission order)
  * @param perKind limits per kind (absent = only the global limit)
  * @param defaultMaxAttempts attempts per task unless the request says otherwise (default 3)
@@ -54,6 +54,12 @@ public record LaneConfig(
     BusyPolicy defaultBusyPolicy) {
 
   public static final int MIN_PRIORITY = 0;
+  /**
+   * Default tasks claimed ahead per worker slot. Measured with no-op tasks, side by side: four per
+   * slot drained 10-15 % more than one per slot (bigger commits); a task waits in the buffer about
+   * as long as four quick tasks take.
+   */
+  public static final int CLAIM_AHEAD_PER_SLOT = 4;
   public static final int MAX_PRIORITY = 10;
 
   public LaneConfig {
@@ -79,7 +85,7 @@ public record LaneConfig(
   public static final class Builder {
     private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private int concurrency = 4;
-    private Integer claimAhead; // null: as many as concurrency
+    private Integer claimAhead; // null: CLAIM_AHEAD_PER_SLOT per slot
     private int perSession = 1;
     private Map<String, Integer> perKind = Map.of();
     private int defaultMaxAttempts = 3;
@@ -103,7 +109,8 @@ public record LaneConfig(
     private Builder(LaneConfig c) {
       nodeId = c.nodeId;
       concurrency = c.concurrency;
-      claimAhead = c.claimAhead == c.concurrency ? null : c.claimAhead; // keeps following concurrency
+      // Keeps following concurrency unless it was set.
+      claimAhead = c.claimAhead == CLAIM_AHEAD_PER_SLOT * c.concurrency ? null : c.claimAhead;
       perSession = c.perSession;
       perKind = c.perKind;
       defaultMaxAttempts = c.defaultMaxAttempts;
@@ -145,7 +152,8 @@ public record LaneConfig(
     public Builder defaultBusyPolicy(BusyPolicy v) { defaultBusyPolicy = v; return this; }
 
     public LaneConfig build() {
-      return new LaneConfig(nodeId, concurrency, claimAhead == null ? concurrency : claimAhead, perSession, perKind, defaultMaxAttempts, defaultDeadline,
+      return new LaneConfig(nodeId, concurrency, claimAhead == null ? CLAIM_AHEAD_PER_SLOT * concurrency : claimAhead,
+          perSession, perKind, defaultMaxAttempts, defaultDeadline,
           defaultPriority, leaseDuration, heartbeatInterval, cancelGrace, retryBase, retryMax, progressInterval,
           maintenanceInterval, retention, maxPendingPerSession, maxInputBytes, maxOutputBytes, defaultBusyPolicy);
     }
