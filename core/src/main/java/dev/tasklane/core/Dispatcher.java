@@ -153,7 +153,8 @@ final class Dispatcher {
         startReady();
         int claimed = free() > 0 ? claim() : 0;
         if (claimed > 0 && free() > 0) continue; // there may be more: claim again at once
-        sleep(claimed > 0 ? Duration.ZERO : untilNextDue());
+        // With every slot busy, a freed slot wakes the loop: when the next task is due does not matter.
+        sleep(claimed > 0 ? Duration.ZERO : free() > 0 ? untilNextDue() : config.maintenanceInterval());
       } catch (RuntimeException | Error e) {
         // An Error too (a StackOverflowError once came out of a claim): a dead dispatcher would
         // leave the lane taking submits that never run.

@@ -94,7 +94,8 @@ public final class Lane implements AutoCloseable {
     TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now);
     for (TaskId id : r.interrupted()) stopHere(id);
     if (r.created()) dispatcher.wake();
-    long position = r.task().state() == TaskState.QUEUED ? store.position(r.task().id(), POSITION_CAP) : -1;
+    // As of the submit's commit: a task just created queued, or found queued by its idempotency key.
+    long position = r.task().state() == TaskState.QUEUED ? store.positionOfQueued(r.task(), POSITION_CAP) : -1;
     return new Submitted(r.task(), r.created(), position);
   }
 

@@ -64,11 +64,15 @@ final class QuerySql {
   static long position(Connection c, long id, int cap) throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
-    int p = t.get().priority();
+    return ahead(c, id, t.get().priority(), cap);
+  }
+
+  /** Queued tasks that run before a queued task of this id and priority, counted up to {@code cap}. */
+  static long ahead(Connection c, long id, int priority, int cap) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
             + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {
-      TaskRows.bind(ps, p, p, id, cap);
+      TaskRows.bind(ps, priority, priority, id, cap);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

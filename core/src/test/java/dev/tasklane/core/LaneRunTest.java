@@ -33,6 +33,20 @@ class LaneRunTest {
   }
 
   @Test
+  void aSubmitSaysHowManyQueuedTasksRunBeforeIt() {
+    CountDownLatch gate = new CountDownLatch(1);
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", LaneFixture.waitingFor(gate)), b -> b.concurrency(1))) {
+      TaskId first = lane.submit(request("s0", "work").build()).task().id();
+      await().atMost(Duration.ofSeconds(5)).until(() -> lane.require(first).state() == TaskState.RUNNING);
+      assertThat(lane.submit(request("s1", "work").build()).position()).isZero();
+      assertThat(lane.submit(request("s2", "work").build()).position()).isEqualTo(1);
+      assertThat(lane.submit(request("s3", "work").priority(9).build()).position()).isZero();
+      assertThat(lane.submit(request("s4", "work").build()).position()).isEqualTo(3);
+      gate.countDown();
+    }
+  }
+
+  @Test
   void runsAtMostTheGlobalConcurrencyAtOnce() throws Exception {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
