@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -102,11 +103,20 @@ final class Execution implements TaskContext {
       deadlineTimer.cancel(false);
       s.onHandlerReturned().accept(System.nanoTime() - began);
     }
+    CompletableFuture<?> stored;
     try {
-      finish(outcome);
-    } finally {
+      stored = finish(outcome);
+    } catch (RuntimeException | Error e) {
       s.onFinish().accept(this);
+      throw e;
     }
+    stored.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.error("could not record the outcome of task {}; its lease will expire and it will run again",
+            task.id(), failure);
+      }
+      s.onFinish().accept(this);
+    });
   }
 
   /** Runs the handler and turns whatever it did into an outcome. */
@@ -154,8 +164,11 @@ final class Execution implements TaskContext {
     }
   }
 
-  /** Records the outcome; every write carries the fence, so a stale attempt changes nothing. */
-  private void finish(Outcome o) {
+  /**
+   * Records the outcome; every write carries the fence, so a stale attempt changes nothing. A
+   * completion, the common case, is not waited for: the returned future says when it is stored.
+   */
+  private CompletableFuture<?> finish(Outcome o) {
     boolean wasInterrupted = Thread.interrupted(); // the writes below must not be cut short
     progress.flushNow();
     Instant now = s.clock().instant();
@@ -173,7 +186,7 @@ final class Execution implements TaskContext {
         String message = "attempt ran past its deadline of " + describe(task.deadline());
         store.fail(task.id(), fence, new TaskError(TaskError.TIMEOUT, message, false), now);
       } else if (o.result() != null) {
-        store.complete(task.id(), fence, o.result().value(), now);
+        return store.completeAsync(task.id(), fence, o.result().value(), now);
       } else if (o.stopped()) {
         TaskError e = new TaskError(TaskError.INTERRUPTED, "the handler was interrupted", true);
         failOrRetry(e, null, now);
@@ -186,6 +199,7 @@ final class Execution implements TaskContext {
     } finally {
       if (wasInterrupted) Thread.currentThread().interrupt();
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   private void failOrRetry(TaskError error, Duration retryAfter, Instant now) {

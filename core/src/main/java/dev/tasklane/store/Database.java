@@ -1,5 +1,7 @@
 package dev.tasklane.store;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The one database a Tasklane process writes to. Every module keeps its tables here, so that on
  * SQLite all writes go through the one writer connection.
@@ -13,6 +15,18 @@ public interface Database extends AutoCloseable {
 
   /** Runs {@code work} in a write transaction and returns its value once committed. */
   <T> T write(SqlWork<T> work);
+
+  /**
+   * Like {@link #write}, without waiting: the future completes (on the database's thread, so its
+   * callbacks must be quick) once the work is committed, or exceptionally if it failed.
+   */
+  default <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
+    try {
+      return CompletableFuture.completedFuture(write(work));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);

@@ -47,10 +47,20 @@ final class GroupCommitWriter {
 
   @SuppressWarnings("unchecked")
   <T> T submit(SqlWork<T> work) {
+    return (T) await(enqueue(work));
+  }
+
+  /** Queues the work; the future completes on the writer thread after the commit. */
+  @SuppressWarnings("unchecked")
+  <T> CompletableFuture<T> submitAsync(SqlWork<T> work) {
+    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(work);
+  }
+
+  private CompletableFuture<Object> enqueue(SqlWork<?> work) {
     if (Thread.currentThread() == thread) throw new IllegalStateException("nested write on the writer thread");
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Unit(work, done));
-    return (T) await(done);
+    return done;
   }
 
   void exclusive(ExclusiveWork work) {

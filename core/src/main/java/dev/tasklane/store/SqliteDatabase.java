@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,12 @@ public final class SqliteDatabase implements Database {
   public <T> T write(SqlWork<T> work) {
     checkOpen();
     return writer.submit(work);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
+    checkOpen();
+    return writer.submitAsync(work);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -63,9 +64,26 @@ public final class TaskStore {
   }
 
   public boolean complete(TaskId id, long fence, JsonNode result, Instant now) {
+    return db.write(completion(id, fence, result, now));
+  }
+
+  /**
+   * {@link #complete} without waiting for the commit: a worker whose handler returned has nothing
+   * left to wait for, and the writer then wakes no thread per completion.
+   */
+  public CompletableFuture<Boolean> completeAsync(TaskId id, long fence, JsonNode result, Instant now) {
+    return db.writeAsync(completion(id, fence, result, now));
+  }
+
+  /** The completion's unit of work; the result is serialized here, on the caller's thread. */
+  private SqlWork<Boolean> completion(TaskId id, long fence, JsonNode result, Instant now) {
     JsonNode value = result == null ? NullNode.getInstance() : result;
     String json = Json.write(value);
-    return change(tx -> Transitions.complete(tx.connection(), id.value(), fence, value, json, now));
+    return tx -> {
+      List<Changed> changes = Transitions.complete(tx.connection(), id.value(), fence, value, json, now);
+      publish(tx, changes);
+      return !changes.isEmpty();
+    };
   }
 
   public boolean fail(TaskId id, Long fence, TaskError error, Instant now) {

@@ -3,11 +3,16 @@ package dev.tasklane.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.LaneException;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.core.TaskId;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -72,6 +77,23 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     assertThat(store.reapLeases(now, true)).isEqualTo(1);
     assertThat(store.attempts(TaskId.of(2))).extracting(a -> a.outcome()).containsExactly("lost");
     assertThat(store.attempts(TaskId.of(3))).extracting(a -> a.outcome()).containsExactly("completed");
+  }
+
+  @Test
+  void anAsyncCompletionIsStoredAndAFailingAsyncWriteFailsOnlyItsOwnFuture() {
+    var t = submit(task("s"));
+    var running = claim(1).getFirst();
+    var failing = db.writeAsync(tx -> {
+      throw new SQLException("boom");
+    });
+    var done = store.completeAsync(t.id(), running.lease().fence(), TextNode.valueOf("ok"), now);
+    assertThat(done.join()).isTrue();
+    assertThat(failing).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(StoreException.class);
+    assertThat(store.find(t.id()).orElseThrow().state()).isEqualTo(TaskState.COMPLETED);
+    // A stale fence changes nothing, asynchronously too.
+    assertThat(store.completeAsync(t.id(), running.lease().fence(), null, now).join()).isFalse();
   }
 
   @Test
