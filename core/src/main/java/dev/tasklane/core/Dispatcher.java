@@ -119,9 +119,15 @@ final class Dispatcher {
     }
   }
 
+  /** A task claimed ahead that will not start here: queued again, or canceled if that was asked. */
   private void handBack(Execution e, TaskError reason) {
     try {
-      store.release(e.taskId(), e.fence(), reason, clock.instant());
+      Execution.Stop asked = e.stopReason();
+      if (asked == Execution.Stop.CANCEL) {
+        store.cancelRunning(e.taskId(), e.fence(), "canceled before it started", clock.instant());
+      } else if (asked != Execution.Stop.LEASE_LOST) {
+        store.release(e.taskId(), e.fence(), reason, clock.instant());
+      }
     } catch (RuntimeException ex) {
       log.warn("could not hand task {} back; its lease will expire and it will run then", e.taskId(), ex);
     }

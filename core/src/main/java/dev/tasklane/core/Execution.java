@@ -76,6 +76,11 @@ final class Execution implements TaskContext {
     return fence;
   }
 
+  /** Why the attempt was asked to stop, or null. */
+  Stop stopReason() {
+    return stop.get();
+  }
+
   Progress latestProgress() {
     return progress.latest();
   }

@@ -3,7 +3,6 @@ package dev.tasklane.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.Progress;
-import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;

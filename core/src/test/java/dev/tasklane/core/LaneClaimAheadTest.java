@@ -21,44 +21,72 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Claiming ahead of free slots while tasks are quick, and what happens when a slow one follows. */
 class LaneClaimAheadTest {
+  private static final int SLOW = 21;
+
   @TempDir Path dir;
+  private final CountDownLatch slowMayEnd = new CountDownLatch(1);
+  private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final TaskHandler handler = ctx -> {
+    long n = ctx.input().get("n").asLong();
+    runs.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
+    if (n == SLOW) slowMayEnd.await(20, TimeUnit.SECONDS);
+    return TaskResult.empty();
+  };
+
+  /**
+   * One slot, one task ahead. After a warm-up (so handlers are quick), {@code count} tasks become
+   * due at once: the first is claimed alone, then each claim takes one for the slot and one ahead,
+   * so the slow task is claimed with the next one waiting behind it.
+   */
+  private List<TaskId> submitBehindSlow(Lane lane, int count) {
+    List<TaskId> warmUp = new ArrayList<>();
+    for (int n = 0; n < 50; n++) {
+      warmUp.add(lane.submit(request("w" + n, "work").input(json("{\"n\":" + (1000 + n) + "}")).build()).task().id());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> warmUp.stream().allMatch(id -> lane.require(id).isTerminal()));
+    Instant due = Instant.now().plusMillis(500);
+    List<TaskId> ids = new ArrayList<>();
+    for (int n = 0; n < count; n++) {
+      ids.add(lane.submit(request("s" + n, "work").input(json("{\"n\":" + n + "}")).notBefore(due).build())
+          .task().id());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey((long) SLOW));
+    return ids;
+  }
 
   @Test
-  void aSlowTaskAmongQuickOnesHoldsNoOtherTaskAsRunning() {
-    CountDownLatch slowMayEnd = new CountDownLatch(1);
-    Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
-    TaskHandler h = ctx -> {
-      runs.computeIfAbsent(ctx.input().get("n").asLong(), n -> new AtomicInteger()).incrementAndGet();
-      if (ctx.input().path("slow").asBoolean()) slowMayEnd.await(20, TimeUnit.SECONDS);
-      return TaskResult.empty();
-    };
-    try (Lane lane = LaneFixture.start(dir, Map.of("work", h), b -> b.concurrency(1).claimAhead(1))) {
-      // All due at once, so the quick ones run back to back: after the first, each claim takes one
-      // task for the slot and one ahead. The slow one comes first in such a pair.
-      Instant due = Instant.now().plusMillis(800);
-      List<TaskId> ids = new ArrayList<>();
-      for (int n = 0; n < 40; n++) {
-        String input = n == 21 ? "{\"n\":" + n + ",\"slow\":true}" : "{\"n\":" + n + "}";
-        ids.add(lane.submit(request("s" + n, "work").input(json(input)).notBefore(due).build()).task().id());
-      }
-      TaskId slow = ids.get(21);
-      await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey(21L));
-      // A task claimed ahead of the slow one goes back to the queue within about a second: the
-      // only task shown running is the one that runs.
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> lane.countByState().get(TaskState.RUNNING) == 1);
-      assertThat(lane.require(slow).state()).isEqualTo(TaskState.RUNNING);
+  void aTaskClaimedBehindASlowOneGoesBackToTheQueueWithoutSpendingAnAttempt() {
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", handler), b -> b.concurrency(1).claimAhead(1))) {
+      List<TaskId> ids = submitBehindSlow(lane, 30);
+      TaskId behind = ids.get(SLOW + 1);
+      assertThat(lane.require(behind).state()).isEqualTo(TaskState.RUNNING); // claimed ahead, waiting
+      // Within about a second it is queued again: the only task shown running is the one that runs.
+      await().atMost(Duration.ofSeconds(5)).until(() -> lane.require(behind).state() == TaskState.QUEUED);
+      assertThat(lane.countByState().get(TaskState.RUNNING)).isEqualTo(1);
+      assertThat(lane.events(behind, 0, 100)).filteredOn(e -> e.type() == EventType.RETRYING).singleElement()
+          .satisfies(e -> assertThat(e.error().code()).isEqualTo("requeued"));
       slowMayEnd.countDown();
       await().atMost(Duration.ofSeconds(20))
           .until(() -> ids.stream().allMatch(id -> lane.require(id).state() == TaskState.COMPLETED));
-      // Every handler ran once, and a task handed back did not spend an attempt.
-      assertThat(runs).hasSize(40).allSatisfy((n, count) -> assertThat(count.get()).isEqualTo(1));
-      for (TaskId id : ids) {
-        assertThat(lane.attempts(id)).extracting(Attempt::outcome).containsExactly("completed");
-      }
-      List<TaskEvent> handedBack = ids.stream().flatMap(id -> lane.events(id, 0, 100).stream())
-          .filter(e -> e.type() == EventType.RETRYING).toList();
-      assertThat(handedBack).allSatisfy(e -> assertThat(e.error().code()).isEqualTo("requeued"));
+      // Every handler ran once, and the task handed back did not spend an attempt.
+      assertThat(runs.entrySet()).filteredOn(e -> e.getKey() < 1000).hasSize(30)
+          .allSatisfy(e -> assertThat(e.getValue().get()).isEqualTo(1));
+      assertThat(lane.attempts(behind)).extracting(Attempt::outcome).containsExactly("completed");
+    }
+  }
+
+  @Test
+  void aTaskCanceledWhileClaimedAheadEndsCanceledWithoutRunning() {
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", handler), b -> b.concurrency(1).claimAhead(1))) {
+      List<TaskId> ids = submitBehindSlow(lane, 24);
+      TaskId behind = ids.get(SLOW + 1);
+      assertThat(lane.require(behind).state()).isEqualTo(TaskState.RUNNING); // claimed ahead, waiting
+      lane.cancel(behind);
+      await().atMost(Duration.ofSeconds(5)).until(() -> lane.require(behind).state() == TaskState.CANCELED);
+      slowMayEnd.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> lane.require(ids.getLast()).state() == TaskState.COMPLETED);
+      assertThat(runs).doesNotContainKey((long) SLOW + 1);
+      assertThat(lane.require(behind).state()).isEqualTo(TaskState.CANCELED);
     }
   }
 
