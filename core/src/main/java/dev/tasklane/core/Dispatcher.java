@@ -174,6 +174,10 @@ final class Dispatcher {
     return config.concurrency() - busy.get();
   }
 
+  boolean hasFreeSlot() {
+    return free() > 0;
+  }
+
   /** How many more tasks to claim ahead of free slots now. */
   private int aheadRoom() {
     return Math.max(0, claimAheadNow - ready.size());

@@ -93,10 +93,10 @@ public final class Lane implements AutoCloseable {
     NewTask task = validator.validate(request, handlers.keySet(), now);
     TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now);
     for (TaskId id : r.interrupted()) stopHere(id);
-    if (r.created()) dispatcher.wake();
-    // As of the submit's commit: a task just created queued, or found queued by its idempotency key.
-    long position = r.task().state() == TaskState.QUEUED ? store.positionOfQueued(r.task(), POSITION_CAP) : -1;
-    return new Submitted(r.task(), r.created(), position);
+    // With every slot busy, the next freed slot wakes the dispatcher, and its claim sees this task.
+    if (r.created() && dispatcher.hasFreeSlot()) dispatcher.wake();
+    TaskId id = r.task().id();
+    return new Submitted(r.task(), r.created(), () -> store.position(id, POSITION_CAP));
   }
 
   /**

@@ -192,11 +192,6 @@ public final class TaskStore {
     return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap));
   }
 
-  /** {@link #position} of a task known to be queued with this priority (one read less). */
-  public long positionOfQueued(Task queued, int cap) {
-    return db.read(tx -> QuerySql.ahead(tx.connection(), queued.id().value(), queued.priority(), cap));
-  }
-
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {
     return db.read(tx -> EventRows.forTask(tx.connection(), id.value(), afterSeq, limit));
   }
