@@ -15,6 +15,8 @@ import java.util.Map;
  * earlier statement for the same SQL: "closing" it only returns it to the cache. The SQLite driver
  * has no statement cache of its own, and preparing costs several times more than running the small
  * statements the engine issues (measured: ~17 µs prepare-and-run against ~3 µs run).
+ *
+ * <p>The writer's connection also carries the writer's {@link RowIds}: {@code unwrap(RowIds.class)}.
  */
 final class CachingConnection {
   private final Connection target;
@@ -25,11 +27,19 @@ final class CachingConnection {
   }
 
   static Connection wrap(Connection target) {
+    return wrap(target, null);
+  }
+
+  static Connection wrap(Connection target, RowIds ids) {
     CachingConnection cache = new CachingConnection(target);
     return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           if (method.getName().equals("prepareStatement") && args != null && args.length == 1) {
             return cache.prepare((String) args[0]);
+          }
+          if (ids != null && args != null && args.length == 1 && args[0] == RowIds.class) {
+            if (method.getName().equals("unwrap")) return ids;
+            if (method.getName().equals("isWrapperFor")) return true;
           }
           if (method.getName().equals("close")) cache.closeAll();
           return invoke(target, method, args);

@@ -88,13 +88,14 @@ final class EventRows {
    */
   static TaskEvent appendBuilt(Connection c, long id, EventType type, TaskState state, Instant at, Body body)
       throws SQLException {
+    long eventId = RowIds.reserve(c, RowIds.Table.EVENTS, 1);
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload)"
-            + " SELECT id, session_key, last_seq, ?, ?, ?, ? FROM tasks WHERE id = ? RETURNING id, session_key, seq")) {
-      TaskRows.bind(ps, type.wire(), state.wire(), at.toEpochMilli(), body.json(), id);
+        "INSERT INTO task_events (id, task_id, session_key, seq, type, state, at, payload)"
+            + " SELECT ?, id, session_key, last_seq, ?, ?, ?, ? FROM tasks WHERE id = ? RETURNING session_key, seq")) {
+      TaskRows.bind(ps, eventId, type.wire(), state.wire(), at.toEpochMilli(), body.json(), id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new IllegalStateException("no task " + id + " to append an event to");
-        return event(rs.getLong(1), id, rs.getString(2), rs.getLong(3), type, state, at, body);
+        return event(eventId, id, rs.getString(1), rs.getLong(2), type, state, at, body);
       }
     }
   }
@@ -102,15 +103,11 @@ final class EventRows {
   /** Inserts an event whose fields the caller already knows. */
   static TaskEvent insert(Connection c, long id, String session, long seq, EventType type, TaskState state,
       Instant at, Body body) throws SQLException {
-    long eventId;
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            + " RETURNING id")) {
-      TaskRows.bind(ps, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        eventId = rs.getLong(1);
-      }
+    long eventId = RowIds.reserve(c, RowIds.Table.EVENTS, 1);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events"
+        + " (id, task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      TaskRows.bind(ps, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
+      ps.executeUpdate();
     }
     return event(eventId, id, session, seq, type, state, at, body);
   }

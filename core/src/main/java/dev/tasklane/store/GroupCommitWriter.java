@@ -34,12 +34,14 @@ final class GroupCommitWriter {
   private record Stop() implements Request {}
 
   private final Connection connection;
+  private final RowIds ids;
   private final int maxBatch;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
 
-  GroupCommitWriter(Connection connection, int maxBatch, String name) throws SQLException {
+  GroupCommitWriter(Connection connection, RowIds ids, int maxBatch, String name) throws SQLException {
     this.connection = connection;
+    this.ids = ids;
     this.maxBatch = maxBatch;
     connection.setAutoCommit(false);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
@@ -213,6 +215,7 @@ final class GroupCommitWriter {
     } catch (Exception e) {
       x.done().completeExceptionally(e instanceof RuntimeException ? e : new StoreException(e.getMessage(), e));
     } finally {
+      ids.forget(); // the exclusive work may have changed tables behind the counters
       try {
         connection.setAutoCommit(false);
       } catch (SQLException e) {

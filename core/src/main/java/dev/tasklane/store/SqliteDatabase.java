@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * SQLite: one writer thread owning the only write connection, committing whatever units of work
@@ -53,7 +53,8 @@ public final class SqliteDatabase implements Database {
       st.execute("PRAGMA temp_store=MEMORY");
       st.execute("PRAGMA cache_size=-65536");
     }
-    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection), options.maxBatch(),
+    RowIds ids = new RowIds();
+    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection, ids), ids, options.maxBatch(),
         "tasklane-sqlite-writer");
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
@@ -93,7 +94,11 @@ public final class SqliteDatabase implements Database {
   }
 
   private static Connection connect(Path file) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    SQLiteConfig config = new SQLiteConfig();
+    // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT, in case it is asked
+    // for generated keys: a prepare, a step and a finalize each time. The engine never asks.
+    config.setGetGeneratedKeys(false);
+    Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout=10000");
       st.execute("PRAGMA foreign_keys=ON");

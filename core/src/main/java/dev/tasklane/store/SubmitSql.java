@@ -38,29 +38,20 @@ final class SubmitSql {
     }
     List<Changed> changes = new ArrayList<>();
     List<TaskId> interrupted = new ArrayList<>();
-    long pending = pending(c, t.sessionKey());
-    if (pending > 0) applyBusyPolicy(c, t, pending, now, changes, interrupted);
-    if (pending >= maxPending && t.busyPolicy() != BusyPolicy.INTERRUPT) {
-      throw new LaneException(ErrorCode.RATE_LIMITED,
-          "session " + t.sessionKey() + " already has " + pending + " pending tasks (limit " + maxPending + ")");
-    }
+    countPending(c, t, maxPending, now, changes, interrupted);
     DependencyState deps = dependencies(c, t.dependsOn());
-    long id;
+    long id = RowIds.reserve(c, RowIds.Table.TASKS, 1);
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO tasks (session_key, kind, input, input_hash, state, priority, max_attempts, created_at,"
+        "INSERT INTO tasks (id, session_key, kind, input, input_hash, state, priority, max_attempts, created_at,"
             + " not_before, expires_at, deadline_ms, idempotency_key, parent_id, depends_on, waiting_on, origin,"
-            + " exclusive, last_seq) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id")) {
-      TaskRows.bind(ps, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(), now.toEpochMilli(),
+            + " exclusive, last_seq) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+      TaskRows.bind(ps, id, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(), now.toEpochMilli(),
           t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
           t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),
           TaskRows.idsJson(t.dependsOn()), deps.waiting, t.origin().equals(Origin.NONE) ? null : Json.write(t.origin()),
           t.busyPolicy() == BusyPolicy.PARALLEL ? 0 : 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        id = rs.getLong(1);
-      }
+      ps.executeUpdate();
     }
-    addPending(c, t.sessionKey(), pending);
     for (TaskId dep : t.dependsOn()) {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -101,6 +92,30 @@ final class SubmitSql {
         return Optional.of(TaskRows.map(rs));
       }
     }
+  }
+
+  /**
+   * Counts the new task in its session's pending tasks, after its busy policy and the session's
+   * limit allow it. The usual case (enqueue or parallel, below the limit) is one UPDATE; the count
+   * is read only for a session's first task, one at its limit, or the policies that look at it.
+   */
+  private static void countPending(Connection c, NewTask t, int maxPending, Instant now, List<Changed> changes,
+      List<TaskId> interrupted) throws SQLException {
+    BusyPolicy policy = t.busyPolicy();
+    if (policy == BusyPolicy.ENQUEUE || policy == BusyPolicy.PARALLEL) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE session_pending SET pending = pending + 1 WHERE session_key = ? AND pending < ?")) {
+        TaskRows.bind(ps, t.sessionKey(), maxPending);
+        if (ps.executeUpdate() == 1) return;
+      }
+    }
+    long pending = pending(c, t.sessionKey());
+    if (pending > 0) applyBusyPolicy(c, t, pending, now, changes, interrupted);
+    if (pending >= maxPending && policy != BusyPolicy.INTERRUPT) {
+      throw new LaneException(ErrorCode.RATE_LIMITED,
+          "session " + t.sessionKey() + " already has " + pending + " pending tasks (limit " + maxPending + ")");
+    }
+    addPending(c, t.sessionKey(), pending);
   }
 
   /** The session's queued and running tasks, as counted in {@code session_pending}. */

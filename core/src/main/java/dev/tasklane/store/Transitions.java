@@ -63,26 +63,23 @@ final class Transitions {
       }
     }
     List<TaskRows.Raw> rows = ids.stream().map(byId::get).filter(Objects::nonNull).toList();
-    // The started events, one statement for all: ids come back per task.
-    Map<Long, long[]> eventIds = new HashMap<>(); // task id -> {event id, seq}
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events (task_id, session_key, seq, type, state,"
-        + " at, payload) SELECT id, session_key, last_seq, 'started', 'running', ?,"
-        + " CASE WHEN progress IS NULL THEN NULL ELSE '{\"progress\":' || progress || '}' END FROM tasks"
-        + " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND lease_owner = ? AND started_at = ?"
-        + " RETURNING id, task_id, seq")) {
-      TaskRows.bind(ps, now.toEpochMilli(), idArray, owner, now.toEpochMilli());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) eventIds.put(rs.getLong(2), new long[] {rs.getLong(1), rs.getLong(3)});
-      }
+    // The started events, one statement for all; the i-th claimed task's event gets the i-th id reserved.
+    long firstEventId = RowIds.reserve(c, RowIds.Table.EVENTS, rows.size());
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events (id, task_id, session_key, seq, type,"
+        + " state, at, payload) SELECT ? + j.key, t.id, t.session_key, t.last_seq, 'started', 'running', ?,"
+        + " CASE WHEN t.progress IS NULL THEN NULL ELSE '{\"progress\":' || t.progress || '}' END"
+        + " FROM json_each(?) j JOIN tasks t ON t.id = j.value")) {
+      TaskRows.bind(ps, firstEventId, now.toEpochMilli(), rows.stream().map(TaskRows.Raw::id).toList().toString());
+      ps.executeUpdate();
     }
     List<Changed> changes = new ArrayList<>(rows.size());
-    for (TaskRows.Raw row : rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      TaskRows.Raw row = rows.get(i);
       String progress = row.progressJson();
       EventRows.Body body = progress == null ? EventRows.Body.EMPTY
           : new EventRows.Body("{\"progress\":" + progress + "}", Json.progress(progress), null, null, null);
-      long[] written = eventIds.get(row.id());
-      TaskEvent event = EventRows.event(written[0], row.id(), row.sessionKey(), written[1], EventType.STARTED,
-          TaskState.RUNNING, now, body);
+      TaskEvent event = EventRows.event(firstEventId + i, row.id(), row.sessionKey(), row.lastSeq(),
+          EventType.STARTED, TaskState.RUNNING, now, body);
       changes.add(new Changed(event.taskId(), TaskState.RUNNING, event));
     }
     return new Claimed(rows, changes);
