@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The measurements only Tasklane takes: submit latency, mixed load, and cancel latency. */
 final class TasklaneScenarios {
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(30);
-  private static final int WARMUP_SUBMITS = 200;
+  private static final int WARMUP_SUBMITS = 16_384;
   /**
    * Numbers for tasks nobody times: beyond any probe's range, and growing, so that they spread over
    * all sessions like the timed ones.
@@ -64,11 +64,19 @@ final class TasklaneScenarios {
     return new Latencies(samples);
   }
 
-  /** Submits a few tasks so that the first measured submits do not pay for class loading and JIT. */
+  /**
+   * Submits tasks from 16, then 256 threads, until the submit path is compiled, so that the timed
+   * submits measure a server that has run a while, not the JIT compiling it; then collects the
+   * heap, so that what start-up left (schema migration, class loading) is in the old generation, as
+   * it would be by then, instead of being copied again by every young collection of the timed run.
+   */
   static void warmUp(TasklaneContender lane) throws Exception {
-    Concurrently.run(16, t -> {
-      for (int i = 0; i < WARMUP_SUBMITS / 16; i++) lane.submit(UNTIMED.getAndIncrement());
-    });
+    for (int level : new int[] {16, 256}) {
+      Concurrently.run(level, t -> {
+        for (int i = 0; i < WARMUP_SUBMITS / level; i++) lane.submit(UNTIMED.getAndIncrement());
+      });
+    }
+    System.gc();
   }
 
   /** What the mixed run measured. */
