@@ -64,11 +64,7 @@ final class QuerySql {
   static long position(Connection c, long id, int cap) throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
-    return ahead(c, id, t.get().priority(), cap);
-  }
-
-  /** Queued tasks that run before a queued task of this id and priority, counted up to {@code cap}. */
-  static long ahead(Connection c, long id, int priority, int cap) throws SQLException {
+    int priority = t.get().priority();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
             + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {

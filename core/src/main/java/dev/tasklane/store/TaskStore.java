@@ -64,7 +64,7 @@ public final class TaskStore {
   }
 
   public boolean complete(TaskId id, long fence, JsonNode result, Instant now) {
-    return db.write(completion(id, fence, result, now));
+    return change(completion(id, fence, result, now));
   }
 
   /**
@@ -72,18 +72,14 @@ public final class TaskStore {
    * left to wait for, and the writer then wakes no thread per completion.
    */
   public CompletableFuture<Boolean> completeAsync(TaskId id, long fence, JsonNode result, Instant now) {
-    return db.writeAsync(completion(id, fence, result, now));
+    return db.writeAsync(publishing(completion(id, fence, result, now))).thenApply(applied -> applied > 0);
   }
 
-  /** The completion's unit of work; the result is serialized here, on the caller's thread. */
-  private SqlWork<Boolean> completion(TaskId id, long fence, JsonNode result, Instant now) {
+  /** The completion's changes; the result is serialized here, on the caller's thread. */
+  private static SqlWork<List<Changed>> completion(TaskId id, long fence, JsonNode result, Instant now) {
     JsonNode value = result == null ? NullNode.getInstance() : result;
     String json = Json.write(value);
-    return tx -> {
-      List<Changed> changes = Transitions.complete(tx.connection(), id.value(), fence, value, json, now);
-      publish(tx, changes);
-      return !changes.isEmpty();
-    };
+    return tx -> Transitions.complete(tx.connection(), id.value(), fence, value, json, now);
   }
 
   public boolean fail(TaskId id, Long fence, TaskError error, Instant now) {
@@ -225,11 +221,16 @@ public final class TaskStore {
 
   /** Runs changes, publishes their events after the commit, and counts them. */
   private int changeAll(SqlWork<List<Changed>> work) {
-    return db.write(tx -> {
+    return db.write(publishing(work));
+  }
+
+  /** The unit of work that makes the changes and publishes their events after the commit; its value is how many. */
+  private SqlWork<Integer> publishing(SqlWork<List<Changed>> work) {
+    return tx -> {
       List<Changed> changes = work.run(tx);
       publish(tx, changes);
       return changes.size();
-    });
+    };
   }
 
   private void publish(Tx tx, List<Changed> changes) {
