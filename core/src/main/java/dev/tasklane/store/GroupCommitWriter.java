@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer: one thread, one connection. Callers hand it units of work and wait; it takes
  * every unit waiting at that moment (up to {@code maxBatch}) and commits them as one transaction,
- * each inside its own savepoint so a failing unit is rolled back alone. After the commit it runs
- * the units' after-commit actions in order, then wakes the callers.
+ * each inside its own savepoint so a failing unit is rolled back alone. After the commit the units'
+ * after-commit actions run in order, then the callers wake: at once when commits are durable by
+ * themselves, or, with a {@link CommitAcknowledger}, once it has synced the commit to disk while
+ * this thread went on with the next batch.
  */
 final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -36,13 +38,20 @@ final class GroupCommitWriter {
   private final Connection connection;
   private final RowIds ids;
   private final int maxBatch;
+  private final CommitAcknowledger acknowledger;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
 
-  GroupCommitWriter(Connection connection, RowIds ids, int maxBatch, String name) throws SQLException {
+  /**
+   * @param acknowledger syncs commits to disk before their callers hear of them; null when each
+   *     commit is as durable as it will be when {@code commit()} returns
+   */
+  GroupCommitWriter(Connection connection, RowIds ids, int maxBatch, String name, CommitAcknowledger acknowledger)
+      throws SQLException {
     this.connection = connection;
     this.ids = ids;
     this.maxBatch = maxBatch;
+    this.acknowledger = acknowledger;
     connection.setAutoCommit(false);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
@@ -59,7 +68,10 @@ final class GroupCommitWriter {
   }
 
   private CompletableFuture<Object> enqueue(SqlWork<?> work) {
-    if (Thread.currentThread() == thread) throw new IllegalStateException("nested write on the writer thread");
+    // A write from an after-commit action would wait for the thread that runs the action.
+    if (Thread.currentThread() == thread || (acknowledger != null && acknowledger.isAcknowledgerThread())) {
+      throw new IllegalStateException("nested write on the writer thread");
+    }
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Unit(work, done));
     return done;
@@ -133,6 +145,7 @@ final class GroupCommitWriter {
     }
   }
 
+
   /**
    * Commits the units as one transaction. Optimistically they run back to back; if one fails, the
    * whole transaction is rolled back and replayed with a savepoint around each unit, so that only
@@ -141,48 +154,62 @@ final class GroupCommitWriter {
    */
   private void commitAll(List<Unit> units) {
     if (units.isEmpty()) return;
-    Batch batch = new Batch(units.size());
+    Batch batch = new Batch(units);
     try {
-      if (!runAll(units, batch, false)) {
+      if (!runAll(batch, false)) {
         connection.rollback();
-        batch = new Batch(units.size());
-        runAll(units, batch, true);
+        batch = new Batch(units);
+        runAll(batch, true);
       }
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       log.error("group commit of {} writes failed", units.size(), e);
       rollbackQuietly();
-      StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
-      for (Unit u : units) u.done().completeExceptionally(failure);
+      batch.fail(new StoreException("commit failed: " + e.getMessage(), e));
       return;
     }
-    for (Runnable action : batch.afterCommit) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        log.error("after-commit action failed", e);
-      }
-    }
-    for (int i = 0; i < units.size(); i++) {
-      if (batch.failures[i] != null) units.get(i).done().completeExceptionally(batch.failures[i]);
-      else units.get(i).done().complete(batch.results[i]);
-    }
+    if (acknowledger == null) batch.acknowledge();
+    else acknowledger.committed(batch);
   }
 
-  /** What a batch's units returned or threw, and their after-commit actions in order. */
-  private static final class Batch {
+  /** A batch's units, what each returned or threw, and their after-commit actions in order. */
+  private static final class Batch implements CommitAcknowledger.Pending {
+    final List<Unit> units;
     final Object[] results;
     final Throwable[] failures;
     final List<Runnable> afterCommit = new ArrayList<>();
 
-    Batch(int size) {
-      results = new Object[size];
-      failures = new Throwable[size];
+    Batch(List<Unit> units) {
+      this.units = List.copyOf(units);
+      results = new Object[units.size()];
+      failures = new Throwable[units.size()];
+    }
+
+    /** The batch is durable: runs its after-commit actions in order, then wakes its callers. */
+    @Override
+    public void acknowledge() {
+      for (Runnable action : afterCommit) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          log.error("after-commit action failed", e);
+        }
+      }
+      for (int i = 0; i < units.size(); i++) {
+        if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
+        else units.get(i).done().complete(results[i]);
+      }
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      for (Unit u : units) u.done().completeExceptionally(cause);
     }
   }
 
   /** Runs every unit; without savepoints, stops at the first failure and returns false. */
-  private boolean runAll(List<Unit> units, Batch batch, boolean savepoints) throws SQLException {
+  private boolean runAll(Batch batch, boolean savepoints) throws SQLException {
+    List<Unit> units = batch.units;
     for (int i = 0; i < units.size(); i++) {
       List<Runnable> mine = new ArrayList<>();
       Tx tx = new WriteTx(connection, mine);
@@ -209,8 +236,10 @@ final class GroupCommitWriter {
 
   private void runExclusive(Exclusive x) {
     try {
+      if (acknowledger != null) acknowledger.drain(); // the batches before it are acknowledged first
       connection.setAutoCommit(true);
       x.work().run(new NonClosingConnection(connection).proxy());
+      if (acknowledger != null) acknowledger.drain(); // and its own commits are synced before it returns
       x.done().complete(null);
     } catch (Exception e) {
       x.done().completeExceptionally(e instanceof RuntimeException ? e : new StoreException(e.getMessage(), e));
@@ -233,6 +262,7 @@ final class GroupCommitWriter {
   }
 
   private void shutdown() {
+    if (acknowledger != null) acknowledger.close();
     try {
       connection.close();
     } catch (SQLException e) {

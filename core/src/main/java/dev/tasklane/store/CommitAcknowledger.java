@@ -1,0 +1,120 @@
+package dev.tasklane.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second stage of the group commit: makes committed batches durable, then tells their callers.
+ *
+ * <p>The writer commits a batch without waiting for the disk and goes on with the next one; this
+ * stage's thread syncs the log once for every batch committed since its last sync, then runs their
+ * after-commit actions and completes their callers, in commit order. So the sync of one batch
+ * overlaps the statements of the next, instead of the writer doing one, then the other. Nobody
+ * hears of a write before it is on disk: not its caller, not a subscriber, not a worker.
+ */
+final class CommitAcknowledger {
+  private static final Logger log = LoggerFactory.getLogger(CommitAcknowledger.class);
+
+  /** Where commits are written, flushed to stable storage on demand. */
+  interface Log extends Closeable {
+    /** Flushes everything committed so far to stable storage. */
+    void sync() throws IOException;
+  }
+
+  /** A committed batch waiting for the sync: what to run and whom to tell once it is durable. */
+  interface Pending {
+    void acknowledge();
+
+    void fail(Throwable cause);
+  }
+
+  private record Barrier(CompletableFuture<Void> passed) implements Pending {
+    @Override
+    public void acknowledge() {
+      passed.complete(null);
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      passed.complete(null);
+    }
+  }
+
+  private static final Pending STOP = new Barrier(new CompletableFuture<>());
+
+  private final Log durableLog;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+
+  CommitAcknowledger(Log durableLog, String name) {
+    this.durableLog = durableLog;
+    this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
+  }
+
+  /** Queues a batch the writer has just committed. */
+  void committed(Pending batch) {
+    queue.add(batch);
+  }
+
+  boolean isAcknowledgerThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Returns once every batch queued before this call was acknowledged (or failed). */
+  void drain() {
+    Barrier b = new Barrier(new CompletableFuture<>());
+    queue.add(b);
+    b.passed().join();
+  }
+
+  /** Acknowledges what is queued, then stops the thread. */
+  void close() {
+    queue.add(STOP);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      durableLog.close();
+    } catch (IOException e) {
+      log.debug("closing the log", e);
+    }
+  }
+
+  private void loop() {
+    List<Pending> batches = new ArrayList<>();
+    while (true) {
+      batches.clear();
+      try {
+        batches.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // only close() stops it
+      }
+      queue.drainTo(batches);
+      boolean stop = batches.remove(STOP);
+      acknowledge(batches);
+      if (stop) return;
+    }
+  }
+
+  private void acknowledge(List<Pending> batches) {
+    try {
+      durableLog.sync();
+    } catch (IOException | RuntimeException e) {
+      // Committed, but maybe not on disk: its callers are told it failed, as if the disk had refused
+      // the commit itself. A retried submit with an idempotency key finds the task if it survived.
+      log.error("syncing {} committed batches to disk failed", batches.size(), e);
+      StoreException failure = new StoreException("the commit could not be made durable: " + e.getMessage(), e);
+      for (Pending p : batches) p.fail(failure);
+      return;
+    }
+    for (Pending p : batches) p.acknowledge();
+  }
+}

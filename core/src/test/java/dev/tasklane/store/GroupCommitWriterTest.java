@@ -1,0 +1,156 @@
+package dev.tasklane.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The writer commits and goes on; nobody hears of a write before the log holding it was synced:
+ * not its caller, not its after-commit actions.
+ */
+class GroupCommitWriterTest {
+  @TempDir Path dir;
+  private final GatedLog log = new GatedLog();
+  private GroupCommitWriter writer;
+  private Connection reader;
+
+  /** A log whose syncs wait for a permit each, or fail when told to. */
+  static final class GatedLog implements CommitAcknowledger.Log {
+    final Semaphore permits = new Semaphore(0);
+    final AtomicReference<IOException> failure = new AtomicReference<>();
+    volatile int syncs;
+
+    @Override
+    public void sync() throws IOException {
+      permits.acquireUninterruptibly();
+      syncs++;
+      IOException e = failure.get();
+      if (e != null) throw e;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("w.db");
+    Connection c = DriverManager.getConnection(url);
+    try (Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      st.execute("PRAGMA synchronous=NORMAL");
+      st.execute("CREATE TABLE t (v INTEGER)");
+    }
+    RowIds ids = new RowIds();
+    writer = new GroupCommitWriter(CachingConnection.wrap(c, ids), ids, 512, "test-writer",
+        new CommitAcknowledger(log, "test-sync"));
+    reader = DriverManager.getConnection(url);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    log.permits.release(1_000);
+    writer.close();
+    reader.close();
+  }
+
+  private static SqlWork<Integer> insert(int v, List<String> actions) {
+    return tx -> {
+      try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO t (v) VALUES (?)")) {
+        ps.setInt(1, v);
+        ps.executeUpdate();
+      }
+      tx.afterCommit(() -> actions.add("after " + v));
+      return v;
+    };
+  }
+
+  private long committedRows() throws Exception {
+    try (ResultSet rs = reader.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aWriteIsAcknowledgedOnlyAfterTheLogIsSynced() throws Exception {
+    List<String> actions = new CopyOnWriteArrayList<>();
+    CompletableFuture<Integer> first = writer.submitAsync(insert(1, actions));
+    // Committed (another connection sees it) while the sync is held: not acknowledged yet.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 1);
+    // The writer is not held up by the sync: the next write commits meanwhile.
+    CompletableFuture<Integer> second = writer.submitAsync(insert(2, actions));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
+    Thread.sleep(50);
+    assertThat(first).isNotDone();
+    assertThat(second).isNotDone();
+    assertThat(actions).isEmpty();
+
+    log.permits.release(2);
+    assertThat(first.get()).isEqualTo(1);
+    assertThat(second.get()).isEqualTo(2);
+    assertThat(actions).containsExactly("after 1", "after 2"); // in commit order
+  }
+
+  @Test
+  void aFailedSyncFailsTheWritesItCoveredAndRunsNoAfterCommitAction() throws Exception {
+    List<String> actions = new CopyOnWriteArrayList<>();
+    log.failure.set(new IOException("disk gone"));
+    CompletableFuture<Integer> write = writer.submitAsync(insert(1, actions));
+    log.permits.release();
+    assertThatThrownBy(write::get).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(StoreException.class).hasMessageContaining("could not be made durable")
+        .hasMessageContaining("disk gone");
+    assertThat(actions).isEmpty();
+
+    log.failure.set(null);
+    log.permits.release(10);
+    assertThat(writer.submit(insert(2, actions))).isEqualTo(2); // the next sync works again
+  }
+
+  @Test
+  void anAfterCommitActionCannotWriteAndWaitForItself() throws Exception {
+    log.permits.release(10);
+    CompletableFuture<Throwable> nested = new CompletableFuture<>();
+    writer.submit(tx -> {
+      tx.afterCommit(() -> {
+        try {
+          writer.submit(t -> 1);
+          nested.complete(null);
+        } catch (RuntimeException e) {
+          nested.complete(e);
+        }
+      });
+      return null;
+    });
+    assertThat(nested.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("nested write");
+  }
+
+  @Test
+  void closingAcknowledgesWhatWasCommitted() throws Exception {
+    List<String> actions = new CopyOnWriteArrayList<>();
+    CompletableFuture<Integer> write = writer.submitAsync(insert(1, actions));
+    log.permits.release(10);
+    writer.close();
+    assertThat(write).isCompletedWithValue(1);
+    assertThat(log.syncs).isPositive();
+  }
+}
