@@ -1,6 +1,7 @@
 package dev.tasklane.store;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one database a Tasklane process writes to. Every module keeps its tables here, so that on
@@ -27,6 +28,13 @@ public interface Database extends AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
   }
+
+  /**
+   * Housekeeping for the writer's quiet moments: whenever no write is waiting and {@code due} says
+   * so, {@code work} runs in a write transaction of its own. For work that would slow a busy writer
+   * and can wait (its caller bounds how long, e.g. by doing it inline past a cap).
+   */
+  void whenIdle(BooleanSupplier due, SqlWork<?> work);
 
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);

@@ -131,11 +131,11 @@ final class EventRows {
   static List<TaskEvent> after(Connection c, String sessionKey, long afterId, int limit) throws SQLException {
     String sql = sessionKey == null
         ? "SELECT " + COLUMNS + " FROM task_events WHERE id > ? ORDER BY id LIMIT ?"
-        : "SELECT " + COLUMNS + " FROM task_events WHERE task_id IN (SELECT id FROM tasks WHERE session_key = ?)"
+        : "SELECT " + COLUMNS + " FROM task_events WHERE task_id IN (" + SessionTasks.IDS + ")"
             + " AND id > ? ORDER BY id LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (sessionKey == null) TaskRows.bind(ps, afterId, limit);
-      else TaskRows.bind(ps, sessionKey, afterId, limit);
+      else TaskRows.bind(ps, sessionKey, sessionKey, afterId, limit);
       return mapAll(ps);
     }
   }

@@ -3,11 +3,15 @@ package dev.tasklane.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +43,17 @@ final class GroupCommitWriter {
   private final RowIds ids;
   private final int maxBatch;
   private final CommitAcknowledger acknowledger;
+  /**
+   * How long the writer must have had nothing to do before it runs idle work: an empty queue alone
+   * is not quiet, since callers of the batch just committed are about to send their next writes.
+   */
+  private static final Duration QUIET = Duration.ofMillis(20);
+
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private final List<IdleWork> idleWork = new CopyOnWriteArrayList<>();
   private final Thread thread;
+
+  private record IdleWork(BooleanSupplier due, SqlWork<?> work) {}
 
   /**
    * @param acknowledger syncs commits to disk before their callers hear of them; null when each
@@ -75,6 +88,11 @@ final class GroupCommitWriter {
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Unit(work, done));
     return done;
+  }
+
+  /** Runs {@code work} in a transaction of its own whenever no write is waiting and {@code due} says so. */
+  void whenIdle(BooleanSupplier due, SqlWork<?> work) {
+    idleWork.add(new IdleWork(due, work));
   }
 
   void exclusive(ExclusiveWork work) {
@@ -118,7 +136,11 @@ final class GroupCommitWriter {
     while (true) {
       Request first;
       try {
-        first = queue.take();
+        first = queue.poll(QUIET.toNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+          runIdleWork();
+          first = queue.take();
+        }
       } catch (InterruptedException e) {
         continue; // only close() stops the writer
       }
@@ -145,6 +167,16 @@ final class GroupCommitWriter {
     }
   }
 
+  private void runIdleWork() {
+    for (IdleWork w : idleWork) {
+      if (!w.due().getAsBoolean()) continue;
+      CompletableFuture<Object> done = new CompletableFuture<>();
+      done.whenComplete((r, e) -> {
+        if (e != null) log.error("idle work failed", e);
+      });
+      commitAll(List.of(new Unit(w.work(), done)));
+    }
+  }
 
   /**
    * Commits the units as one transaction. Optimistically they run back to back; if one fails, the

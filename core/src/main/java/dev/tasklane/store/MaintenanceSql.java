@@ -90,6 +90,7 @@ final class MaintenanceSql {
   static int purge(Connection c, Instant before) throws SQLException {
     String old = "SELECT id FROM tasks WHERE finished_at < ? AND state IN " + TERMINAL;
     long cutoff = before.toEpochMilli();
+    SessionTasks.forget(c, old, cutoff);
     for (String table : List.of("task_events", "task_attempts", "task_dependencies")) {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_id IN (" + old + ")")) {
         ps.setLong(1, cutoff);

@@ -25,7 +25,8 @@ final class QuerySql {
     StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (q.sessionKey() != null) {
-      where.append(" AND session_key = ?");
+      where.append(" AND id IN (" + SessionTasks.IDS + ")");
+      params.add(q.sessionKey());
       params.add(q.sessionKey());
     }
     if (!q.sessionPrefixes().isEmpty()) {

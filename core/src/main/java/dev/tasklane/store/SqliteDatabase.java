@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -135,6 +136,12 @@ public final class SqliteDatabase implements Database {
   public <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
     checkOpen();
     return writer.submitAsync(work);
+  }
+
+  @Override
+  public void whenIdle(BooleanSupplier due, SqlWork<?> work) {
+    checkOpen();
+    writer.whenIdle(due, work);
   }
 
   @Override

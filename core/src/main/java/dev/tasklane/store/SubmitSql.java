@@ -172,8 +172,8 @@ final class SubmitSql {
    */
   private static List<Task> sessionPending(Connection c, String session, long pending) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS
-        + " FROM tasks WHERE session_key = ? AND finished_at IS NULL ORDER BY id DESC LIMIT ?")) {
-      TaskRows.bind(ps, session, pending);
+        + " FROM tasks WHERE id IN (" + SessionTasks.IDS + ") AND finished_at IS NULL ORDER BY id DESC LIMIT ?")) {
+      TaskRows.bind(ps, session, session, pending);
       return TaskRows.mapAll(ps).reversed();
     }
   }

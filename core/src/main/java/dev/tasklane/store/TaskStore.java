@@ -27,14 +27,26 @@ import java.util.function.Consumer;
 public final class TaskStore {
   private final Database db;
   private final Consumer<List<TaskEvent>> publisher;
+  private final SessionTasks sessionTasks;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
+    this(db, publisher, new SessionTasks());
+  }
+
+  /** With other limits for moving recent session rows (tests: the limits at their edges). */
+  TaskStore(Database db, Consumer<List<TaskEvent>> publisher, SessionTasks sessionTasks) {
     this.db = db;
     this.publisher = publisher;
+    this.sessionTasks = sessionTasks;
   }
 
   public void migrate() {
     db.migrate("core", "db/core");
+    db.write(tx -> {
+      sessionTasks.start(tx.connection());
+      return null;
+    });
+    db.whenIdle(sessionTasks::moveDue, tx -> sessionTasks.move(tx.connection()));
   }
 
   /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */
@@ -49,6 +61,7 @@ public final class TaskStore {
   public SubmitResult submit(NewTask task, int maxPending, Instant now) {
     return db.write(tx -> {
       SubmitSql.Inserted r = SubmitSql.insert(tx.connection(), task, maxPending, now);
+      if (r.created()) sessionTasks.added(tx.connection(), r.task().id().value(), task.sessionKey());
       publish(tx, r.changes());
       return new SubmitResult(r.task(), r.created(), r.interrupted());
     });

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -104,6 +105,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     store.migrate();
     // Two tasks were pending: a limit of 3 takes one more.
     assertThat(store.submit(task("s"), 3, now).created()).isTrue();
+    // The session index is rebuilt from the old tasks: all four are the session's.
+    assertThat(store.list(TaskQuery.session("s")).items()).hasSize(4);
     assertThatThrownBy(() -> store.submit(task("s"), 3, now)).isInstanceOf(LaneException.class);
     assertThat(store.attempts(TaskId.of(2))).singleElement()
         .satisfies(a -> assertThat(a.owner()).isEqualTo("old-node"))

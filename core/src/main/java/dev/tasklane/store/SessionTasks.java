@@ -1,0 +1,119 @@
+package dev.tasklane.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Which tasks belong to which session, kept so that a submit writes no random page.
+ *
+ * <p>A session index on {@code tasks} put every submit's entry on a random page of a large index,
+ * and a commit writes whole pages: that entry cost more WAL than the rest of the submit together.
+ * So a submit appends {@code (task_id, session_key)} to {@code session_tasks_recent}, a narrow
+ * table written at its end, and the writer moves those rows into {@code session_tasks} (keyed by
+ * session) in bulk, when it has nothing else to do: each index page is then written once per move,
+ * not once per submit. A busy writer moves them too once they pass {@link #CAP}, so queries never
+ * scan more than that many recent rows.
+ *
+ * <p>Every task is in exactly one of the two tables (a move is one transaction), and {@link #IDS}
+ * reads both in one statement, so one snapshot: a query sees each task of the session once.
+ *
+ * <p>Only the writer thread calls the methods of an instance; its count of recent rows is an
+ * estimate (a rolled-back submit may have counted itself), used only to decide when to move.
+ */
+final class SessionTasks {
+  /** The ids of a session's tasks: a subquery that takes the session key twice. */
+  static final String IDS = "SELECT task_id FROM session_tasks WHERE session_key = ?"
+      + " UNION ALL SELECT task_id FROM session_tasks_recent WHERE session_key = ?";
+
+  /** Recent rows worth a move when the writer is idle: enough to write each index page once for several entries. */
+  static final int IDLE_MOVE = 4_096;
+  /** Recent rows past which a busy writer moves them anyway: what a query by session scans at most, beyond the index. */
+  static final int CAP = 65_536;
+  /** Most rows one move takes, oldest first: bounds the commit that carries it. */
+  static final int CHUNK = 8_192;
+
+  private final int idleMove;
+  private final int cap;
+  private final int chunk;
+  private long recent;
+
+  SessionTasks() {
+    this(IDLE_MOVE, CAP, CHUNK);
+  }
+
+  SessionTasks(int idleMove, int cap, int chunk) {
+    if (idleMove < 1 || cap < 1 || chunk < 1) throw new IllegalArgumentException("limits must be at least 1");
+    this.idleMove = idleMove;
+    this.cap = cap;
+    this.chunk = chunk;
+  }
+
+  /** Counts the recent rows left by an earlier run. */
+  void start(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM session_tasks_recent");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      recent = rs.getLong(1);
+    }
+  }
+
+  /** Records a new task of {@code session}; past the cap, moves a chunk of recent rows in the same transaction. */
+  void added(Connection c, long taskId, String session) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO session_tasks_recent (task_id, session_key) VALUES (?, ?)")) {
+      TaskRows.bind(ps, taskId, session);
+      ps.executeUpdate();
+    }
+    if (++recent >= cap) move(c);
+  }
+
+  /** Whether an idle writer should {@link #move}. */
+  boolean moveDue() {
+    return recent >= idleMove;
+  }
+
+  /** Moves up to a chunk of the oldest recent rows into the session index; returns how many. */
+  int move(Connection c) throws SQLException {
+    long upto;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT MAX(task_id) FROM (SELECT task_id FROM session_tasks_recent ORDER BY task_id LIMIT ?)")) {
+      ps.setInt(1, chunk);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        upto = rs.getLong(1);
+        if (rs.wasNull()) {
+          recent = 0;
+          return 0;
+        }
+      }
+    }
+    // In key order, so that consecutive inserts land on the same page.
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_tasks (session_key, task_id)"
+        + " SELECT session_key, task_id FROM session_tasks_recent WHERE task_id <= ? ORDER BY session_key, task_id")) {
+      ps.setLong(1, upto);
+      ps.executeUpdate();
+    }
+    int moved;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_tasks_recent WHERE task_id <= ?")) {
+      ps.setLong(1, upto);
+      moved = ps.executeUpdate();
+    }
+    recent = Math.max(0, recent - moved);
+    return moved;
+  }
+
+  /** Deletes the index rows of the tasks {@code taskIds} selects (a subquery with one parameter). */
+  static void forget(Connection c, String taskIds, long parameter) throws SQLException {
+    for (String sql : new String[] {
+        "DELETE FROM session_tasks WHERE (session_key, task_id) IN (SELECT session_key, id FROM tasks WHERE id IN ("
+            + taskIds + "))",
+        "DELETE FROM session_tasks_recent WHERE task_id IN (" + taskIds + ")"}) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, parameter);
+        ps.executeUpdate();
+      }
+    }
+  }
+}
