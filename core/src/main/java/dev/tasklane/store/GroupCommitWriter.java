@@ -201,6 +201,7 @@ final class GroupCommitWriter {
       return;
     }
     if (acknowledger == null) batch.acknowledge();
+    else if (queue.isEmpty() && acknowledger.caughtUp()) acknowledger.acknowledgeHere(batch); // nothing to overlap
     else acknowledger.committed(batch);
   }
 

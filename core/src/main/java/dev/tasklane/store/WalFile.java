@@ -15,13 +15,13 @@ import java.nio.file.StandardOpenOption;
  */
 final class WalFile implements CommitAcknowledger.Log {
   private final Path path;
-  private FileChannel channel;
+  private volatile FileChannel channel;
 
   WalFile(Path database) {
     this.path = Path.of(database + "-wal");
   }
 
-  /** Called from one thread only, the acknowledger's. */
+  /** Called from one thread at a time (the acknowledger's, or the writer's when it is caught up). */
   @Override
   public void sync() throws IOException {
     if (channel == null) {

@@ -2,6 +2,7 @@ package dev.tasklane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer commits and goes on; nobody hears of a write before the log holding it was synced:
- * not its caller, not its after-commit actions.
+ * Nobody hears of a write before the log holding it was synced: not its caller, not its
+ * after-commit actions; meanwhile the writer commits the next batch.
  */
 class GroupCommitWriterTest {
   @TempDir Path dir;
@@ -91,22 +93,48 @@ class GroupCommitWriterTest {
   }
 
   @Test
-  void aWriteIsAcknowledgedOnlyAfterTheLogIsSynced() throws Exception {
+  void aLoneWriteIsAcknowledgedOnlyAfterTheLogIsSynced() throws Exception {
     List<String> actions = new CopyOnWriteArrayList<>();
-    CompletableFuture<Integer> first = writer.submitAsync(insert(1, actions));
+    CompletableFuture<Integer> write = writer.submitAsync(insert(1, actions));
     // Committed (another connection sees it) while the sync is held: not acknowledged yet.
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 1);
-    // The writer is not held up by the sync: the next write commits meanwhile.
-    CompletableFuture<Integer> second = writer.submitAsync(insert(2, actions));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 1);
     Thread.sleep(50);
-    assertThat(first).isNotDone();
-    assertThat(second).isNotDone();
+    assertThat(write).isNotDone();
+    assertThat(actions).isEmpty();
+
+    log.permits.release();
+    assertThat(write.get()).isEqualTo(1);
+    assertThat(actions).containsExactly("after 1");
+  }
+
+  @Test
+  void theWriterCommitsTheNextBatchWhileTheSyncOfOneIsHeld() throws Exception {
+    List<String> actions = new CopyOnWriteArrayList<>();
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch finishFirst = new CountDownLatch(1);
+    SqlWork<Integer> first = tx -> {
+      firstRunning.countDown();
+      try {
+        finishFirst.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return insert(1, actions).run(tx);
+    };
+    CompletableFuture<Integer> one = writer.submitAsync(first);
+    firstRunning.await();
+    CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // waits behind the first batch
+    finishFirst.countDown();
+    // The first batch's sync is held; the second batch commits meanwhile.
+    await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
+    Thread.sleep(50);
+    assertThat(one).isNotDone();
+    assertThat(two).isNotDone();
     assertThat(actions).isEmpty();
 
     log.permits.release(2);
-    assertThat(first.get()).isEqualTo(1);
-    assertThat(second.get()).isEqualTo(2);
+    assertThat(one.get()).isEqualTo(1);
+    assertThat(two.get()).isEqualTo(2);
     assertThat(actions).containsExactly("after 1", "after 2"); // in commit order
   }
 
