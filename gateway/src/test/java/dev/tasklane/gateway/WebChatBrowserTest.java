@@ -11,7 +11,10 @@ import com.microsoft.playwright.Playwright;
 import dev.tasklane.chat.ChatConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -74,14 +77,23 @@ class WebChatBrowserTest {
     assertThat(page.locator("li.msg.assistant", new Page.LocatorOptions().setHasText("hello from the browser")).first())
         .isVisible();
 
-    // A task with progress: the bar moves while it runs, then it completes.
+    // A task with progress: the bar moves while it runs, then it completes. The bar is read every
+    // 100 ms for as long as the task's card says running, so a late event fails with what was seen.
     send("sleep 4000");
     assertThat(taskCard("running")).hasCount(1);
     Locator fill = page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .fill");
-    page.waitForCondition(() -> widthPercent(fill) > 10);
-    double early = widthPercent(fill);
-    page.waitForCondition(() -> widthPercent(fill) > early + 10);
-    page.screenshot(new Page.ScreenshotOptions().setPath(RUNNING_SCREENSHOT));
+    List<Double> widths = new ArrayList<>();
+    for (Optional<Double> w = widthPercent(fill); w.isPresent(); w = widthPercent(fill)) {
+      if (w.get() > 30 && widths.stream().noneMatch(seen -> seen > 30)) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(RUNNING_SCREENSHOT));
+      }
+      widths.add(w.get());
+      page.waitForTimeout(100);
+    }
+    List<Double> partial = widths.stream().filter(w -> w > 1 && w < 99).distinct().toList();
+    String seen = "the running task's bar, read every 100 ms: " + widths;
+    assertThat(partial).as(seen).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(Collections.max(partial) - Collections.min(partial)).as(seen).isGreaterThan(20.0);
     assertThat(taskCard("completed")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
         .HasCountOptions().setTimeout(15_000));
 
@@ -121,8 +133,10 @@ class WebChatBrowserTest {
     assertThat(userBubble("echo first")).hasCount(1); // resumed, not replayed twice
   }
 
-  private static double widthPercent(Locator fill) {
-    Object w = fill.evaluate("el => el.getBoundingClientRect().width / el.parentElement.getBoundingClientRect().width");
-    return ((Number) w).doubleValue() * 100;
+  /** The bar's width in percent, or empty once no card matches (the task is no longer running). */
+  private static Optional<Double> widthPercent(Locator fill) {
+    List<?> w = (List<?>) fill.evaluateAll(
+        "els => els.map(el => el.getBoundingClientRect().width / el.parentElement.getBoundingClientRect().width)");
+    return w.isEmpty() ? Optional.empty() : Optional.of(((Number) w.getFirst()).doubleValue() * 100);
   }
 }
