@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  /**
+   * How long the writer must have had nothing to do before it runs idle work: an empty queue alone
+   * is not quiet, since callers of the batch just committed are about to send their next writes.
+   */
+  private static final Duration QUIET = Duration.ofMillis(20);
 
   /** Work that needs the connection to itself, outside any batch (schema migrations). */
   interface ExclusiveWork {
@@ -43,12 +48,6 @@ final class GroupCommitWriter {
   private final RowIds ids;
   private final int maxBatch;
   private final CommitAcknowledger acknowledger;
-  /**
-   * How long the writer must have had nothing to do before it runs idle work: an empty queue alone
-   * is not quiet, since callers of the batch just committed are about to send their next writes.
-   */
-  private static final Duration QUIET = Duration.ofMillis(20);
-
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final List<IdleWork> idleWork = new CopyOnWriteArrayList<>();
   private final Thread thread;
