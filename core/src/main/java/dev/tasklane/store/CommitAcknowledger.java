@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * <p>The writer commits a batch without waiting for the disk and goes on with the next one; this
  * stage's thread syncs the log once for every batch committed since its last sync, then runs their
  * after-commit actions and completes their callers, in commit order. So the sync of one batch
- * overlaps the statements of the next, instead of the writer doing one, then the other. Nobody
- * hears of a write before it is on disk: not its caller, not a subscriber, not a worker.
+ * overlaps the statements of the next, instead of the writer doing one, then the other. A writer
+ * with no next batch waiting, and nothing left here to acknowledge, syncs and acknowledges its
+ * batch itself ({@link #acknowledgeHere}). Nobody hears of a write before it is on disk: not its
+ * caller, not a subscriber, not a worker.
  */
 final class CommitAcknowledger {
   private static final Logger log = LoggerFactory.getLogger(CommitAcknowledger.class);
