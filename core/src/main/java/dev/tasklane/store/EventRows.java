@@ -20,6 +20,10 @@ import java.util.List;
 final class EventRows {
   private static final String COLUMNS = "id, task_id, session_key, seq, type, state, at, payload";
 
+  private static final InsertBuffer.Shape ROW = new InsertBuffer.Shape(
+      "INSERT INTO task_events (id, task_id, session_key, seq, type, state, at, payload) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, ?)", 8);
+
   private EventRows() {}
 
   /**
@@ -100,15 +104,11 @@ final class EventRows {
     }
   }
 
-  /** Inserts an event whose fields the caller already knows. */
+  /** Inserts an event whose fields the caller already knows (perhaps at the end of an appending unit's batch). */
   static TaskEvent insert(Connection c, long id, String session, long seq, EventType type, TaskState state,
       Instant at, Body body) throws SQLException {
     long eventId = RowIds.reserve(c, RowIds.Table.EVENTS, 1);
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events"
-        + " (id, task_id, session_key, seq, type, state, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      TaskRows.bind(ps, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
-      ps.executeUpdate();
-    }
+    InsertBuffer.insert(c, ROW, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
     return event(eventId, id, session, seq, type, state, at, body);
   }
 

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * after-commit actions run in order, then the callers wake: at once when commits are durable by
  * themselves, or, with a {@link CommitAcknowledger}, once it has synced the commit to disk while
  * this thread went on with the next batch.
+ *
+ * <p>Inserts of {@link AppendingWork} wait in an {@link InsertBuffer} and go in together, a
+ * multi-row statement per table, before the next unit of another kind and before the commit.
  */
 final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -46,6 +49,7 @@ final class GroupCommitWriter {
 
   private final Connection connection;
   private final RowIds ids;
+  private final InsertBuffer inserts;
   private final int maxBatch;
   private final CommitAcknowledger acknowledger;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -58,10 +62,11 @@ final class GroupCommitWriter {
    * @param acknowledger syncs commits to disk before their callers hear of them; null when each
    *     commit is as durable as it will be when {@code commit()} returns
    */
-  GroupCommitWriter(Connection connection, RowIds ids, int maxBatch, String name, CommitAcknowledger acknowledger)
-      throws SQLException {
+  GroupCommitWriter(Connection connection, RowIds ids, InsertBuffer inserts, int maxBatch, String name,
+      CommitAcknowledger acknowledger) throws SQLException {
     this.connection = connection;
     this.ids = ids;
+    this.inserts = inserts;
     this.maxBatch = maxBatch;
     this.acknowledger = acknowledger;
     connection.setAutoCommit(false);
@@ -195,6 +200,7 @@ final class GroupCommitWriter {
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       log.error("group commit of {} writes failed", units.size(), e);
+      inserts.discard();
       rollbackQuietly();
       batch.fail(new StoreException("commit failed: " + e.getMessage(), e));
       return;
@@ -239,23 +245,41 @@ final class GroupCommitWriter {
     }
   }
 
-  /** Runs every unit; without savepoints, stops at the first failure and returns false. */
+  /**
+   * Runs every unit; without savepoints, stops at the first failure and returns false. With them,
+   * each unit's kept-back inserts go in before its savepoint is released, so they fail with it.
+   */
   private boolean runAll(Batch batch, boolean savepoints) throws SQLException {
     List<Unit> units = batch.units;
     for (int i = 0; i < units.size(); i++) {
+      SqlWork<?> work = units.get(i).work();
+      boolean appending = work instanceof AppendingWork;
       List<Runnable> mine = new ArrayList<>();
       Tx tx = new WriteTx(connection, mine);
       if (savepoints) execute("SAVEPOINT unit");
       try {
-        batch.results[i] = units.get(i).work().run(tx);
-        if (savepoints) execute("RELEASE unit");
+        if (!appending) inserts.flushTo(connection); // it may read what earlier units kept back
+        inserts.keep(appending);
+        batch.results[i] = work.run(tx);
+        if (savepoints) {
+          inserts.flushTo(connection);
+          execute("RELEASE unit");
+        }
         batch.afterCommit.addAll(mine);
       } catch (Exception | Error e) {
+        inserts.discard();
         if (!savepoints) return false;
         execute("ROLLBACK TO unit");
         execute("RELEASE unit");
         batch.failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
+      } finally {
+        inserts.keep(false);
       }
+    }
+    try {
+      inserts.flushTo(connection);
+    } catch (SQLException | RuntimeException e) {
+      return false; // one of the units' rows was refused: the replay with savepoints finds whose
     }
     return true;
   }

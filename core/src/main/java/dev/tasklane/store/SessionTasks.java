@@ -34,6 +34,9 @@ final class SessionTasks {
   /** Most rows one move takes, oldest first: bounds the commit that carries it. */
   static final int CHUNK = 8_192;
 
+  private static final InsertBuffer.Shape RECENT_ROW =
+      new InsertBuffer.Shape("INSERT INTO session_tasks_recent (task_id, session_key) VALUES ", "(?, ?)", 2);
+
   private final int idleMove;
   private final int cap;
   private final int chunk;
@@ -61,11 +64,7 @@ final class SessionTasks {
 
   /** Records a new task of {@code session}; past the cap, moves a chunk of recent rows in the same transaction. */
   void added(Connection c, long taskId, String session) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO session_tasks_recent (task_id, session_key) VALUES (?, ?)")) {
-      TaskRows.bind(ps, taskId, session);
-      ps.executeUpdate();
-    }
+    InsertBuffer.insert(c, RECENT_ROW, taskId, session);
     if (++recent >= cap) move(c);
   }
 
@@ -76,6 +75,7 @@ final class SessionTasks {
 
   /** Moves up to a chunk of the oldest recent rows into the session index; returns how many. */
   int move(Connection c) throws SQLException {
+    InsertBuffer.flush(c); // the rows of submits earlier in the batch
     long upto;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT MAX(task_id) FROM (SELECT task_id FROM session_tasks_recent ORDER BY task_id LIMIT ?)")) {

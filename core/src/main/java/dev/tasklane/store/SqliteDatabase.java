@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +58,9 @@ public final class SqliteDatabase implements Database {
     RowIds ids = new RowIds();
     CommitAcknowledger acknowledger =
         syncsCommits(options) ? new CommitAcknowledger(new WalFile(file), "tasklane-sqlite-sync") : null;
-    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection, ids), ids, options.maxBatch(),
+    InsertBuffer inserts = new InsertBuffer();
+    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection, List.of(ids, inserts)), ids, inserts,
+        options.maxBatch(),
         "tasklane-sqlite-writer", acknowledger);
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {

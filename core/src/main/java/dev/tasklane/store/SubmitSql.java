@@ -27,8 +27,18 @@ final class SubmitSql {
   /** The outcome of an insert: the task, whether it is new, and every change made (events to publish). */
   record Inserted(Task task, boolean created, List<Changed> changes, List<TaskId> interrupted) {}
 
+  private static final InsertBuffer.Shape TASK_ROW = new InsertBuffer.Shape(
+      "INSERT INTO tasks (id, session_key, kind, input, input_hash, state, priority, max_attempts, created_at,"
+          + " not_before, expires_at, deadline_ms, idempotency_key, parent_id, depends_on, waiting_on, origin,"
+          + " exclusive, last_seq) VALUES ",
+      "(?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", 17);
+
   private SubmitSql() {}
 
+  /**
+   * Submits {@code t} as {@link AppendingWork}: its rows may go in with the rest of its batch's. It
+   * flushes them before every read of {@code tasks}, so it still sees every task submitted before it.
+   */
   static Inserted insert(Connection c, NewTask t, int maxPending, Instant now) throws SQLException {
     String input = t.inputJson();
     String hash = t.inputHash() == null ? "" : t.inputHash();
@@ -41,17 +51,11 @@ final class SubmitSql {
     countPending(c, t, maxPending, now, changes, interrupted);
     DependencyState deps = dependencies(c, t.dependsOn());
     long id = RowIds.reserve(c, RowIds.Table.TASKS, 1);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO tasks (id, session_key, kind, input, input_hash, state, priority, max_attempts, created_at,"
-            + " not_before, expires_at, deadline_ms, idempotency_key, parent_id, depends_on, waiting_on, origin,"
-            + " exclusive, last_seq) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
-      TaskRows.bind(ps, id, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(), now.toEpochMilli(),
-          t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
-          t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),
-          TaskRows.idsJson(t.dependsOn()), deps.waiting, t.origin().equals(Origin.NONE) ? null : Json.write(t.origin()),
-          t.busyPolicy() == BusyPolicy.PARALLEL ? 0 : 1);
-      ps.executeUpdate();
-    }
+    InsertBuffer.insert(c, TASK_ROW, id, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(),
+        now.toEpochMilli(), t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
+        t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),
+        TaskRows.idsJson(t.dependsOn()), deps.waiting, t.origin().equals(Origin.NONE) ? null : Json.write(t.origin()),
+        t.busyPolicy() == BusyPolicy.PARALLEL ? 0 : 1);
     for (TaskId dep : t.dependsOn()) {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -68,6 +72,7 @@ final class SubmitSql {
         EventRows.Body.EMPTY);
     changes.add(new Changed(created.id(), created.state(), event));
     if (deps.failed != null) {
+      InsertBuffer.flush(c);
       changes.addAll(failBecauseOf(c, created, deps.failed, now));
       created = TaskRows.find(c, id).orElseThrow();
     }
@@ -80,6 +85,7 @@ final class SubmitSql {
   }
 
   private static Optional<Task> byIdempotencyKey(Connection c, NewTask t, String hash) throws SQLException {
+    InsertBuffer.flush(c);
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT " + TaskRows.COLUMNS + ", input_hash FROM tasks WHERE session_key = ? AND idempotency_key = ?")) {
       TaskRows.bind(ps, t.sessionKey(), t.idempotencyKey());
@@ -171,6 +177,7 @@ final class SubmitSql {
    * tasks are usually the session's latest, so the walk stops long before its finished history.
    */
   private static List<Task> sessionPending(Connection c, String session, long pending) throws SQLException {
+    InsertBuffer.flush(c);
     try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS
         + " FROM tasks WHERE id IN (" + SessionTasks.IDS + ") AND finished_at IS NULL ORDER BY id DESC LIMIT ?")) {
       TaskRows.bind(ps, session, session, pending);
@@ -183,6 +190,7 @@ final class SubmitSql {
   private static DependencyState dependencies(Connection c, List<TaskId> deps) throws SQLException {
     int waiting = 0;
     Task failed = null;
+    if (!deps.isEmpty()) InsertBuffer.flush(c);
     for (TaskId dep : deps) {
       Task d = TaskRows.find(c, dep.value())
           .orElseThrow(() -> new LaneException(ErrorCode.BAD_REQUEST, "dependsOn names an unknown task " + dep));

@@ -59,12 +59,17 @@ public final class TaskStore {
   public record Renewal(List<TaskId> lost, List<TaskId> cancelRequested) {}
 
   public SubmitResult submit(NewTask task, int maxPending, Instant now) {
-    return db.write(tx -> {
+    return db.write(submitting(task, maxPending, now));
+  }
+
+  /** A submit as a unit of work; its rows may go in with those of the other submits of its batch. */
+  AppendingWork<SubmitResult> submitting(NewTask task, int maxPending, Instant now) {
+    return tx -> {
       SubmitSql.Inserted r = SubmitSql.insert(tx.connection(), task, maxPending, now);
       if (r.created()) sessionTasks.added(tx.connection(), r.task().id().value(), task.sessionKey());
       publish(tx, r.changes());
       return new SubmitResult(r.task(), r.created(), r.interrupted());
-    });
+    };
   }
 
   public List<Task> claim(ClaimRequest request, Instant now) {

@@ -62,7 +62,8 @@ class GroupCommitWriterTest {
       st.execute("CREATE TABLE t (v INTEGER)");
     }
     RowIds ids = new RowIds();
-    writer = new GroupCommitWriter(CachingConnection.wrap(c, ids), ids, 512, "test-writer",
+    InsertBuffer inserts = new InsertBuffer();
+    writer = new GroupCommitWriter(CachingConnection.wrap(c, List.of(ids, inserts)), ids, inserts, 512, "test-writer",
         new CommitAcknowledger(log, "test-sync"));
     reader = DriverManager.getConnection(url);
   }
