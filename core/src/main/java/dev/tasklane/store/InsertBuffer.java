@@ -14,7 +14,7 @@ import java.util.Map;
  * each statement costs a native step and a reset on top of its rows; a batch of submits writes
  * three rows each, so most of a submit's statements become a share of one.
  *
- * <p>Only the writer connection carries one ({@code connection.unwrap(InsertBuffer.class)}), and
+ * <p>Only the writer connection carries one ({@link CachingConnection#carried}), and
  * only while the writer runs an {@link AppendingWork} does {@link #insert} keep rows back; anywhere
  * else it inserts at once. Kept-back rows are invisible to queries until {@link #flush}: code in an
  * appending unit that reads a table it may have appended to flushes first. The writer flushes
@@ -74,14 +74,15 @@ final class InsertBuffer {
     if (values.length != shape.parameters()) {
       throw new IllegalArgumentException(shape.parameters() + " values expected, got " + values.length);
     }
-    InsertBuffer buffer = c.isWrapperFor(InsertBuffer.class) ? c.unwrap(InsertBuffer.class) : null;
+    InsertBuffer buffer = CachingConnection.carried(c, InsertBuffer.class);
     if (buffer != null && buffer.keeping) buffer.rows.computeIfAbsent(shape, s -> new ArrayList<>()).add(values);
     else insertNow(c, shape, List.<Object[]>of(values));
   }
 
   /** Inserts the rows kept back on {@code c}, if it has a buffer; before a read of what they may touch. */
   static void flush(Connection c) throws SQLException {
-    if (c.isWrapperFor(InsertBuffer.class)) c.unwrap(InsertBuffer.class).flushTo(c);
+    InsertBuffer buffer = CachingConnection.carried(c, InsertBuffer.class);
+    if (buffer != null) buffer.flushTo(c);
   }
 
   /** Whether {@link #insert} keeps rows back (the writer sets it per unit). */

@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +46,7 @@ public final class SqliteDatabase implements Database {
     if (parent != null) Files.createDirectories(parent);
     this.lockChannel = FileChannel.open(Path.of(file + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     this.lock = tryLock(lockChannel, file);
-    Connection writeConnection = connect(file);
+    CachingConnection writeConnection = connect(file);
     try (Statement st = writeConnection.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       st.execute("PRAGMA synchronous=" + (syncsCommits(options) ? "NORMAL" : options.synchronous()));
@@ -59,16 +58,15 @@ public final class SqliteDatabase implements Database {
     CommitAcknowledger acknowledger =
         syncsCommits(options) ? new CommitAcknowledger(new WalFile(file), "tasklane-sqlite-sync") : null;
     InsertBuffer inserts = new InsertBuffer();
-    this.writer = new GroupCommitWriter(CachingConnection.wrap(writeConnection, List.of(ids, inserts)), ids, inserts,
-        options.maxBatch(),
+    this.writer = new GroupCommitWriter(writeConnection.carrying(ids, inserts), ids, inserts, options.maxBatch(),
         "tasklane-sqlite-writer", acknowledger);
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
-      Connection c = connect(file);
+      CachingConnection c = connect(file);
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA query_only=1");
       }
-      readers.add(CachingConnection.wrap(c));
+      readers.add(c);
     }
   }
 
@@ -111,12 +109,12 @@ public final class SqliteDatabase implements Database {
     return l;
   }
 
-  private static Connection connect(Path file) throws SQLException {
+  private static CachingConnection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     // Otherwise the driver runs "SELECT last_insert_rowid()" after every INSERT, in case it is asked
     // for generated keys: a prepare, a step and a finalize each time. The engine never asks.
     config.setGetGeneratedKeys(false);
-    Connection c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    CachingConnection c = CachingConnection.open(file, config);
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout=10000");
       st.execute("PRAGMA foreign_keys=ON");

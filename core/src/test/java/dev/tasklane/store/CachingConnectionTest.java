@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
 
 /** Statements are prepared once per SQL and reused; a closed statement comes back clean, and only once. */
 class CachingConnectionTest {
@@ -16,7 +16,7 @@ class CachingConnectionTest {
 
   @Test
   void aClosedStatementIsReusedWithoutItsOldParameters() throws Exception {
-    try (Connection c = CachingConnection.wrap(DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db")))) {
+    try (Connection c = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig())) {
       PreparedStatement first = c.prepareStatement("SELECT ?");
       first.setInt(1, 7);
       first.close();
@@ -37,7 +37,7 @@ class CachingConnectionTest {
 
   @Test
   void closingTwiceReturnsTheStatementOnce() throws Exception {
-    try (Connection c = CachingConnection.wrap(DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db")))) {
+    try (Connection c = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig())) {
       PreparedStatement s = c.prepareStatement("SELECT 1");
       s.close();
       s.close();
@@ -46,6 +46,22 @@ class CachingConnectionTest {
       assertThat(a).isNotSameAs(b); // two users never share one statement
       a.close();
       b.close();
+    }
+  }
+
+  @Test
+  void onlyTheWritersConnectionCarriesItsIdsAndInsertBufferAlsoThroughAWrapper() throws Exception {
+    RowIds ids = new RowIds();
+    InsertBuffer inserts = new InsertBuffer();
+    try (CachingConnection writer = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig());
+        CachingConnection reader = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig())) {
+      writer.carrying(ids, inserts);
+      Connection lent = new NonClosingConnection(writer).proxy();
+      assertThat(CachingConnection.carried(writer, RowIds.class)).isSameAs(ids);
+      assertThat(CachingConnection.carried(lent, RowIds.class)).isSameAs(ids);
+      assertThat(CachingConnection.carried(lent, InsertBuffer.class)).isSameAs(inserts);
+      assertThat(CachingConnection.carried(reader, RowIds.class)).isNull();
+      assertThat(CachingConnection.carried(reader, InsertBuffer.class)).isNull();
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.sqlite.SQLiteConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class GroupCommitWriterTest {
   @BeforeEach
   void open() throws Exception {
     String url = "jdbc:sqlite:" + dir.resolve("w.db");
-    Connection c = DriverManager.getConnection(url);
+    CachingConnection c = CachingConnection.open(dir.resolve("w.db"), new SQLiteConfig());
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       st.execute("PRAGMA synchronous=NORMAL");
@@ -63,7 +64,7 @@ class GroupCommitWriterTest {
     }
     RowIds ids = new RowIds();
     InsertBuffer inserts = new InsertBuffer();
-    writer = new GroupCommitWriter(CachingConnection.wrap(c, List.of(ids, inserts)), ids, inserts, 512, "test-writer",
+    writer = new GroupCommitWriter(c.carrying(ids, inserts), ids, inserts, 512, "test-writer",
         new CommitAcknowledger(log, "test-sync"));
     reader = DriverManager.getConnection(url);
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
+import org.sqlite.SQLiteConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +36,14 @@ class InsertBufferTest {
   @BeforeEach
   void open() throws Exception {
     String url = "jdbc:sqlite:" + dir.resolve("b.db");
-    Connection c = DriverManager.getConnection(url);
+    CachingConnection c = CachingConnection.open(dir.resolve("b.db"), new SQLiteConfig());
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       st.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     }
     RowIds ids = new RowIds();
     InsertBuffer inserts = new InsertBuffer();
-    writer = new GroupCommitWriter(CachingConnection.wrap(c, List.of(ids, inserts)), ids, inserts, 1024, "test-writer",
+    writer = new GroupCommitWriter(c.carrying(ids, inserts), ids, inserts, 1024, "test-writer",
         null);
     reader = DriverManager.getConnection(url);
   }
