@@ -37,9 +37,9 @@ public final class Main {
     Machine machine;
     try (SqliteFiles files = new SqliteFiles()) {
       machine = Machine.describe(files.folder());
-      System.out.printf(Locale.ROOT, "Tasklane bench (%s) on %d cpus (load average %.1f), %d MB, %s; data in %s%n",
+      System.out.printf(Locale.ROOT, "Tasklane bench (%s) on %d cpus (load average %.1f), %d MB, %s %s; data in %s%n",
           options.full() ? "full" : "quick", machine.cpus(), machine.loadAverage(), machine.memoryMb(), machine.jdk(),
-          machine.disk());
+          machine.jvmOptions(), machine.disk());
       for (Step step : Steps.all(options, files)) {
         long s0 = System.nanoTime();
         System.out.printf("  %-32s", step.title() + " ...");
