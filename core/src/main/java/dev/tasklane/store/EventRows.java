@@ -87,21 +87,24 @@ final class EventRows {
   }
 
   /**
-   * Appends an event whose body the caller built, for a change just made to task {@code id}: one
-   * statement, the session and seq taken from the row as it inserts.
+   * Appends an event whose body the caller built, for a change just made to task {@code id}: the
+   * session and seq read from the row, the event inserted with the batch's others (in an appending
+   * unit) or at once. Not one {@code INSERT ... SELECT ... RETURNING}: such an insert cannot wait
+   * in the buffer, and through the driver a {@code RETURNING} costs more than the insert itself.
    */
   static TaskEvent appendBuilt(Connection c, long id, EventType type, TaskState state, Instant at, Body body)
       throws SQLException {
-    long eventId = RowIds.reserve(c, RowIds.Table.EVENTS, 1);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO task_events (id, task_id, session_key, seq, type, state, at, payload)"
-            + " SELECT ?, id, session_key, last_seq, ?, ?, ?, ? FROM tasks WHERE id = ? RETURNING session_key, seq")) {
-      TaskRows.bind(ps, eventId, type.wire(), state.wire(), at.toEpochMilli(), body.json(), id);
+    String session;
+    long seq;
+    try (PreparedStatement ps = c.prepareStatement("SELECT session_key, last_seq FROM tasks WHERE id = ?")) {
+      ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new IllegalStateException("no task " + id + " to append an event to");
-        return event(eventId, id, rs.getString(1), rs.getLong(2), type, state, at, body);
+        session = rs.getString(1);
+        seq = rs.getLong(2);
       }
     }
+    return insert(c, id, session, seq, type, state, at, body);
   }
 
   /** Inserts an event whose fields the caller already knows (perhaps at the end of an appending unit's batch). */

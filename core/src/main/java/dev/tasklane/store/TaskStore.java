@@ -90,7 +90,9 @@ public final class TaskStore {
    * left to wait for, and the writer then wakes no thread per completion.
    */
   public CompletableFuture<Boolean> completeAsync(TaskId id, long fence, JsonNode result, Instant now) {
-    return db.writeAsync(publishing(completion(id, fence, result, now))).thenApply(applied -> applied > 0);
+    SqlWork<Integer> work = publishing(completion(id, fence, result, now));
+    AppendingWork<Integer> appending = work::run; // its event goes in with the batch's others
+    return db.writeAsync(appending).thenApply(applied -> applied > 0);
   }
 
   /** The completion's changes; the result is serialized here, on the caller's thread. */

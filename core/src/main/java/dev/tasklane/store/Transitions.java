@@ -85,7 +85,10 @@ final class Transitions {
     return new Claimed(rows, changes);
   }
 
-  /** running → completed; {@code resultJson} is {@code result} serialized (by the caller, off the writer thread). */
+  /**
+   * running → completed; {@code resultJson} is {@code result} serialized (by the caller, off the
+   * writer thread). Fit for an {@link AppendingWork}: its event may go in with its batch's others.
+   */
   static List<Changed> complete(Connection c, long id, long fence, JsonNode result, String resultJson, Instant now)
       throws SQLException {
     TaskState.RUNNING.checkMoveTo(TaskState.COMPLETED);
@@ -99,8 +102,11 @@ final class Transitions {
         EventRows.Body.result(result, resultJson));
     endPending(c, event.sessionKey());
     // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
-    // planned as a walk over every queued task, which makes each completion cost O(queue).
-    for (long dependent : dependents(c, id)) {
+    // planned as a walk over every queued task, which makes each completion cost O(queue). A
+    // dependent submitted earlier in this batch may still be in the insert buffer.
+    List<Long> dependents = dependents(c, id);
+    if (!dependents.isEmpty()) InsertBuffer.flush(c);
+    for (long dependent : dependents) {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
         ps.setLong(1, dependent);

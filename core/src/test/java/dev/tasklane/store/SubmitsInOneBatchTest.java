@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.EventType;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Origin;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.TaskStore.SubmitResult;
@@ -18,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Submits committed in one batch insert their rows together at its end; still each submit sees
- * the ones before it: a repeated idempotency key, a busy session, a dependency, the session's tasks.
+ * Submits and completions committed in one batch insert their rows together at its end; still
+ * each sees the writes before it: a repeated idempotency key, a busy session, a dependency, the
+ * session's tasks, a dependent to free.
  */
 class SubmitsInOneBatchTest {
   @TempDir Path dir;
@@ -128,5 +134,23 @@ class SubmitsInOneBatchTest {
       assertThat(store.events(ok.get().task().id(), 0, 10)).hasSize(1);
     }
     assertThat(store.countByState().get(TaskState.QUEUED)).isEqualTo(2);
+  }
+
+  @Test
+  void aCompletionInTheBatchFreesADependentSubmittedBeforeIt() throws Exception {
+    TaskId first = queue("d").get().task().id();
+    ClaimRequest claim = new ClaimRequest("node-a", 1, Set.of("work"), 1, Map.of(), Duration.ofSeconds(30));
+    long fence = store.claim(claim, now).get(0).lease().fence();
+
+    holdWriter();
+    var dependent = queue("e", null, BusyPolicy.ENQUEUE, first); // its row waits in the insert buffer
+    var completed = store.completeAsync(first, fence, TextNode.valueOf("done"), now);
+    release.countDown();
+
+    assertThat(completed.get()).isTrue();
+    assertThat(dependent.get().task().state()).isEqualTo(TaskState.QUEUED);
+    assertThat(store.claim(claim, now)).extracting(Task::id).containsExactly(dependent.get().task().id());
+    assertThat(store.events(first, 0, 10)).extracting(TaskEvent::type)
+        .containsExactly(EventType.CREATED, EventType.STARTED, EventType.COMPLETED);
   }
 }
