@@ -31,14 +31,8 @@ final class SessionTasks {
   static final int IDLE_MOVE = 4_096;
   /** Recent rows past which a busy writer moves them anyway: what a query by session scans at most, beyond the index. */
   static final int CAP = 65_536;
-  /** Most rows an idle move takes, oldest first: bounds the commit that carries it. */
+  /** Most rows one move takes, oldest first: bounds the commit that carries it. */
   static final int CHUNK = 8_192;
-  /**
-   * Most rows a busy writer moves at a time, inside a submit's batch: every submit waiting then
-   * waits for the move too, so it is kept short (about 2 ms), and comes back once the submits
-   * have added as many recent rows again.
-   */
-  static final int BUSY_CHUNK = 1_024;
 
   private static final InsertBuffer.Shape RECENT_ROW =
       new InsertBuffer.Shape("INSERT INTO session_tasks_recent (task_id, session_key) VALUES ", "(?, ?)", 2);
@@ -46,26 +40,17 @@ final class SessionTasks {
   private final int idleMove;
   private final int cap;
   private final int chunk;
-  private final int busyChunk;
   private long recent;
 
   SessionTasks() {
-    this(IDLE_MOVE, CAP, CHUNK, BUSY_CHUNK);
+    this(IDLE_MOVE, CAP, CHUNK);
   }
 
-  /** With other limits (tests: the limits at their edges); a busy writer moves {@code chunk} rows too. */
   SessionTasks(int idleMove, int cap, int chunk) {
-    this(idleMove, cap, chunk, chunk);
-  }
-
-  SessionTasks(int idleMove, int cap, int chunk, int busyChunk) {
-    if (idleMove < 1 || cap < 1 || chunk < 1 || busyChunk < 1) {
-      throw new IllegalArgumentException("limits must be at least 1");
-    }
+    if (idleMove < 1 || cap < 1 || chunk < 1) throw new IllegalArgumentException("limits must be at least 1");
     this.idleMove = idleMove;
     this.cap = cap;
     this.chunk = chunk;
-    this.busyChunk = busyChunk;
   }
 
   /** Counts the recent rows left by an earlier run. */
@@ -77,10 +62,10 @@ final class SessionTasks {
     }
   }
 
-  /** Records a new task of {@code session}; past the cap, moves a busy chunk of recent rows in the same transaction. */
+  /** Records a new task of {@code session}; past the cap, moves a chunk of recent rows in the same transaction. */
   void added(Connection c, long taskId, String session) throws SQLException {
     InsertBuffer.insert(c, RECENT_ROW, taskId, session);
-    if (++recent >= cap) move(c, busyChunk);
+    if (++recent >= cap) move(c);
   }
 
   /** Whether an idle writer should {@link #move}. */
@@ -88,12 +73,8 @@ final class SessionTasks {
     return recent >= idleMove;
   }
 
-  /** Moves up to a chunk of the oldest recent rows into the session index (idle work); returns how many. */
+  /** Moves up to a chunk of the oldest recent rows into the session index; returns how many. */
   int move(Connection c) throws SQLException {
-    return move(c, chunk);
-  }
-
-  private int move(Connection c, int chunk) throws SQLException {
     InsertBuffer.flush(c); // the rows of submits earlier in the batch
     long upto;
     try (PreparedStatement ps = c.prepareStatement(

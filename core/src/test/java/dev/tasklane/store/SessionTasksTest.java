@@ -85,21 +85,6 @@ class SessionTasksTest {
   }
 
   @Test
-  void aBusyWriterMovesAShorterChunkThanAnIdleOne() {
-    db = SqliteDatabase.open(dir.resolve("tasks.db"));
-    SessionTasks rows = new SessionTasks(1_000, 4, 100, 2);
-    store = new TaskStore(db, e -> {}, rows);
-    store.migrate();
-    for (int i = 0; i < 4; i++) submit("web:alice");
-    assertThat(rows("session_tasks")).isEqualTo(2); // at the cap, inside the submit: 2 rows, not 100
-    assertThat(rows("session_tasks_recent")).isEqualTo(2);
-    int moved = db.write(tx -> rows.move(tx.connection()));
-    assertThat(moved).isEqualTo(2); // an idle move takes up to 100
-    assertThat(rows("session_tasks")).isEqualTo(4);
-    assertThat(listed("web:alice")).hasSize(4);
-  }
-
-  @Test
   void aQuietWriterMovesRecentRowsOnceThereAreEnough() {
     open(3, 1_000, 100);
     submit("web:alice");
