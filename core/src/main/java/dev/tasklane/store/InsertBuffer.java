@@ -105,10 +105,6 @@ final class InsertBuffer {
     rows.clear();
   }
 
-  boolean isEmpty() {
-    return rows.isEmpty();
-  }
-
   private static void insertNow(Connection c, Shape shape, List<Object[]> all) throws SQLException {
     int at = 0;
     while (at < all.size()) {

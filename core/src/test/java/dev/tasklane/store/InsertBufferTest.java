@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.sqlite.SQLiteConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +30,7 @@ class InsertBufferTest {
   @TempDir Path dir;
   private GroupCommitWriter writer;
   private Connection reader;
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final HeldWriter held = new HeldWriter();
 
   @BeforeEach
   void open() throws Exception {
@@ -50,24 +49,15 @@ class InsertBufferTest {
 
   @AfterEach
   void close() throws Exception {
-    release.countDown();
+    held.release();
     writer.close();
     reader.close();
   }
 
-  /** Holds the writer inside a batch of its own, so that what is queued meanwhile commits as the next batch. */
+  /** Holds the writer in a batch of its own, so that what is queued meanwhile commits as one batch. */
   private void holdWriter() throws InterruptedException {
-    CountDownLatch running = new CountDownLatch(1);
-    writer.submitAsync(tx -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return null;
-    });
-    running.await();
+    writer.submitAsync(held.unit());
+    held.awaitHeld();
   }
 
   /** An appending unit that adds row (id, v) and returns how many rows it could see. */
@@ -100,7 +90,7 @@ class InsertBufferTest {
     for (int i = 1; i <= 300; i++) appends.add(writer.submitAsync(append(i, "v" + i)));
     CompletableFuture<Long> other = writer.submitAsync(tx -> count(tx.connection()));
     CompletableFuture<Long> lastAppend = writer.submitAsync(append(301, "v301"));
-    release.countDown();
+    held.release();
 
     // Within the batch the appending units saw none of the rows kept back, the other unit all 300.
     assertThat(appends).allSatisfy(a -> assertThat(a.get()).isZero());
@@ -118,7 +108,7 @@ class InsertBufferTest {
     var two = writer.submitAsync(append(2, "second"));
     var duplicate = writer.submitAsync(append(1, "again"));
     var three = writer.submitAsync(append(3, "third"));
-    release.countDown();
+    held.release();
 
     assertThat(one.get()).isZero();
     assertThat(two.get()).isOne(); // replayed one unit at a time: it saw the row before it
@@ -137,7 +127,7 @@ class InsertBufferTest {
       throw new IllegalStateException("changed its mind");
     });
     var three = writer.submitAsync(append(3, "c"));
-    release.countDown();
+    held.release();
 
     assertThat(one.get()).isZero();
     assertThat(three.get()).isOne();
@@ -154,13 +144,13 @@ class InsertBufferTest {
       InsertBuffer.flush(tx.connection());
       return count(tx.connection());
     });
-    release.countDown();
+    held.release();
     assertThat(flushing.get()).isEqualTo(2);
   }
 
   @Test
   void outsideAnAppendingUnitARowGoesInAtOnce() throws Exception {
-    release.countDown();
+    held.release();
     SqlWork<Long> insertAndCount = tx -> {
       InsertBuffer.insert(tx.connection(), ROW, 1L, "a");
       return count(tx.connection());
@@ -171,7 +161,7 @@ class InsertBufferTest {
 
   @Test
   void aRowWithTheWrongNumberOfValuesIsRefusedAndChangesNothing() throws Exception {
-    release.countDown();
+    held.release();
     assertThatThrownBy(() -> writer.submit((AppendingWork<Long>) tx -> {
       InsertBuffer.insert(tx.connection(), ROW, 1L, "a");
       InsertBuffer.insert(tx.connection(), ROW, 2L);

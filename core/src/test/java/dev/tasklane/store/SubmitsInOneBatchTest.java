@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class SubmitsInOneBatchTest {
   private Database db;
   private TaskStore store;
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final HeldWriter held = new HeldWriter();
 
   @BeforeEach
   void open() {
@@ -51,23 +50,14 @@ class SubmitsInOneBatchTest {
 
   @AfterEach
   void close() {
-    release.countDown();
+    held.release();
     db.close();
   }
 
-  /** Holds the writer in a batch of its own, so that the writes queued meanwhile commit as one batch. */
+  /** Holds the writer in a batch of its own, so that what is queued meanwhile commits as one batch. */
   private void holdWriter() throws InterruptedException {
-    CountDownLatch running = new CountDownLatch(1);
-    db.writeAsync(tx -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return null;
-    });
-    running.await();
+    db.writeAsync(held.unit());
+    held.awaitHeld();
   }
 
   private CompletableFuture<SubmitResult> queue(String session, String key, BusyPolicy policy, TaskId... deps) {
@@ -103,7 +93,7 @@ class SubmitsInOneBatchTest {
       }
     });
     var dependent = queue("c", null, BusyPolicy.ENQUEUE, failedDependency);
-    release.countDown();
+    held.release();
 
     assertThat(sameKey.get().created()).isFalse();
     assertThat(sameKey.get().task().id()).isEqualTo(keyed.get().task().id());
@@ -122,7 +112,7 @@ class SubmitsInOneBatchTest {
     var unknownDependency = queue("a", null, BusyPolicy.ENQUEUE, TaskId.of(999_999));
     var rejected = queue("a", null, BusyPolicy.REJECT);
     var after = queue("a");
-    release.countDown();
+    held.release();
 
     assertThatThrownBy(unknownDependency::get).cause().isInstanceOf(LaneException.class)
         .hasMessageContaining("unknown task");
@@ -145,7 +135,7 @@ class SubmitsInOneBatchTest {
     holdWriter();
     var dependent = queue("e", null, BusyPolicy.ENQUEUE, first); // its row waits in the insert buffer
     var completed = store.completeAsync(first, fence, TextNode.valueOf("done"), now);
-    release.countDown();
+    held.release();
 
     assertThat(completed.get()).isTrue();
     assertThat(dependent.get().task().state()).isEqualTo(TaskState.QUEUED);
