@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.sqlite.SQLiteConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupCommitWriterTest {
   @TempDir Path dir;
   private final GatedLog log = new GatedLog();
+  private TestWriter db;
   private GroupCommitWriter writer;
-  private Connection reader;
 
   /** A log whose syncs wait for a permit each, or fail when told to. */
   static final class GatedLog implements CommitAcknowledger.Log {
@@ -55,25 +50,14 @@ class GroupCommitWriterTest {
 
   @BeforeEach
   void open() throws Exception {
-    String url = "jdbc:sqlite:" + dir.resolve("w.db");
-    CachingConnection c = CachingConnection.open(dir.resolve("w.db"), new SQLiteConfig());
-    try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA journal_mode=WAL");
-      st.execute("PRAGMA synchronous=NORMAL");
-      st.execute("CREATE TABLE t (v INTEGER)");
-    }
-    RowIds ids = new RowIds();
-    InsertBuffer inserts = new InsertBuffer();
-    writer = new GroupCommitWriter(c.carrying(ids, inserts), ids, inserts, 512, "test-writer",
-        new CommitAcknowledger(log, "test-sync"));
-    reader = DriverManager.getConnection(url);
+    db = TestWriter.open(dir.resolve("w.db"), "t (v INTEGER)", 512, new CommitAcknowledger(log, "test-sync"));
+    writer = db.writer();
   }
 
   @AfterEach
   void close() throws Exception {
     log.permits.release(1_000);
-    writer.close();
-    reader.close();
+    db.close();
   }
 
   private static SqlWork<Integer> insert(int v, List<String> actions) {
@@ -88,10 +72,7 @@ class GroupCommitWriterTest {
   }
 
   private long committedRows() throws Exception {
-    try (ResultSet rs = reader.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return db.rows("t");
   }
 
   @Test

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
-import org.sqlite.SQLiteConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,30 +25,22 @@ class InsertBufferTest {
       new InsertBuffer.Shape("INSERT INTO r (id, v) VALUES ", "(?, ?)", 2);
 
   @TempDir Path dir;
+  private TestWriter db;
   private GroupCommitWriter writer;
   private Connection reader;
   private final HeldWriter held = new HeldWriter();
 
   @BeforeEach
   void open() throws Exception {
-    String url = "jdbc:sqlite:" + dir.resolve("b.db");
-    CachingConnection c = CachingConnection.open(dir.resolve("b.db"), new SQLiteConfig());
-    try (Statement st = c.createStatement()) {
-      st.execute("PRAGMA journal_mode=WAL");
-      st.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    }
-    RowIds ids = new RowIds();
-    InsertBuffer inserts = new InsertBuffer();
-    writer = new GroupCommitWriter(c.carrying(ids, inserts), ids, inserts, 1024, "test-writer",
-        null);
-    reader = DriverManager.getConnection(url);
+    db = TestWriter.open(dir.resolve("b.db"), "r (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", 1024, null);
+    writer = db.writer();
+    reader = db.reader();
   }
 
   @AfterEach
   void close() throws Exception {
     held.release();
-    writer.close();
-    reader.close();
+    db.close();
   }
 
   /** Holds the writer in a batch of its own, so that what is queued meanwhile commits as one batch. */
