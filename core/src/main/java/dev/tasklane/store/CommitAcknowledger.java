@@ -35,6 +35,11 @@ final class CommitAcknowledger {
     void acknowledge();
 
     void fail(Throwable cause);
+
+    /** How many callers' writes it holds: they all wait for its sync. */
+    default int writes() {
+      return 0;
+    }
   }
 
   private record Barrier(CompletableFuture<Void> passed) implements Pending {
@@ -55,6 +60,8 @@ final class CommitAcknowledger {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   /** Batches queued and not yet acknowledged (or failed). */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** The writes of those batches. */
+  private final AtomicInteger waitingWrites = new AtomicInteger();
   private final Thread thread;
 
   CommitAcknowledger(Log durableLog, String name) {
@@ -65,6 +72,7 @@ final class CommitAcknowledger {
   /** Queues a batch the writer has just committed. */
   void committed(Pending batch) {
     inFlight.incrementAndGet();
+    waitingWrites.addAndGet(batch.writes());
     queue.add(batch);
   }
 
@@ -81,6 +89,11 @@ final class CommitAcknowledger {
    */
   void acknowledgeHere(Pending batch) {
     acknowledge(List.of(batch));
+  }
+
+  /** Writes committed and not yet acknowledged: callers waiting here, not for the writer. */
+  int waitingWrites() {
+    return waitingWrites.get();
   }
 
   boolean isAcknowledgerThread() {
@@ -122,7 +135,9 @@ final class CommitAcknowledger {
       boolean stop = batches.remove(STOP);
       acknowledge(batches);
       for (Pending p : batches) {
-        if (!(p instanceof Barrier)) inFlight.decrementAndGet();
+        if (p instanceof Barrier) continue;
+        inFlight.decrementAndGet();
+        waitingWrites.addAndGet(-p.writes());
       }
       if (stop) return;
     }

@@ -1,7 +1,7 @@
 package dev.tasklane.store;
 
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /**
  * The one database a Tasklane process writes to. Every module keeps its tables here, so that on
@@ -29,12 +29,30 @@ public interface Database extends AutoCloseable {
     }
   }
 
+  /** How much the writer has to do when it offers housekeeping a turn. */
+  enum Load {
+    /** No write has been waiting for a while (20 ms on SQLite). */
+    QUIET,
+    /** A batch was just committed and only a few writes wait: housekeeping now delays only them. */
+    LIGHT
+  }
+
+  /** Housekeeping for the writer's lulls (see {@link #whenIdle}). */
+  interface IdleWork {
+    /** Whether a turn is due in a lull of this kind. */
+    boolean due(Load load);
+
+    /** One turn, sized for the lull: a few waiting writes wait for all of it. */
+    void run(Tx tx, Load load) throws SQLException;
+  }
+
   /**
-   * Housekeeping for the writer's quiet moments: whenever no write is waiting and {@code due} says
-   * so, {@code work} runs in a write transaction of its own. For work that would slow a busy writer
-   * and can wait (its caller bounds how long, e.g. by doing it inline past a cap).
+   * Runs {@code work} in the writer's lulls, each turn in a write transaction of its own: after a
+   * commit that leaves only a few writes waiting (one turn), and when none has waited for a while
+   * (turns as long as it is due and nothing waits). For work that would slow a busy writer and can
+   * wait (its caller bounds how long, e.g. by doing it inline past a cap).
    */
-  void whenIdle(BooleanSupplier due, SqlWork<?> work);
+  void whenIdle(IdleWork work);
 
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);

@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +52,8 @@ final class GroupCommitWriter {
   private final int maxBatch;
   private final CommitAcknowledger acknowledger;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-  private final List<IdleWork> idleWork = new CopyOnWriteArrayList<>();
+  private final WriterLulls lulls;
   private final Thread thread;
-
-  private record IdleWork(BooleanSupplier due, SqlWork<?> work) {}
 
   /**
    * @param acknowledger syncs commits to disk before their callers hear of them; null when each
@@ -70,6 +67,7 @@ final class GroupCommitWriter {
     this.maxBatch = maxBatch;
     this.acknowledger = acknowledger;
     connection.setAutoCommit(false);
+    this.lulls = new WriterLulls(connection, inserts, this::waitingWrites, queue::size);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
 
@@ -94,9 +92,14 @@ final class GroupCommitWriter {
     return done;
   }
 
-  /** Runs {@code work} in a transaction of its own whenever no write is waiting and {@code due} says so. */
-  void whenIdle(BooleanSupplier due, SqlWork<?> work) {
-    idleWork.add(new IdleWork(due, work));
+  /** Runs turns of {@code work}, each in a transaction of its own, in the writer's lulls (see {@link WriterLulls}). */
+  void whenIdle(Database.IdleWork work) {
+    lulls.add(work);
+  }
+
+  /** Like {@link #whenIdle}, for work that must run outside any transaction (a WAL checkpoint). */
+  void whenIdleOutsideTransactions(Predicate<Database.Load> due, ExclusiveWork work) {
+    lulls.addOutsideTransactions(due, work);
   }
 
   void exclusive(ExclusiveWork work) {
@@ -142,7 +145,7 @@ final class GroupCommitWriter {
       try {
         first = queue.poll(QUIET.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
-          runIdleWork();
+          lulls.whenQuiet();
           first = queue.take();
         }
       } catch (InterruptedException e) {
@@ -168,18 +171,17 @@ final class GroupCommitWriter {
         }
       }
       commitAll(units);
+      lulls.afterBatch(units.size());
     }
   }
 
-  private void runIdleWork() {
-    for (IdleWork w : idleWork) {
-      if (!w.due().getAsBoolean()) continue;
-      CompletableFuture<Object> done = new CompletableFuture<>();
-      done.whenComplete((r, e) -> {
-        if (e != null) log.error("idle work failed", e);
-      });
-      commitAll(List.of(new Unit(w.work(), done)));
-    }
+  /**
+   * Callers waiting on this writer: those queued, and those of committed batches waiting for their
+   * sync (they come straight back with their next write once it lands, so the queue alone can look
+   * short while the writer has a crowd).
+   */
+  private int waitingWrites() {
+    return queue.size() + (acknowledger == null ? 0 : acknowledger.waitingWrites());
   }
 
   /**
@@ -242,6 +244,11 @@ final class GroupCommitWriter {
     @Override
     public void fail(Throwable cause) {
       for (Unit u : units) u.done().completeExceptionally(cause);
+    }
+
+    @Override
+    public int writes() {
+      return units.size();
     }
   }
 
@@ -326,7 +333,8 @@ final class GroupCommitWriter {
     }
   }
 
-  private record WriteTx(Connection connection, List<Runnable> actions) implements Tx {
+  /** A transaction of the writer's; its after-commit actions are collected in {@code actions}. */
+  record WriteTx(Connection connection, List<Runnable> actions) implements Tx {
     @Override
     public void afterCommit(Runnable action) {
       actions.add(action);

@@ -12,9 +12,10 @@ import java.sql.SQLException;
  * and a commit writes whole pages: that entry cost more WAL than the rest of the submit together.
  * So a submit appends {@code (task_id, session_key)} to {@code session_tasks_recent}, a narrow
  * table written at its end, and the writer moves those rows into {@code session_tasks} (keyed by
- * session) in bulk, when it has nothing else to do: each index page is then written once per move,
- * not once per submit. A busy writer moves them too once they pass {@link #CAP}, so queries never
- * scan more than that many recent rows.
+ * session) in bulk, in a lull: each index page is then written once per move, not once per submit.
+ * A quiet writer moves them from {@link #IDLE_MOVE} rows on, a lightly loaded one (few writes
+ * waiting, so the move delays only those) from {@link #LIGHT_MOVE} on; a busy writer moves them
+ * inline once they pass {@link #CAP}, so queries never scan more than that many recent rows.
  *
  * <p>Every task is in exactly one of the two tables (a move is one transaction), and {@link #IDS}
  * reads both in one statement, so one snapshot: a query sees each task of the session once.
@@ -22,13 +23,20 @@ import java.sql.SQLException;
  * <p>Only the writer thread calls the methods of an instance; its count of recent rows is an
  * estimate (a rolled-back submit may have counted itself), used only to decide when to move.
  */
-final class SessionTasks {
+final class SessionTasks implements Database.IdleWork {
   /** The ids of a session's tasks: a subquery that takes the session key twice. */
   static final String IDS = "SELECT task_id FROM session_tasks WHERE session_key = ?"
       + " UNION ALL SELECT task_id FROM session_tasks_recent WHERE session_key = ?";
 
   /** Recent rows worth a move when the writer is idle: enough to write each index page once for several entries. */
   static final int IDLE_MOVE = 4_096;
+  /**
+   * Recent rows worth a move when only a few writes wait: a full chunk, so that a steady light load
+   * makes as few moves as a busy writer would (each writes most pages of the session index, so
+   * fewer rows a move cost more pages a row), and the rows stay far below the cap for a burst of
+   * many writers later. A burst that begins during the move stops it (the writer's lulls give way).
+   */
+  static final int LIGHT_MOVE = 8_192;
   /** Recent rows past which a busy writer moves them anyway: what a query by session scans at most, beyond the index. */
   static final int CAP = 65_536;
   /** Most rows one move takes, oldest first: bounds the commit that carries it. */
@@ -38,17 +46,21 @@ final class SessionTasks {
       new InsertBuffer.Shape("INSERT INTO session_tasks_recent (task_id, session_key) VALUES ", "(?, ?)", 2);
 
   private final int idleMove;
+  private final int lightMove;
   private final int cap;
   private final int chunk;
   private long recent;
 
   SessionTasks() {
-    this(IDLE_MOVE, CAP, CHUNK);
+    this(IDLE_MOVE, LIGHT_MOVE, CAP, CHUNK);
   }
 
-  SessionTasks(int idleMove, int cap, int chunk) {
-    if (idleMove < 1 || cap < 1 || chunk < 1) throw new IllegalArgumentException("limits must be at least 1");
+  SessionTasks(int idleMove, int lightMove, int cap, int chunk) {
+    if (idleMove < 1 || lightMove < 1 || cap < 1 || chunk < 1) {
+      throw new IllegalArgumentException("limits must be at least 1");
+    }
     this.idleMove = idleMove;
+    this.lightMove = lightMove;
     this.cap = cap;
     this.chunk = chunk;
   }
@@ -68,9 +80,14 @@ final class SessionTasks {
     if (++recent >= cap) move(c);
   }
 
-  /** Whether an idle writer should {@link #move}. */
-  boolean moveDue() {
-    return recent >= idleMove;
+  @Override
+  public boolean due(Database.Load load) {
+    return recent >= (load == Database.Load.QUIET ? idleMove : lightMove);
+  }
+
+  @Override
+  public void run(Tx tx, Database.Load load) throws SQLException {
+    move(tx.connection());
   }
 
   /** Moves up to a chunk of the oldest recent rows into the session index; returns how many. */

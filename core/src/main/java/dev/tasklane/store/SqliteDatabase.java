@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -54,12 +53,15 @@ public final class SqliteDatabase implements Database {
       st.execute("PRAGMA temp_store=MEMORY");
       st.execute("PRAGMA cache_size=-65536");
     }
+    WalCheckpoints.setCeiling(writeConnection, WalCheckpoints.CEILING_FRAMES);
     RowIds ids = new RowIds();
     CommitAcknowledger acknowledger =
         syncsCommits(options) ? new CommitAcknowledger(new WalFile(file), "tasklane-sqlite-sync") : null;
     InsertBuffer inserts = new InsertBuffer();
     this.writer = new GroupCommitWriter(writeConnection.carrying(ids, inserts), ids, inserts, options.maxBatch(),
         "tasklane-sqlite-writer", acknowledger);
+    WalCheckpoints checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
+    writer.whenIdleOutsideTransactions(checkpoints::due, WalCheckpoints::checkpoint);
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
       CachingConnection c = connect(file);
@@ -140,9 +142,9 @@ public final class SqliteDatabase implements Database {
   }
 
   @Override
-  public void whenIdle(BooleanSupplier due, SqlWork<?> work) {
+  public void whenIdle(IdleWork work) {
     checkOpen();
-    writer.whenIdle(due, work);
+    writer.whenIdle(work);
   }
 
   @Override

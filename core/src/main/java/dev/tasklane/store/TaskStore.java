@@ -46,7 +46,7 @@ public final class TaskStore {
       sessionTasks.start(tx.connection());
       return null;
     });
-    db.whenIdle(sessionTasks::moveDue, tx -> sessionTasks.move(tx.connection()));
+    db.whenIdle(sessionTasks);
   }
 
   /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */

@@ -39,10 +39,13 @@ class SessionTasksTest {
     if (db != null) db.close();
   }
 
-  /** A store whose writer moves recent rows when idle past {@code idleMove}, or inline at {@code cap}. */
-  private void open(int idleMove, int cap, int chunk) {
+  /**
+   * A store whose writer moves recent rows when quiet past {@code idleMove}, lightly loaded past
+   * {@code lightMove}, or inline at {@code cap}, {@code chunk} at a time.
+   */
+  private void open(int idleMove, int lightMove, int cap, int chunk) {
     db = SqliteDatabase.open(dir.resolve("tasks.db"));
-    store = new TaskStore(db, e -> {}, new SessionTasks(idleMove, cap, chunk));
+    store = new TaskStore(db, e -> {}, new SessionTasks(idleMove, lightMove, cap, chunk));
     store.migrate();
   }
 
@@ -68,7 +71,7 @@ class SessionTasksTest {
 
   @Test
   void aBusyWriterMovesAChunkOfRecentRowsWhenTheyReachTheCap() {
-    open(1_000, 4, 3); // idle moves far off: only the cap moves rows here
+    open(1_000, 1_000, 4, 3); // idle moves far off: only the cap moves rows here
     List<TaskId> alice = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       alice.add(submit("web:alice").id());
@@ -86,7 +89,7 @@ class SessionTasksTest {
 
   @Test
   void aQuietWriterMovesRecentRowsOnceThereAreEnough() {
-    open(3, 1_000, 100);
+    open(3, 1_000, 1_000, 100);
     submit("web:alice");
     submit("web:alice");
     // Fewer than three: they stay recent, however quiet the writer.
@@ -100,8 +103,21 @@ class SessionTasksTest {
   }
 
   @Test
+  void aLightlyLoadedWriterMovesRecentRowsWithoutWaitingForQuiet() {
+    open(1_000, 3, 1_000, 100); // a quiet writer would wait for 1,000; the cap is as far
+    submit("web:alice");
+    submit("web:alice");
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+        .until(() -> rows("session_tasks_recent") == 2);
+    submit("web:bob"); // the third: after its commit, with nothing else waiting, the rows move
+    await().atMost(Duration.ofSeconds(5)).until(() -> rows("session_tasks_recent") == 0);
+    assertThat(rows("session_tasks")).isEqualTo(3);
+    assertThat(listed("web:alice")).hasSize(2);
+  }
+
+  @Test
   void pagesEventsAndPurgeSpanMovedAndRecentRows() {
-    open(1_000, 4, 2);
+    open(1_000, 1_000, 4, 2);
     List<TaskId> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) ids.add(submit("web:alice").id());
     assertThat(rows("session_tasks")).isEqualTo(2); // the cap moved the two oldest
@@ -125,12 +141,12 @@ class SessionTasksTest {
 
   @Test
   void recentRowsLeftByAnEarlierRunCountTowardsTheCap() {
-    open(1_000, 3, 10);
+    open(1_000, 1_000, 3, 10);
     submit("web:alice");
     submit("web:alice");
     db.close();
     db = SqliteDatabase.open(dir.resolve("tasks.db"));
-    store = new TaskStore(db, e -> {}, new SessionTasks(1_000, 3, 10));
+    store = new TaskStore(db, e -> {}, new SessionTasks(1_000, 1_000, 3, 10));
     store.migrate();
     submit("web:alice"); // the third recent row, counted with the two of before: the cap moves all
     assertThat(rows("session_tasks_recent")).isZero();
@@ -139,7 +155,7 @@ class SessionTasksTest {
 
   @Test
   void claimsAndCompletionsDoNotTouchTheSessionRows() {
-    open(1_000, 1_000, 10);
+    open(1_000, 1_000, 1_000, 10);
     Task t = submit("web:alice");
     var claimed = store.claim(new ClaimRequest("node", 1, Set.of("work"), 1, Map.of(), Duration.ofSeconds(30)), now);
     store.complete(t.id(), claimed.getFirst().lease().fence(), null, now);

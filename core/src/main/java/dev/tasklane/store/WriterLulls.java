@@ -1,0 +1,176 @@
+package dev.tasklane.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.ProgressHandler;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.core.DB;
+
+/**
+ * The writer's housekeeping, done in its lulls, and given up the moment a crowd of writes arrives.
+ *
+ * <p>Housekeeping (moving session rows, copying the WAL into the database) stops the writer for a
+ * few milliseconds, and every caller waiting then feels it: in a burst of many writers, all of
+ * them. So it runs when few wait: after a commit that leaves fewer than {@link #LIGHT_LOAD}
+ * writes waiting (counting the callers of the batch just committed, who are about to come back),
+ * when no commit has left more for {@link #CALM_NANOS}, one turn of each due work; and when none
+ * has waited for a while, turn after turn as long as it is due and nothing waits. A burst can still begin during a turn: a transactional turn gives up
+ * once {@link #LIGHT_LOAD} writes are queued (SQLite calls a progress handler every
+ * {@link #PROGRESS_STEPS} steps of its statements, and the handler's answer stops the statement;
+ * the turn's transaction is rolled back), and the writer serves the crowd. The turn's work is
+ * lost, done again in a later lull. A turn outside transactions (a checkpoint) cannot be stopped
+ * that way; it is kept short instead.
+ */
+final class WriterLulls {
+  private static final Logger log = LoggerFactory.getLogger(WriterLulls.class);
+
+  /** Fewer writes waiting than this is a light load: housekeeping delays only them. */
+  static final int LIGHT_LOAD = 32;
+  /** SQLite steps between two looks at the queue during a turn: microseconds apart. */
+  static final int PROGRESS_STEPS = 1_000;
+  /**
+   * How long after the writer last had a crowd it still counts as busy: in a burst, the callers of
+   * a big batch are all acknowledged at once and come back a few at a time, so the writer can
+   * look nearly idle for a moment in the middle of it.
+   */
+  static final long CALM_NANOS = 20_000_000;
+
+  private record Chore(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork work) {}
+
+  private final Connection connection;
+  private final InsertBuffer inserts;
+  private final DB sqlite;
+  private final IntSupplier waiting;
+  private final IntSupplier queued;
+  private final List<Database.IdleWork> work = new CopyOnWriteArrayList<>();
+  private final List<Chore> chores = new CopyOnWriteArrayList<>();
+  /** Stops a transactional turn's statement once a crowd is queued. */
+  private final ProgressHandler giveWay = new ProgressHandler() {
+    @Override
+    protected int progress() {
+      return queued.getAsInt() >= LIGHT_LOAD ? 1 : 0;
+    }
+  };
+  /** Writes in the last batch of callers' writes: callers about to come back. */
+  private int lastBatch;
+  /** When the writer last had a crowd after a batch (System.nanoTime). */
+  private long crowdSeen = System.nanoTime() - CALM_NANOS;
+
+  /**
+   * @param waiting callers waiting on the writer: queued, or committed and not yet acknowledged
+   * @param queued writes queued for the writer
+   */
+  WriterLulls(Connection connection, InsertBuffer inserts, IntSupplier waiting, IntSupplier queued)
+      throws SQLException {
+    this.connection = connection;
+    this.inserts = inserts;
+    this.sqlite = connection.unwrap(SQLiteConnection.class).getDatabase();
+    this.waiting = waiting;
+    this.queued = queued;
+  }
+
+  void add(Database.IdleWork w) {
+    work.add(w);
+  }
+
+  /** Work that must run outside any transaction (a WAL checkpoint): one turn per lull, after the rest. */
+  void addOutsideTransactions(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork w) {
+    chores.add(new Chore(due, w));
+  }
+
+  /** On the writer thread, after a batch of callers' writes was committed. */
+  void afterBatch(int writes) {
+    lastBatch = writes;
+    long now = System.nanoTime();
+    if (!lull(Database.Load.LIGHT)) crowdSeen = now;
+    else if (now - crowdSeen >= CALM_NANOS) run(Database.Load.LIGHT);
+  }
+
+  /** On the writer thread, when no write has come for a while. */
+  void whenQuiet() {
+    run(Database.Load.QUIET);
+  }
+
+  private void run(Database.Load load) {
+    for (Database.IdleWork w : work) {
+      while (lull(load) && w.due(load) && turn(() -> inTransaction(w, load))) {
+        if (load == Database.Load.LIGHT) break;
+      }
+    }
+    for (Chore c : chores) {
+      if (lull(load) && c.due().test(load)) turn(() -> outsideTransactions(c.work()));
+    }
+  }
+
+  private boolean lull(Database.Load load) {
+    return load == Database.Load.QUIET ? queued.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
+  }
+
+  private interface Turn {
+    void run() throws Exception;
+  }
+
+  /** Runs one turn; false if it failed or gave way to a crowd (it is not tried again in this lull). */
+  private boolean turn(Turn t) {
+    try {
+      t.run();
+      return true;
+    } catch (SQLException e) {
+      if (e.getErrorCode() != SQLiteErrorCode.SQLITE_INTERRUPT.code) log.error("idle work failed", e);
+      return false;
+    } catch (Exception e) {
+      log.error("idle work failed", e);
+      return false;
+    }
+  }
+
+  private void inTransaction(Database.IdleWork w, Database.Load load) throws SQLException {
+    List<Runnable> afterCommit = new ArrayList<>();
+    ProgressHandler.setHandler(connection, PROGRESS_STEPS, giveWay);
+    try {
+      w.run(new GroupCommitWriter.WriteTx(connection, afterCommit), load);
+      ProgressHandler.clearHandler(connection); // before the commit: it must not give way
+      connection.commit(); // durable with the next batch's sync: nobody waits for this one
+    } catch (SQLException | RuntimeException e) {
+      ProgressHandler.clearHandler(connection);
+      inserts.discard();
+      rollback();
+      throw e;
+    }
+    afterCommit.forEach(Runnable::run);
+  }
+
+  /**
+   * Rolls the turn's transaction back and opens the next one, as the writer expects. A write that
+   * gave way has already rolled the transaction back (SQLite does so itself), so the driver's
+   * rollback fails before it opens the next one; then it is opened here.
+   */
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      try {
+        sqlite.exec("begin;", false);
+      } catch (SQLException stillOpen) {
+        log.error("rolling back idle work failed", e); // a transaction is open, as the writer expects
+      }
+    }
+  }
+
+  private void outsideTransactions(GroupCommitWriter.ExclusiveWork w) throws Exception {
+    connection.setAutoCommit(true);
+    try {
+      w.run(connection);
+    } finally {
+      connection.setAutoCommit(false);
+    }
+  }
+}
