@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inserts of {@link AppendingWork} wait in an {@link InsertBuffer} and go in together, a
  * multi-row statement per table, before the next unit of another kind and before the commit.
+ * Housekeeping (moving session rows, WAL checkpoints) runs between batches, when few callers wait
+ * ({@link WriterLulls}).
  */
 final class GroupCommitWriter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
