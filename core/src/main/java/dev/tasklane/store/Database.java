@@ -48,8 +48,8 @@ public interface Database extends AutoCloseable {
 
   /**
    * Runs {@code work} in the writer's lulls, each turn in a write transaction of its own: after a
-   * commit that leaves only a few writes waiting (one turn), and when none has waited for a while
-   * (turns as long as it is due and nothing waits). For work that would slow a busy writer and can
+   * commit that leaves only a few writes waiting (one turn, taken in turn with other housekeeping),
+   * and when none has waited for a while (turns as long as it is due and nothing waits). For work that would slow a busy writer and can
    * wait (its caller bounds how long, e.g. by doing it inline past a cap).
    */
   void whenIdle(IdleWork work);

@@ -21,8 +21,8 @@ import org.sqlite.core.DB;
  * few milliseconds, and every caller waiting then feels it: in a burst of many writers, all of
  * them. So it runs when few wait: after a commit that leaves fewer than {@link #LIGHT_LOAD}
  * writes waiting (counting the callers of the batch just committed, who are about to come back),
- * when no commit has left more for {@link #CALM_NANOS}, one turn of each due work; and when none
- * has waited for a while, turn after turn as long as it is due and nothing waits. A burst can still begin during a turn: a transactional turn gives up
+ * when no commit has left more for {@link #CALM_NANOS}, one turn of the first due work; and when
+ * none has waited for a while, turn after turn as long as it is due and nothing waits. A burst can still begin during a turn: a transactional turn gives up
  * once {@link #LIGHT_LOAD} writes are queued (SQLite calls a progress handler every
  * {@link #PROGRESS_STEPS} steps of its statements, and the handler's answer stops the statement;
  * the turn's transaction is rolled back), and the writer serves the crowd. The turn's work is
@@ -43,15 +43,21 @@ final class WriterLulls {
    */
   static final long CALM_NANOS = 20_000_000;
 
-  private record Chore(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork work) {}
+  /** A piece of housekeeping: whether it is due, and one turn of it. */
+  private interface Job {
+    boolean due(Database.Load load);
+
+    void turn(Database.Load load) throws Exception;
+  }
 
   private final Connection connection;
   private final InsertBuffer inserts;
   private final DB sqlite;
   private final IntSupplier waiting;
   private final IntSupplier queued;
-  private final List<Database.IdleWork> work = new CopyOnWriteArrayList<>();
-  private final List<Chore> chores = new CopyOnWriteArrayList<>();
+  private final List<Job> jobs = new CopyOnWriteArrayList<>();
+  /** The job a light lull looks at first: they take turns, so one always due cannot starve another. */
+  private int next;
   /** Stops a transactional turn's statement once a crowd is queued. */
   private final ProgressHandler giveWay = new ProgressHandler() {
     @Override
@@ -78,12 +84,32 @@ final class WriterLulls {
   }
 
   void add(Database.IdleWork w) {
-    work.add(w);
+    jobs.add(new Job() {
+      @Override
+      public boolean due(Database.Load load) {
+        return w.due(load);
+      }
+
+      @Override
+      public void turn(Database.Load load) throws SQLException {
+        inTransaction(w, load);
+      }
+    });
   }
 
-  /** Work that must run outside any transaction (a WAL checkpoint): one turn per lull, after the rest. */
+  /** Work that must run outside any transaction (a WAL checkpoint). */
   void addOutsideTransactions(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork w) {
-    chores.add(new Chore(due, w));
+    jobs.add(new Job() {
+      @Override
+      public boolean due(Database.Load load) {
+        return due.test(load);
+      }
+
+      @Override
+      public void turn(Database.Load load) throws Exception {
+        outsideTransactions(w);
+      }
+    });
   }
 
   /** On the writer thread, after a batch of callers' writes was committed. */
@@ -99,14 +125,24 @@ final class WriterLulls {
     run(Database.Load.QUIET);
   }
 
+  /**
+   * Light: one turn of the next due job, then back to the writes (the few waiting wait for one
+   * turn, not for all the housekeeping due; the next lull takes the next turn). Quiet: every due
+   * job, turn after turn, until nothing is due or a write waits.
+   */
   private void run(Database.Load load) {
-    for (Database.IdleWork w : work) {
-      while (lull(load) && w.due(load) && turn(() -> inTransaction(w, load))) {
-        if (load == Database.Load.LIGHT) break;
+    int n = jobs.size();
+    for (int i = 0; i < n; i++) {
+      int at = load == Database.Load.LIGHT ? (next + i) % n : i;
+      Job job = jobs.get(at);
+      while (lull(load) && job.due(load)) {
+        boolean done = turn(() -> job.turn(load));
+        if (load == Database.Load.LIGHT) {
+          next = (at + 1) % n;
+          return;
+        }
+        if (!done) break;
       }
-    }
-    for (Chore c : chores) {
-      if (lull(load) && c.due().test(load)) turn(() -> outsideTransactions(c.work()));
     }
   }
 

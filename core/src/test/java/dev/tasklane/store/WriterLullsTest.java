@@ -79,6 +79,20 @@ class WriterLullsTest {
   }
 
   @Test
+  void aLightLullGivesOneTurnAndTheJobsTakeTurns() throws Exception {
+    List<String> turns = new CopyOnWriteArrayList<>();
+    writer.whenIdle(idle(load -> load == Load.LIGHT, () -> turns.add("a"))); // always due
+    writer.whenIdle(idle(load -> load == Load.LIGHT, () -> turns.add("b")));
+    for (int i = 0; i < 4; i++) {
+      int before = turns.size();
+      writer.submit(insert(i));
+      await().atMost(Duration.ofSeconds(5)).until(() -> turns.size() == before + 1); // one turn a commit
+    }
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> turns.size() == 4);
+    assertThat(turns).containsExactly("a", "b", "a", "b");
+  }
+
+  @Test
   void aWriteWaitsForOneTurnOfQuietWorkNotForAllOfIt() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
