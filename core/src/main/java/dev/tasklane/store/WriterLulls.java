@@ -44,10 +44,10 @@ final class WriterLulls {
   static final long CALM_NANOS = 20_000_000;
 
   /** A piece of housekeeping: whether it is due, and one turn of it. */
-  private interface Job {
-    boolean due(Database.Load load);
+  private record Job(Predicate<Database.Load> due, Turn turn) {}
 
-    void turn(Database.Load load) throws Exception;
+  private interface Turn {
+    void run(Database.Load load) throws Exception;
   }
 
   private final Connection connection;
@@ -84,32 +84,12 @@ final class WriterLulls {
   }
 
   void add(Database.IdleWork w) {
-    jobs.add(new Job() {
-      @Override
-      public boolean due(Database.Load load) {
-        return w.due(load);
-      }
-
-      @Override
-      public void turn(Database.Load load) throws SQLException {
-        inTransaction(w, load);
-      }
-    });
+    jobs.add(new Job(w::due, load -> inTransaction(w, load)));
   }
 
   /** Work that must run outside any transaction (a WAL checkpoint). */
   void addOutsideTransactions(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork w) {
-    jobs.add(new Job() {
-      @Override
-      public boolean due(Database.Load load) {
-        return due.test(load);
-      }
-
-      @Override
-      public void turn(Database.Load load) throws Exception {
-        outsideTransactions(w);
-      }
-    });
+    jobs.add(new Job(due, load -> outsideTransactions(w)));
   }
 
   /** On the writer thread, after a batch of callers' writes was committed. */
@@ -135,8 +115,8 @@ final class WriterLulls {
     for (int i = 0; i < n; i++) {
       int at = load == Database.Load.LIGHT ? (next + i) % n : i;
       Job job = jobs.get(at);
-      while (lull(load) && job.due(load)) {
-        boolean done = turn(() -> job.turn(load));
+      while (lull(load) && job.due().test(load)) {
+        boolean done = turn(job.turn(), load);
         if (load == Database.Load.LIGHT) {
           next = (at + 1) % n;
           return;
@@ -150,14 +130,10 @@ final class WriterLulls {
     return load == Database.Load.QUIET ? queued.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
   }
 
-  private interface Turn {
-    void run() throws Exception;
-  }
-
   /** Runs one turn; false if it failed or gave way to a crowd (it is not tried again in this lull). */
-  private boolean turn(Turn t) {
+  private boolean turn(Turn t, Database.Load load) {
     try {
-      t.run();
+      t.run(load);
       return true;
     } catch (SQLException e) {
       if (e.getErrorCode() != SQLiteErrorCode.SQLITE_INTERRUPT.code) log.error("idle work failed", e);
