@@ -77,7 +77,7 @@ final class SessionTasks implements Database.IdleWork {
   /** Records a new task of {@code session}; past the cap, moves a chunk of recent rows in the same transaction. */
   void added(Connection c, long taskId, String session) throws SQLException {
     InsertBuffer.insert(c, RECENT_ROW, taskId, session);
-    if (++recent >= cap) move(c);
+    if (++recent >= cap) recent = Math.max(0, recent - move(c));
   }
 
   @Override
@@ -87,10 +87,14 @@ final class SessionTasks implements Database.IdleWork {
 
   @Override
   public void run(Tx tx, Database.Load load) throws SQLException {
-    move(tx.connection());
+    int moved = move(tx.connection());
+    tx.afterCommit(() -> recent = Math.max(0, recent - moved)); // a turn can give way before its commit
   }
 
-  /** Moves up to a chunk of the oldest recent rows into the session index; returns how many. */
+  /**
+   * Moves up to a chunk of the oldest recent rows into the session index; returns how many, which
+   * the caller takes off the count of recent rows once the move counts.
+   */
   int move(Connection c) throws SQLException {
     InsertBuffer.flush(c); // the rows of submits earlier in the batch
     long upto;
@@ -117,7 +121,6 @@ final class SessionTasks implements Database.IdleWork {
       ps.setLong(1, upto);
       moved = ps.executeUpdate();
     }
-    recent = Math.max(0, recent - moved);
     return moved;
   }
 

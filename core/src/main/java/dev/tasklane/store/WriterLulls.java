@@ -22,12 +22,14 @@ import org.sqlite.core.DB;
  * them. So it runs when few wait: after a commit that leaves fewer than {@link #LIGHT_LOAD}
  * writes waiting (counting the callers of the batch just committed, who are about to come back),
  * when no commit has left more for {@link #CALM_NANOS}, one turn of the first due work; and when
- * none has waited for a while, turn after turn as long as it is due and nothing waits. A burst can still begin during a turn: a transactional turn gives up
- * once {@link #LIGHT_LOAD} writes are queued (SQLite calls a progress handler every
- * {@link #PROGRESS_STEPS} steps of its statements, and the handler's answer stops the statement;
- * the turn's transaction is rolled back), and the writer serves the crowd. The turn's work is
- * lost, done again in a later lull. A turn outside transactions (a checkpoint) cannot be stopped
- * that way; it is kept short instead.
+ * none has waited for a while, turn after turn as long as it is due and nothing waits. A burst can
+ * still begin during a turn: a transactional turn gives up once {@link #LIGHT_LOAD} writes are
+ * queued (SQLite calls a progress handler every {@link #PROGRESS_STEPS} steps of its statements,
+ * and the handler's answer stops the statement; the turn's transaction is rolled back), or, if its
+ * statements are done by then, it is rolled back instead of committed (the commit would write
+ * every page the turn touched); and the writer serves the crowd. The turn's work is lost, done
+ * again in a later lull; a job learns that its turn counted from its after-commit actions. A turn
+ * outside transactions (a checkpoint) cannot be stopped that way; it is kept short instead.
  */
 final class WriterLulls {
   private static final Logger log = LoggerFactory.getLogger(WriterLulls.class);
@@ -47,7 +49,8 @@ final class WriterLulls {
   private record Job(Predicate<Database.Load> due, Turn turn) {}
 
   private interface Turn {
-    void run(Database.Load load) throws Exception;
+    /** Returns false if the turn gave way to a crowd before it could count. */
+    boolean run(Database.Load load) throws Exception;
   }
 
   private final Connection connection;
@@ -62,7 +65,7 @@ final class WriterLulls {
   private final ProgressHandler giveWay = new ProgressHandler() {
     @Override
     protected int progress() {
-      return queued.getAsInt() >= LIGHT_LOAD ? 1 : 0;
+      return crowded() ? 1 : 0;
     }
   };
   /** Writes in the last batch of callers' writes: callers about to come back. */
@@ -89,7 +92,10 @@ final class WriterLulls {
 
   /** Work that must run outside any transaction (a WAL checkpoint). */
   void addOutsideTransactions(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork w) {
-    jobs.add(new Job(due, load -> outsideTransactions(w)));
+    jobs.add(new Job(due, load -> {
+      outsideTransactions(w);
+      return true;
+    }));
   }
 
   /** On the writer thread, after a batch of callers' writes was committed. */
@@ -126,6 +132,11 @@ final class WriterLulls {
     }
   }
 
+  /** Whether a crowd of writes is queued: a turn gives way to it. */
+  private boolean crowded() {
+    return queued.getAsInt() >= LIGHT_LOAD;
+  }
+
   private boolean lull(Database.Load load) {
     return load == Database.Load.QUIET ? queued.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
   }
@@ -133,8 +144,7 @@ final class WriterLulls {
   /** Runs one turn; false if it failed or gave way to a crowd (it is not tried again in this lull). */
   private boolean turn(Turn t, Database.Load load) {
     try {
-      t.run(load);
-      return true;
+      return t.run(load);
     } catch (SQLException e) {
       if (e.getErrorCode() != SQLiteErrorCode.SQLITE_INTERRUPT.code) log.error("idle work failed", e);
       return false;
@@ -144,12 +154,20 @@ final class WriterLulls {
     }
   }
 
-  private void inTransaction(Database.IdleWork w, Database.Load load) throws SQLException {
+  /** Runs a turn in a transaction of its own; false if a crowd came before its commit. */
+  private boolean inTransaction(Database.IdleWork w, Database.Load load) throws SQLException {
     List<Runnable> afterCommit = new ArrayList<>();
     ProgressHandler.setHandler(connection, PROGRESS_STEPS, giveWay);
     try {
       w.run(new GroupCommitWriter.WriteTx(connection, afterCommit), load);
       ProgressHandler.clearHandler(connection); // before the commit: it must not give way
+      if (crowded()) {
+        // The commit writes every page the turn touched (a move's: milliseconds), and the crowd
+        // that came meanwhile would wait for it; a rollback only drops them.
+        inserts.discard();
+        rollback();
+        return false;
+      }
       connection.commit(); // durable with the next batch's sync: nobody waits for this one
     } catch (SQLException | RuntimeException e) {
       ProgressHandler.clearHandler(connection);
@@ -158,6 +176,7 @@ final class WriterLulls {
       throw e;
     }
     afterCommit.forEach(Runnable::run);
+    return true;
   }
 
   /**

@@ -206,6 +206,47 @@ class WriterLullsTest {
   }
 
   @Test
+  void aTurnWhoseStatementsAreDoneWhenACrowdComesIsRolledBackNotCommittedAndDoneAgainLater() throws Exception {
+    CountDownLatch statementsDone = new CountDownLatch(1);
+    CountDownLatch crowdQueued = new CountDownLatch(1);
+    AtomicInteger turns = new AtomicInteger();
+    AtomicBoolean counted = new AtomicBoolean();
+    writer.whenIdle(new Database.IdleWork() {
+      @Override
+      public boolean due(Load load) {
+        return !counted.get();
+      }
+
+      @Override
+      public void run(Tx tx, Load load) throws SQLException {
+        insert(-1).run(tx);
+        tx.afterCommit(() -> counted.set(true));
+        if (turns.incrementAndGet() > 1) return;
+        statementsDone.countDown();
+        try {
+          crowdQueued.await(); // between its last statement and its commit
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    writer.submit(insert(1)); // a light moment after it: the turn starts
+    assertThat(statementsDone.await(5, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<Void>> crowd = new ArrayList<>();
+    for (int i = 0; i < WriterLulls.LIGHT_LOAD; i++) crowd.add(writer.submitAsync(insert(100 + i)));
+    crowdQueued.countDown();
+
+    CompletableFuture.allOf(crowd.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+    assertThat(counted).isFalse(); // its commit would have held up the crowd: rolled back
+    assertThat(db.rows("t")).isEqualTo(1 + WriterLulls.LIGHT_LOAD);
+
+    // Still due, so a later lull runs it again, to its commit this time.
+    await().atMost(Duration.ofSeconds(5)).untilTrue(counted);
+    assertThat(turns).hasValue(2);
+    assertThat(db.rows("t")).isEqualTo(2 + WriterLulls.LIGHT_LOAD);
+  }
+
+  @Test
   void aFewWritesWaitForTheTurn() throws Exception {
     int rows = 300_000;
     LongWrite longWrite = new LongWrite(rows);
