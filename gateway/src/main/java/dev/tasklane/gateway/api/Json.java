@@ -9,7 +9,8 @@ import dev.tasklane.core.LaneException;
 
 /** The gateway's one JSON mapper, and helpers that turn bad JSON into {@code bad_request}. */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Requests run on virtual threads: buffers shared by all threads, not one set per request. */
+  public static final ObjectMapper MAPPER = new ObjectMapper(dev.tasklane.store.Json.sharingBuffers());
 
   private Json() {}
 
