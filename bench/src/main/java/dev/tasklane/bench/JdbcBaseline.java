@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The disk's own limit, without any engine: task-like rows inserted and then updated by plain JDBC
@@ -80,6 +83,36 @@ final class JdbcBaseline {
       }
     }
     return new Latencies(samples);
+  }
+
+  /**
+   * Single-row commits while every core is kept busy by spinning threads, one more than there are
+   * cores: the load of a burst of closed-loop submitters. The commit's fsync takes no CPU, but the
+   * thread that waited for it must then get a core back, and the gap between the two medians, and
+   * more so the two p99s, is what the machine's scheduler adds to any durable write under load.
+   */
+  static Latencies singleRowCommitsOnBusyCores(Path file, int commits) throws SQLException {
+    AtomicBoolean spinning = new AtomicBoolean(true);
+    List<Thread> spinners = new ArrayList<>();
+    for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+      spinners.add(Thread.ofPlatform().daemon(true).name("bench-busy-core-" + i).start(() -> {
+        long x = 0;
+        while (spinning.get()) x += System.nanoTime() & 1;
+        if (x == 42) System.out.print(""); // keeps the loop from being optimised away
+      }));
+    }
+    try {
+      return singleRowCommits(file, commits);
+    } finally {
+      spinning.set(false);
+      for (Thread t : spinners) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
   }
 
   private static Connection open(Path file) throws SQLException {

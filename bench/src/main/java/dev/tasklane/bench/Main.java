@@ -37,9 +37,11 @@ public final class Main {
     Machine machine;
     try (SqliteFiles files = new SqliteFiles()) {
       machine = Machine.describe(files.folder());
-      System.out.printf(Locale.ROOT, "Tasklane bench (%s) on %d cpus (load average %.1f), %d MB, %s %s; data in %s%n",
-          options.full() ? "full" : "quick", machine.cpus(), machine.loadAverage(), machine.memoryMb(), machine.jdk(),
-          machine.jvmOptions(), machine.disk());
+      System.out.printf(Locale.ROOT,
+          "Tasklane bench (%s) on %d cpus (load average %.1f), %d MB (first touch %.1f us per 4 KiB page), %s %s;"
+              + " data in %s%n",
+          options.full() ? "full" : "quick", machine.cpus(), machine.loadAverage(), machine.memoryMb(),
+          machine.firstTouchMicrosPerPage(), machine.jdk(), machine.jvmOptions(), machine.disk());
       for (Step step : Steps.all(options, files)) {
         long s0 = System.nanoTime();
         System.out.printf("  %-32s", step.title() + " ...");

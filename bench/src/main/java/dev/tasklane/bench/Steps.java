@@ -37,6 +37,12 @@ final class Steps {
           String commitNote = commits.count() + " transactions of one row each (one fsync each)";
           sink.put("jdbc.commit.p50", commits.p50(), commitNote);
           sink.put("jdbc.commit.p99", commits.p99(), commitNote);
+          Latencies busy = JdbcBaseline.singleRowCommitsOnBusyCores(files.fresh("jdbc-commits-busy"), o.commitSamples());
+          String busyNote = "the same, while " + (Runtime.getRuntime().availableProcessors() + 1)
+              + " threads spin (one more than the cores): the scheduler's delay after each fsync";
+          sink.put("jdbc.commit.busy_cores.p50", busy.p50(), busyNote);
+          sink.put("jdbc.commit.busy_cores.p99", busy.p99(), busyNote);
+          sink.put("jdbc.commit.busy_cores.max", busy.maxMs(), busyNote);
           var floor = EngineRowsFloor.measure(files.fresh("jdbc-engine-rows"), o.drainTasks(), BenchOptions.JDBC_BATCH);
           String floorNote = o.drainTasks() + " tasks: Tasklane's schema and rows per task (task, 3 events, pending count,"
               + " recent session row), "
@@ -53,6 +59,9 @@ final class Steps {
         .figure("jdbc.update", "rows/s")
         .figure("jdbc.commit.p50", "ms")
         .figure("jdbc.commit.p99", "ms")
+        .figure("jdbc.commit.busy_cores.p50", "ms")
+        .figure("jdbc.commit.busy_cores.p99", "ms")
+        .figure("jdbc.commit.busy_cores.max", "ms")
         .figure("jdbc.engine_rows.submit", "tasks/s")
         .figure("jdbc.engine_rows.drain", "tasks/s")
         .figure("jdbc.engine_rows.wal_per_task", "bytes")
