@@ -69,9 +69,12 @@ final class MaintenanceSql {
     return changes;
   }
 
+  /** Queued tasks past their expiry: found through an index of the few tasks that have one. */
+  static final String EXPIRED = "SELECT id FROM tasks WHERE state = 'queued' AND expires_at <= ?";
+
   static List<Changed> expire(Connection c, Instant now) throws SQLException {
     List<Changed> changes = new ArrayList<>();
-    for (long id : ids(c, "SELECT id FROM tasks WHERE state = 'queued' AND expires_at <= ?", now.toEpochMilli())) {
+    for (long id : ids(c, EXPIRED, now.toEpochMilli())) {
       changes.addAll(Transitions.expire(c, id, now));
     }
     return changes;

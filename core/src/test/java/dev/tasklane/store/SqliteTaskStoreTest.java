@@ -32,6 +32,22 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   }
 
   @Test
+  void theExpiryCheckReadsOnlyTasksThatCanExpireNotTheWholeQueue() {
+    for (int i = 0; i < 50; i++) submit(task("s" + i));
+    String plan = db.read(tx -> {
+      StringBuilder b = new StringBuilder();
+      try (var ps = tx.connection().prepareStatement("EXPLAIN QUERY PLAN " + MaintenanceSql.EXPIRED)) {
+        ps.setLong(1, now.toEpochMilli());
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) b.append(rs.getString("detail")).append('\n');
+        }
+      }
+      return b.toString();
+    });
+    assertThat(plan).contains("INDEX tasks_expiry").doesNotContain("SCAN");
+  }
+
+  @Test
   void writesAreDurableAcrossReopen() {
     var t = submit(task("s"));
     db.close();
