@@ -137,8 +137,12 @@ final class WriterLulls {
     return queued.getAsInt() >= LIGHT_LOAD;
   }
 
+  /**
+   * Quiet: nothing queued and no commit waiting for its fsync (an empty queue while a slow fsync
+   * holds every caller is no lull: they all come back at once when it lands). Light: few waiting.
+   */
   private boolean lull(Database.Load load) {
-    return load == Database.Load.QUIET ? queued.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
+    return load == Database.Load.QUIET ? waiting.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
   }
 
   /** Runs one turn; false if it failed or gave way to a crowd (it is not tried again in this lull). */

@@ -79,6 +79,58 @@ class WriterLullsTest {
   }
 
   @Test
+  void writesWaitingForASlowFsyncAreNoQuietMomentForHousekeeping() throws Exception {
+    db.close();
+    AtomicBoolean hold = new AtomicBoolean();
+    CountDownLatch released = new CountDownLatch(1);
+    CommitAcknowledger acknowledger = new CommitAcknowledger(new CommitAcknowledger.Log() {
+      @Override
+      public void sync() {
+        try {
+          if (hold.get()) released.await(); // a slow disk
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public void close() {}
+    }, "test-sync");
+    db = TestWriter.open(dir.resolve("s.db"), "t (v INTEGER)", 8, acknowledger);
+    writer = db.writer();
+    AtomicInteger quietTurns = new AtomicInteger();
+    AtomicBoolean armed = new AtomicBoolean();
+    writer.whenIdle(idle(load -> load == Load.QUIET && armed.get(), quietTurns::incrementAndGet));
+
+    // A first unit holds the writer until a second is queued behind it, so the first commit goes to
+    // the fsync thread (the writer has more to do) and the second follows it there.
+    hold.set(true);
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch secondQueued = new CountDownLatch(1);
+    CompletableFuture<Void> first = writer.submitAsync(tx -> {
+      firstRunning.countDown();
+      try {
+        secondQueued.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return insert(1).run(tx);
+    });
+    assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> second = writer.submitAsync(insert(2));
+    secondQueued.countDown();
+    armed.set(true);
+
+    // The writer's queue is empty for well over its quiet time, but both writes wait for the fsync.
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> quietTurns.get() == 0);
+    assertThat(first).isNotDone();
+    released.countDown();
+    CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
+    writer.submit(insert(3)); // quiet after this one, with nothing waiting
+    await().atMost(Duration.ofSeconds(5)).until(() -> quietTurns.get() > 0);
+  }
+
+  @Test
   void aLightLullGivesOneTurnAndTheJobsTakeTurns() throws Exception {
     List<String> turns = new CopyOnWriteArrayList<>();
     writer.whenIdle(idle(load -> load == Load.LIGHT, () -> turns.add("a"))); // always due
