@@ -94,7 +94,7 @@ final class JdbcBaseline {
   static Latencies singleRowCommitsOnBusyCores(Path file, int commits) throws SQLException {
     AtomicBoolean spinning = new AtomicBoolean(true);
     List<Thread> spinners = new ArrayList<>();
-    for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+    for (int i = 0; i < spinningThreads(); i++) {
       spinners.add(Thread.ofPlatform().daemon(true).name("bench-busy-core-" + i).start(() -> {
         long x = 0;
         while (spinning.get()) x += System.nanoTime() & 1;
@@ -113,6 +113,11 @@ final class JdbcBaseline {
         }
       }
     }
+  }
+
+  /** The threads {@link #singleRowCommitsOnBusyCores} keeps spinning: one more than there are cores. */
+  static int spinningThreads() {
+    return Runtime.getRuntime().availableProcessors() + 1;
   }
 
   private static Connection open(Path file) throws SQLException {
