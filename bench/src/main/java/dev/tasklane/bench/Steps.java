@@ -72,14 +72,18 @@ final class Steps {
       Probe probe = Probe.install(0, true);
       try (TasklaneContender lane = new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions())) {
         try {
-          TasklaneScenarios.warmUp(lane);
+          JitWarmUp.Outcome warm = TasklaneScenarios.warmUp(lane);
           for (int level : BenchOptions.SUBMITTER_LEVELS) {
             int each = Math.max(20, o.submitsPerLevel() / level);
+            long compiledBefore = JitWarmUp.compileMillisSoFar();
             Latencies l = TasklaneScenarios.submitLatency(lane, level, each);
+            long compiled = JitWarmUp.compileMillisSoFar() - compiledBefore;
             String note = level + " virtual threads x " + each + " submits, workers held";
             sink.put("tasklane.submit.c" + level + ".p50", l.p50(), note);
             sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
             sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
+            sink.put("tasklane.submit.c" + level + ".jit", compiled, "JIT compile time during the level, after "
+                + warm.describe());
           }
           int paced = BenchOptions.PACED_SUBMITTERS;
           Duration interval = BenchOptions.PACED_INTERVAL;
@@ -95,7 +99,7 @@ final class Steps {
       }
     });
     for (int level : BenchOptions.SUBMITTER_LEVELS) {
-      for (String stat : List.of("p50", "p99", "max")) step.figure("tasklane.submit.c" + level + "." + stat, "ms");
+      for (String stat : List.of("p50", "p99", "max", "jit")) step.figure("tasklane.submit.c" + level + "." + stat, "ms");
     }
     step.figure("tasklane.submit.paced.p50", "ms").figure("tasklane.submit.paced.p99", "ms");
     return step;

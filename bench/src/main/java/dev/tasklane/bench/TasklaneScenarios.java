@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The measurements only Tasklane takes: submit latency, mixed load, and cancel latency. */
 final class TasklaneScenarios {
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(30);
+  /** Submits of each concurrent level in a warm-up round. */
   private static final int WARMUP_SUBMITS = 16_384;
+  /** Submits of the lone submitter in a warm-up round (one at a time: slower to send). */
+  private static final int WARMUP_LONE_SUBMITS = 512;
   /**
    * Numbers for tasks nobody times: beyond any probe's range, and growing, so that they spread over
    * all sessions like the timed ones.
@@ -65,18 +68,23 @@ final class TasklaneScenarios {
   }
 
   /**
-   * Submits tasks from 16, then 256 threads, until the submit path is compiled, so that the timed
-   * submits measure a server that has run a while, not the JIT compiling it; then collects the
-   * heap, so that what start-up left (schema migration, class loading) is in the old generation, as
-   * it would be by then, instead of being copied again by every young collection of the timed run.
+   * Submits tasks from 1, 16, then 256 threads, round after round until the JIT has compiled the
+   * submit path ({@link JitWarmUp}), so that the timed submits measure a server that has run a
+   * while, not the JIT compiling it; then collects the heap, so that what start-up left (schema
+   * migration, class loading) is in the old generation, as it would be by then, instead of being
+   * copied again by every young collection of the timed run.
    */
-  static void warmUp(TasklaneContender lane) throws Exception {
-    for (int level : new int[] {16, 256}) {
-      Concurrently.run(level, t -> {
-        for (int i = 0; i < WARMUP_SUBMITS / level; i++) lane.submit(UNTIMED.getAndIncrement());
-      });
-    }
+  static JitWarmUp.Outcome warmUp(TasklaneContender lane) throws Exception {
+    JitWarmUp.Outcome outcome = JitWarmUp.ofThisJvm().run(() -> {
+      for (int level : new int[] {1, 16, 256}) {
+        int each = level == 1 ? WARMUP_LONE_SUBMITS : WARMUP_SUBMITS / level;
+        Concurrently.run(level, t -> {
+          for (int i = 0; i < each; i++) lane.submit(UNTIMED.getAndIncrement());
+        });
+      }
+    });
     System.gc();
+    return outcome;
   }
 
   /** What the mixed run measured. */
