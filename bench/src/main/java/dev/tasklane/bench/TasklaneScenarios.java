@@ -72,15 +72,15 @@ final class TasklaneScenarios {
    * submit path ({@link JitWarmUp}), so that the timed submits measure a server that has run a
    * while, not the JIT compiling it; then collects the heap, so that what start-up left (schema
    * migration, class loading) is in the old generation, as it would be by then, instead of being
-   * copied again by every young collection of the timed run.
+   * copied again by every young collection of the timed run. The rounds run the timed levels' own
+   * code, {@link #submitLatency} and the sorting of its samples, and throw the figures away: when
+   * they ran a loop of their own, the JIT compiled the timed loop and the sort during the first
+   * 256-submitter level.
    */
   static JitWarmUp.Outcome warmUp(TasklaneContender lane) throws Exception {
     JitWarmUp.Outcome outcome = JitWarmUp.ofThisJvm().run(() -> {
       for (int level : new int[] {1, 16, 256}) {
-        int each = level == 1 ? WARMUP_LONE_SUBMITS : WARMUP_SUBMITS / level;
-        Concurrently.run(level, t -> {
-          for (int i = 0; i < each; i++) lane.submit(UNTIMED.getAndIncrement());
-        });
+        submitLatency(lane, level, level == 1 ? WARMUP_LONE_SUBMITS : WARMUP_SUBMITS / level).p99();
       }
     });
     System.gc();
