@@ -15,11 +15,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writer commits a batch without waiting for the disk and goes on with the next one; this
  * stage's thread syncs the log once for every batch committed since its last sync, then runs their
- * after-commit actions and completes their callers, in commit order. So the sync of one batch
- * overlaps the statements of the next, instead of the writer doing one, then the other. A writer
- * with no next batch waiting, and nothing left here to acknowledge, syncs and acknowledges its
- * batch itself ({@link #acknowledgeHere}). Nobody hears of a write before it is on disk: not its
- * caller, not a subscriber, not a worker.
+ * after-commit actions in commit order, and hands the waking of their callers, in the same order,
+ * to a virtual thread of its own. So the sync of one batch overlaps the statements of the next,
+ * instead of the writer doing one, then the other; and the next sync need not wait while a few
+ * hundred callers are woken (each wake-up hands a virtual thread to a carrier, which then competes
+ * for the cores with this thread: traced, waking 256 callers took this thread 1–5 ms during a
+ * burst, 0.1 ms on idle cores). A writer with no next batch waiting, and nothing left here to
+ * acknowledge, syncs and acknowledges its batch itself ({@link #acknowledgeHere}). Nobody hears of
+ * a write before it is on disk: not its caller, not a subscriber, not a worker.
  */
 final class CommitAcknowledger {
   private static final Logger log = LoggerFactory.getLogger(CommitAcknowledger.class);
@@ -32,7 +35,13 @@ final class CommitAcknowledger {
 
   /** A committed batch waiting for the sync: what to run and whom to tell once it is durable. */
   interface Pending {
-    void acknowledge();
+    /** The batch is durable: runs its after-commit actions, then wakes its callers. */
+    default void acknowledge() {
+      runAfterCommitActions().run();
+    }
+
+    /** The batch is durable: runs its after-commit actions, and returns what wakes its callers. */
+    Runnable runAfterCommitActions();
 
     void fail(Throwable cause);
 
@@ -44,8 +53,8 @@ final class CommitAcknowledger {
 
   private record Barrier(CompletableFuture<Void> passed) implements Pending {
     @Override
-    public void acknowledge() {
-      passed.complete(null);
+    public Runnable runAfterCommitActions() {
+      return () -> passed.complete(null); // after the callers of every batch before it
     }
 
     @Override
@@ -55,6 +64,7 @@ final class CommitAcknowledger {
   }
 
   private static final Pending STOP = new Barrier(new CompletableFuture<>());
+  private static final Runnable STOP_WAKING = () -> {};
 
   private final Log durableLog;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -63,9 +73,13 @@ final class CommitAcknowledger {
   /** The writes of those batches. */
   private final AtomicInteger waitingWrites = new AtomicInteger();
   private final Thread thread;
+  /** Wake-ups of the callers of acknowledged batches, in commit order, for {@link #waker}. */
+  private final LinkedBlockingQueue<Runnable> wakeUps = new LinkedBlockingQueue<>();
+  private final Thread waker;
 
   CommitAcknowledger(Log durableLog, String name) {
     this.durableLog = durableLog;
+    this.waker = Thread.ofVirtual().name(name + "-wake").start(this::wakeCallers);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
 
@@ -88,7 +102,7 @@ final class CommitAcknowledger {
    * thread). Only when {@link #caughtUp}, so that acknowledgements stay in commit order.
    */
   void acknowledgeHere(Pending batch) {
-    acknowledge(List.of(batch));
+    acknowledge(List.of(batch), false);
   }
 
   /** Writes committed and not yet acknowledged: callers waiting here, not for the writer. */
@@ -96,8 +110,10 @@ final class CommitAcknowledger {
     return waitingWrites.get();
   }
 
+  /** Whether the current thread runs after-commit actions or wakes callers (their callbacks run there too). */
   boolean isAcknowledgerThread() {
-    return Thread.currentThread() == thread;
+    Thread current = Thread.currentThread();
+    return current == thread || current == waker;
   }
 
   /** Returns once every batch queued before this call was acknowledged (or failed). */
@@ -107,11 +123,13 @@ final class CommitAcknowledger {
     b.passed().join();
   }
 
-  /** Acknowledges what is queued, then stops the thread. */
+  /** Acknowledges what is queued, wakes its callers, then stops the threads. */
   void close() {
     queue.add(STOP);
     try {
       thread.join(10_000);
+      wakeUps.add(STOP_WAKING);
+      waker.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -133,7 +151,7 @@ final class CommitAcknowledger {
       }
       queue.drainTo(batches);
       boolean stop = batches.remove(STOP);
-      acknowledge(batches);
+      acknowledge(batches, true);
       for (Pending p : batches) {
         if (p instanceof Barrier) continue;
         inFlight.decrementAndGet();
@@ -143,7 +161,8 @@ final class CommitAcknowledger {
     }
   }
 
-  private void acknowledge(List<Pending> batches) {
+  /** Syncs, then acknowledges the batches: their callers woken here, or by the waker. */
+  private void acknowledge(List<Pending> batches, boolean wakeElsewhere) {
     try {
       durableLog.sync();
     } catch (IOException | RuntimeException e) {
@@ -154,6 +173,25 @@ final class CommitAcknowledger {
       for (Pending p : batches) p.fail(failure);
       return;
     }
-    for (Pending p : batches) p.acknowledge();
+    if (!wakeElsewhere) {
+      for (Pending p : batches) p.acknowledge();
+      return;
+    }
+    List<Runnable> wakes = new ArrayList<>(batches.size());
+    for (Pending p : batches) wakes.add(p.runAfterCommitActions());
+    wakeUps.add(() -> wakes.forEach(Runnable::run));
+  }
+
+  private void wakeCallers() {
+    while (true) {
+      Runnable wake;
+      try {
+        wake = wakeUps.take();
+      } catch (InterruptedException e) {
+        continue; // only close() stops it
+      }
+      if (wake == STOP_WAKING) return;
+      wake.run();
+    }
   }
 }

@@ -227,9 +227,9 @@ final class GroupCommitWriter {
       failures = new Throwable[units.size()];
     }
 
-    /** The batch is durable: runs its after-commit actions in order, then wakes its callers. */
+    /** The batch is durable: runs its after-commit actions in order; returns what wakes its callers. */
     @Override
-    public void acknowledge() {
+    public Runnable runAfterCommitActions() {
       for (Runnable action : afterCommit) {
         try {
           action.run();
@@ -237,6 +237,10 @@ final class GroupCommitWriter {
           log.error("after-commit action failed", e);
         }
       }
+      return this::wakeCallers;
+    }
+
+    private void wakeCallers() {
       for (int i = 0; i < units.size(); i++) {
         if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
         else units.get(i).done().complete(results[i]);

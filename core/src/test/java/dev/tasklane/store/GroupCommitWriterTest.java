@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +120,80 @@ class GroupCommitWriterTest {
     assertThat(one.get()).isEqualTo(1);
     assertThat(two.get()).isEqualTo(2);
     assertThat(actions).containsExactly("after 1", "after 2"); // in commit order
+  }
+
+  @Test
+  void theNextBatchIsAcknowledgedWhileTheCallersOfOneAreStillBeingWoken() throws Exception {
+    List<String> actions = new CopyOnWriteArrayList<>();
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch finishFirst = new CountDownLatch(1);
+    SqlWork<Integer> first = tx -> {
+      firstRunning.countDown();
+      try {
+        finishFirst.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return insert(1, actions).run(tx);
+    };
+    CompletableFuture<Integer> one = writer.submitAsync(first);
+    firstRunning.await();
+    CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // queued: both go to the sync thread
+    // The first caller's wake-up runs a slow callback (as a caller's own code may be).
+    CountDownLatch callerWaking = new CountDownLatch(1);
+    CountDownLatch callerDone = new CountDownLatch(1);
+    one.thenRun(() -> {
+      callerWaking.countDown();
+      try {
+        callerDone.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    finishFirst.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
+
+    log.permits.release(10);
+    assertThat(callerWaking.await(5, TimeUnit.SECONDS)).isTrue();
+    // While the first caller is being woken, the second batch is synced and its actions run.
+    await().atMost(Duration.ofSeconds(5)).until(() -> actions.contains("after 2"));
+    CompletableFuture<Integer> three = writer.submitAsync(insert(3, actions));
+    await().atMost(Duration.ofSeconds(5)).until(() -> actions.contains("after 3"));
+    assertThat(actions).containsExactly("after 1", "after 2", "after 3");
+
+    callerDone.countDown();
+    assertThat(two.get()).isEqualTo(2);
+    assertThat(three.get()).isEqualTo(3);
+  }
+
+  @Test
+  void aCallbackOnTheWakingThreadCannotWriteAndWaitForItself() throws Exception {
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch finishFirst = new CountDownLatch(1);
+    CompletableFuture<Integer> one = writer.submitAsync(tx -> {
+      firstRunning.countDown();
+      try {
+        finishFirst.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return 1;
+    });
+    firstRunning.await();
+    writer.submitAsync(t -> 2); // queued behind it: the first batch is acknowledged by the sync thread
+    CompletableFuture<Throwable> nested = new CompletableFuture<>();
+    one.thenRun(() -> {
+      try {
+        writer.submit(t -> 3);
+        nested.complete(null);
+      } catch (RuntimeException e) {
+        nested.complete(e);
+      }
+    });
+    finishFirst.countDown();
+    log.permits.release(10);
+    assertThat(nested.get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("nested write");
   }
 
   @Test
