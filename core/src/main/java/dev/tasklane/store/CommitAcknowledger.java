@@ -75,6 +75,8 @@ final class CommitAcknowledger {
   private final Thread thread;
   /** Wake-ups of the callers of acknowledged batches, in commit order, for {@link #waker}. */
   private final LinkedBlockingQueue<Runnable> wakeUps = new LinkedBlockingQueue<>();
+  /** Wake-ups queued and not yet run. */
+  private final AtomicInteger unwoken = new AtomicInteger();
   private final Thread waker;
 
   CommitAcknowledger(Log durableLog, String name) {
@@ -90,9 +92,12 @@ final class CommitAcknowledger {
     queue.add(batch);
   }
 
-  /** Whether every batch queued so far was acknowledged: then the next may be, in order, by its writer. */
+  /**
+   * Whether every batch queued so far was acknowledged and its callers woken: then the next may be,
+   * in order, by its writer.
+   */
   boolean caughtUp() {
-    return inFlight.get() == 0;
+    return inFlight.get() == 0 && unwoken.get() == 0;
   }
 
   /**
@@ -179,6 +184,7 @@ final class CommitAcknowledger {
     }
     List<Runnable> wakes = new ArrayList<>(batches.size());
     for (Pending p : batches) wakes.add(p.runAfterCommitActions());
+    unwoken.incrementAndGet();
     wakeUps.add(() -> wakes.forEach(Runnable::run));
   }
 
@@ -191,7 +197,11 @@ final class CommitAcknowledger {
         continue; // only close() stops it
       }
       if (wake == STOP_WAKING) return;
-      wake.run();
+      try {
+        wake.run();
+      } finally {
+        unwoken.decrementAndGet();
+      }
     }
   }
 }

@@ -72,6 +72,19 @@ class GroupCommitWriterTest {
     };
   }
 
+  /** A write that says when the writer runs it, then holds the writer until {@code finish} opens. */
+  private static SqlWork<Integer> holding(CountDownLatch running, CountDownLatch finish, SqlWork<Integer> then) {
+    return tx -> {
+      running.countDown();
+      try {
+        finish.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return then.run(tx);
+    };
+  }
+
   private long committedRows() throws Exception {
     return db.rows("t");
   }
@@ -96,16 +109,7 @@ class GroupCommitWriterTest {
     List<String> actions = new CopyOnWriteArrayList<>();
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch finishFirst = new CountDownLatch(1);
-    SqlWork<Integer> first = tx -> {
-      firstRunning.countDown();
-      try {
-        finishFirst.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return insert(1, actions).run(tx);
-    };
-    CompletableFuture<Integer> one = writer.submitAsync(first);
+    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, insert(1, actions)));
     firstRunning.await();
     CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // waits behind the first batch
     finishFirst.countDown();
@@ -127,16 +131,7 @@ class GroupCommitWriterTest {
     List<String> actions = new CopyOnWriteArrayList<>();
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch finishFirst = new CountDownLatch(1);
-    SqlWork<Integer> first = tx -> {
-      firstRunning.countDown();
-      try {
-        finishFirst.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return insert(1, actions).run(tx);
-    };
-    CompletableFuture<Integer> one = writer.submitAsync(first);
+    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, insert(1, actions)));
     firstRunning.await();
     CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // queued: both go to the sync thread
     // The first caller's wake-up runs a slow callback (as a caller's own code may be).
@@ -170,15 +165,7 @@ class GroupCommitWriterTest {
   void aCallbackOnTheWakingThreadCannotWriteAndWaitForItself() throws Exception {
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch finishFirst = new CountDownLatch(1);
-    CompletableFuture<Integer> one = writer.submitAsync(tx -> {
-      firstRunning.countDown();
-      try {
-        finishFirst.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return 1;
-    });
+    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, tx -> 1));
     firstRunning.await();
     writer.submitAsync(t -> 2); // queued behind it: the first batch is acknowledged by the sync thread
     CompletableFuture<Throwable> nested = new CompletableFuture<>();
