@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>The writer commits a batch without waiting for the disk and goes on with the next one; this
  * stage's thread syncs the log once for every batch committed since its last sync, then runs their
  * after-commit actions in commit order, and hands the waking of their callers, in the same order,
- * to a virtual thread of its own. So the sync of one batch overlaps the statements of the next,
+ * to a thread of its own. So the sync of one batch overlaps the statements of the next,
  * instead of the writer doing one, then the other; and the next sync need not wait while a few
  * hundred callers are woken (each wake-up hands a virtual thread to a carrier, which then competes
  * for the cores with this thread: traced, waking 256 callers took this thread 1–5 ms during a
@@ -81,7 +81,9 @@ final class CommitAcknowledger {
 
   CommitAcknowledger(Log durableLog, String name) {
     this.durableLog = durableLog;
-    this.waker = Thread.ofVirtual().name(name + "-wake").start(this::wakeCallers);
+    // A platform thread: a virtual one could wait for a carrier behind handlers that keep every
+    // carrier busy until their cancel request, a write, is acknowledged.
+    this.waker = Thread.ofPlatform().name(name + "-wake").daemon(true).start(this::wakeCallers);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,6 +161,32 @@ class GroupCommitWriterTest {
     callerDone.countDown();
     assertThat(two.get()).isEqualTo(2);
     assertThat(three.get()).isEqualTo(3);
+  }
+
+  @Test
+  void callersAreWokenWhileVirtualThreadsKeepEveryCarrierBusy() throws Exception {
+    log.permits.release(10);
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch finishFirst = new CountDownLatch(1);
+    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, tx -> 1));
+    firstRunning.await();
+    CompletableFuture<Integer> two = writer.submitAsync(tx -> 2); // queued: both go to the sync thread
+    // Handlers that compute until told to stop, as many as there are carriers and more.
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> busy = new ArrayList<>();
+    for (int i = 0; i < Runtime.getRuntime().availableProcessors() * 2; i++) {
+      busy.add(Thread.ofVirtual().start(() -> {
+        while (!stop.get()) Thread.onSpinWait();
+      }));
+    }
+    try {
+      finishFirst.countDown();
+      assertThat(one.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(two.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+    } finally {
+      stop.set(true);
+      for (Thread t : busy) t.join();
+    }
   }
 
   @Test
