@@ -74,19 +74,6 @@ class GroupCommitWriterTest {
     };
   }
 
-  /** A write that says when the writer runs it, then holds the writer until {@code finish} opens. */
-  private static SqlWork<Integer> holding(CountDownLatch running, CountDownLatch finish, SqlWork<Integer> then) {
-    return tx -> {
-      running.countDown();
-      try {
-        finish.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return then.run(tx);
-    };
-  }
-
   private long committedRows() throws Exception {
     return db.rows("t");
   }
@@ -109,12 +96,11 @@ class GroupCommitWriterTest {
   @Test
   void theWriterCommitsTheNextBatchWhileTheSyncOfOneIsHeld() throws Exception {
     List<String> actions = new CopyOnWriteArrayList<>();
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch finishFirst = new CountDownLatch(1);
-    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, insert(1, actions)));
-    firstRunning.await();
+    HeldWriter held = new HeldWriter();
+    CompletableFuture<Integer> one = writer.submitAsync(held.unit(insert(1, actions)));
+    held.awaitHeld();
     CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // waits behind the first batch
-    finishFirst.countDown();
+    held.release();
     // The first batch's sync is held; the second batch commits meanwhile.
     await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
     Thread.sleep(50);
@@ -131,10 +117,9 @@ class GroupCommitWriterTest {
   @Test
   void theNextBatchIsAcknowledgedWhileTheCallersOfOneAreStillBeingWoken() throws Exception {
     List<String> actions = new CopyOnWriteArrayList<>();
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch finishFirst = new CountDownLatch(1);
-    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, insert(1, actions)));
-    firstRunning.await();
+    HeldWriter held = new HeldWriter();
+    CompletableFuture<Integer> one = writer.submitAsync(held.unit(insert(1, actions)));
+    held.awaitHeld();
     CompletableFuture<Integer> two = writer.submitAsync(insert(2, actions)); // queued: both go to the sync thread
     // The first caller's wake-up runs a slow callback (as a caller's own code may be).
     CountDownLatch callerWaking = new CountDownLatch(1);
@@ -147,7 +132,7 @@ class GroupCommitWriterTest {
         Thread.currentThread().interrupt();
       }
     });
-    finishFirst.countDown();
+    held.release();
     await().atMost(Duration.ofSeconds(5)).until(() -> committedRows() == 2);
 
     log.permits.release(10);
@@ -166,10 +151,9 @@ class GroupCommitWriterTest {
   @Test
   void callersAreWokenWhileVirtualThreadsKeepEveryCarrierBusy() throws Exception {
     log.permits.release(10);
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch finishFirst = new CountDownLatch(1);
-    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, tx -> 1));
-    firstRunning.await();
+    HeldWriter held = new HeldWriter();
+    CompletableFuture<Integer> one = writer.submitAsync(held.unit(tx -> 1));
+    held.awaitHeld();
     CompletableFuture<Integer> two = writer.submitAsync(tx -> 2); // queued: both go to the sync thread
     // Handlers that compute until told to stop, as many as there are carriers and more.
     AtomicBoolean stop = new AtomicBoolean();
@@ -180,7 +164,7 @@ class GroupCommitWriterTest {
       }));
     }
     try {
-      finishFirst.countDown();
+      held.release();
       assertThat(one.get(5, TimeUnit.SECONDS)).isEqualTo(1);
       assertThat(two.get(5, TimeUnit.SECONDS)).isEqualTo(2);
     } finally {
@@ -191,10 +175,9 @@ class GroupCommitWriterTest {
 
   @Test
   void aCallbackOnTheWakingThreadCannotWriteAndWaitForItself() throws Exception {
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch finishFirst = new CountDownLatch(1);
-    CompletableFuture<Integer> one = writer.submitAsync(holding(firstRunning, finishFirst, tx -> 1));
-    firstRunning.await();
+    HeldWriter held = new HeldWriter();
+    CompletableFuture<Integer> one = writer.submitAsync(held.unit(tx -> 1));
+    held.awaitHeld();
     writer.submitAsync(t -> 2); // queued behind it: the first batch is acknowledged by the sync thread
     CompletableFuture<Throwable> nested = new CompletableFuture<>();
     one.thenRun(() -> {
@@ -205,7 +188,7 @@ class GroupCommitWriterTest {
         nested.complete(e);
       }
     });
-    finishFirst.countDown();
+    held.release();
     log.permits.release(10);
     assertThat(nested.get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("nested write");

@@ -12,6 +12,11 @@ final class HeldWriter {
 
   /** The unit that holds the writer; queue it, then {@link #awaitHeld}. */
   SqlWork<Void> unit() {
+    return unit(tx -> null);
+  }
+
+  /** Like {@link #unit()}, then, once released, runs {@code then} in the same unit. */
+  <T> SqlWork<T> unit(SqlWork<T> then) {
     return tx -> {
       running.countDown();
       try {
@@ -19,7 +24,7 @@ final class HeldWriter {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
-      return null;
+      return then.run(tx);
     };
   }
 
