@@ -38,7 +38,8 @@ final class Steps {
           sink.put("jdbc.commit.p50", commits.p50(), commitNote);
           sink.put("jdbc.commit.p99", commits.p99(), commitNote);
           Latencies busy = JdbcBaseline.singleRowCommitsOnBusyCores(files.fresh("jdbc-commits-busy"), o.commitSamples());
-          String busyNote = "the same, while " + JdbcBaseline.spinningThreads() + " threads spin (one more than the cores): the scheduler's delay after each fsync";
+          String busyNote = "the same, while " + JdbcBaseline.spinningThreads()
+              + " threads spin (one more than the cores): the scheduler's delay after each fsync";
           sink.put("jdbc.commit.busy_cores.p50", busy.p50(), busyNote);
           sink.put("jdbc.commit.busy_cores.p99", busy.p99(), busyNote);
           sink.put("jdbc.commit.busy_cores.max", busy.maxMs(), busyNote);
