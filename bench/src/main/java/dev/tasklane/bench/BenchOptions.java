@@ -94,6 +94,11 @@ record BenchOptions(
         mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output, only);
   }
 
+  /** How long the machine-stall measurement watches, alone and beside the syncs. */
+  Duration stallWindow() {
+    return Duration.ofSeconds(full ? 10 : 3);
+  }
+
   QueueScenarios.Plan plan() {
     Duration startTimeout = JobRunrContender.POLL_INTERVAL.multipliedBy(3).plusSeconds(10);
     return new QueueScenarios.Plan(workers, drainTimeout, startSamples, startSpacing, startTimeout);

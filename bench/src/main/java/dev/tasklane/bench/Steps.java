@@ -12,6 +12,7 @@ final class Steps {
 
   static List<Step> all(BenchOptions o, SqliteFiles files) {
     List<Step> steps = new ArrayList<>();
+    steps.add(machineStalls(o, files));
     steps.add(jdbcBaseline(o, files));
     steps.add(submitLatency(o, files));
     steps.add(tasklaneDrain(o, files));
@@ -25,6 +26,27 @@ final class Steps {
     steps.add(startLatency(DbSchedulerContender::new, "db-scheduler", "", o, files));
     if (o.only() != null) steps.removeIf(s -> !s.title().contains(o.only()));
     return steps;
+  }
+
+  /** First, before any other step has left the disk writing back. */
+  private static Step machineStalls(BenchOptions o, SqliteFiles files) {
+    Duration window = o.stallWindow();
+    String over = "stops a second, longer than " + MachineStalls.STALL.toMillis()
+        + " ms, of a thread that only reads the clock (watched " + window.toSeconds() + " s)";
+    return Step.of("machine stalls", SHORT, sink -> {
+          MachineStalls.Seen quiet = MachineStalls.quiet(window);
+          sink.put("machine.stalls.quiet.per_s", quiet.perSecond(), over + ", nothing else running");
+          sink.put("machine.stalls.quiet.max", quiet.gaps().longestMs(), "the longest stop of that thread");
+          MachineStalls.Seen syncing = MachineStalls.whileSyncing(files.fresh("machine-syncing"), window);
+          String beside = String.format("%s, while another thread writes 16 KiB and syncs, %.0f times a second", over,
+              syncing.syncsPerSecond());
+          sink.put("machine.stalls.syncing.per_s", syncing.perSecond(), beside);
+          sink.put("machine.stalls.syncing.max", syncing.gaps().longestMs(), "the longest stop of that thread");
+        })
+        .figure("machine.stalls.quiet.per_s", "/s")
+        .figure("machine.stalls.quiet.max", "ms")
+        .figure("machine.stalls.syncing.per_s", "/s")
+        .figure("machine.stalls.syncing.max", "ms");
   }
 
   private static Step jdbcBaseline(BenchOptions o, SqliteFiles files) {

@@ -1,5 +1,6 @@
 package dev.tasklane.bench;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** The ratios taken from one run, and the project's targets checked against it. */
@@ -44,11 +45,23 @@ final class Verdicts {
         fasterPeer.map(p -> "faster peer drains " + Math.round(p) + " tasks/s").orElse("no peer measured")));
     r.target(atMost("submit->start p50 <= 5 ms", "tasklane.start.p50", START_P50_TARGET_MS, "ms", r, null));
     r.target(atMost("submit p99 (256 submitters) <= 10 ms", "tasklane.submit.c256.p99", SUBMIT_P99_TARGET_MS, "ms",
-        r, null));
+        r, machineStops(r)));
     String heapNote = o.drainTasks() >= HEAP_TARGET_TASKS ? o.drainTasks() + " tasks queued"
         : "measured with only " + o.drainTasks() + " tasks queued; the target is for " + HEAP_TARGET_TASKS;
     r.target(atMost("heap growth, 100,000 queued <= 50 MB", "tasklane.heap.queued", HEAP_TARGET_MB, "MB", r,
         heapNote));
+  }
+
+  /**
+   * Every stop of the whole machine holds all 256 submits in flight, so the level's p99 is at least
+   * the longest stop it met: the run's own measure of those stops, beside the figure it bounds.
+   */
+  private static String machineStops(Report r) {
+    Optional<Double> longest = r.value("machine.stalls.syncing.max");
+    Optional<Double> perSecond = r.value("machine.stalls.syncing.per_s");
+    if (longest.isEmpty() || perSecond.isEmpty()) return null;
+    return String.format(Locale.ROOT, "beside syncs the machine stopped a thread that only reads the clock %.1f times a second,"
+        + " for up to %.1f ms", perSecond.get(), longest.get());
   }
 
   private static Target atLeast(String name, String figure, double goal, String unit, Report r) {
