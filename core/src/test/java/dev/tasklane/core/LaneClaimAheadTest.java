@@ -92,7 +92,7 @@ class LaneClaimAheadTest {
 
   @Test
   void claimAheadIsAKnobThatFollowsConcurrencyUnlessSet() {
-    assertThat(LaneConfig.defaults().toBuilder().concurrency(8).build().claimAhead()).isEqualTo(32);
+    assertThat(LaneConfig.defaults().toBuilder().concurrency(8).build().claimAhead()).isEqualTo(64);
     assertThat(LaneConfig.defaults().toBuilder().claimAhead(0).concurrency(8).build().claimAhead()).isZero();
     assertThat(LaneConfig.defaults().toBuilder().claimAhead(2).build().toBuilder().concurrency(16).build()
         .claimAhead()).isEqualTo(2);
