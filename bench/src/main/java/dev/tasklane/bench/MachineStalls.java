@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the machine does to a thread that only reads the clock: how often, and for how long, it
@@ -51,7 +52,7 @@ final class MachineStalls {
   static Seen whileSyncing(Path file, Duration window) throws Exception {
     AtomicBoolean syncing = new AtomicBoolean(true);
     AtomicLong syncs = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
+    AtomicReference<IOException> failed = new AtomicReference<>();
     Thread writer = Thread.ofPlatform().daemon(true).name("bench-syncing").start(() -> {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         ByteBuffer block = ByteBuffer.allocateDirect(WRITE_BYTES);
@@ -64,7 +65,7 @@ final class MachineStalls {
           at = (at + WRITE_BYTES) % FILE_BYTES;
         }
       } catch (IOException e) {
-        failed.incrementAndGet();
+        failed.set(e);
       }
     });
     try {
@@ -72,7 +73,7 @@ final class MachineStalls {
       long before = syncs.get();
       Gaps gaps = watch(window);
       long during = syncs.get() - before;
-      if (failed.get() > 0) throw new IOException("writing and syncing " + file + " failed");
+      if (failed.get() != null) throw new IOException("writing and syncing " + file + " failed", failed.get());
       return new Seen(gaps, during, window);
     } finally {
       syncing.set(false);
