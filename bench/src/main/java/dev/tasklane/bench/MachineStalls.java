@@ -22,7 +22,7 @@ final class MachineStalls {
   /** A gap between two clock reads longer than this counts as a stall. */
   static final Duration STALL = Duration.ofMillis(5);
   /** Written and synced per round by the syncing thread, over the same few MB, as a reused WAL is. */
-  private static final int WRITE_BYTES = 16 * 1024;
+  static final int WRITE_BYTES = 16 * 1024;
   private static final long FILE_BYTES = 4L << 20;
   private static final Duration WARM_UP = Duration.ofMillis(500);
 

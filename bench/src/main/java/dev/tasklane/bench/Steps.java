@@ -38,8 +38,8 @@ final class Steps {
           sink.put("machine.stalls.quiet.per_s", quiet.perSecond(), over + ", nothing else running");
           sink.put("machine.stalls.quiet.max", quiet.gaps().longestMs(), "the longest stop of that thread");
           MachineStalls.Seen syncing = MachineStalls.whileSyncing(files.fresh("machine-syncing"), window);
-          String beside = String.format("%s, while another thread writes 16 KiB and syncs, %.0f times a second", over,
-              syncing.syncsPerSecond());
+          String beside = String.format("%s, while another thread writes %d KiB and syncs, %.0f times a second", over,
+              MachineStalls.WRITE_BYTES / 1024, syncing.syncsPerSecond());
           sink.put("machine.stalls.syncing.per_s", syncing.perSecond(), beside);
           sink.put("machine.stalls.syncing.max", syncing.gaps().longestMs(), "the longest stop of that thread");
         })
