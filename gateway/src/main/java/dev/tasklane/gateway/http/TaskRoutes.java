@@ -43,6 +43,10 @@ public final class TaskRoutes {
       TaskApi.Created c = api.create(who(ctx), Params.of(body(ctx)), ctx.header("Idempotency-Key"));
       HttpJson.ok(ctx, c.created() ? 201 : 200, c.body());
     });
+    routes.post("/v1/tasks/fan-out", ctx -> {
+      TaskApi.Created c = api.fanOut(who(ctx), Params.of(body(ctx)), ctx.header("Idempotency-Key"));
+      HttpJson.ok(ctx, c.created() ? 201 : 200, c.body());
+    });
     routes.get("/v1/tasks", ctx -> HttpJson.ok(ctx, 200, api.list(who(ctx), Params.fromQuery(ctx.queryParamMap()))));
     routes.get("/v1/tasks/{id}", ctx -> HttpJson.ok(ctx, 200, api.status(who(ctx), ctx.pathParam("id"))));
     routes.post("/v1/tasks/{id}/cancel", ctx -> HttpJson.ok(ctx, 200, api.cancel(who(ctx), ctx.pathParam("id"))));
