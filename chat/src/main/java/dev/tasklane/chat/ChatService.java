@@ -7,6 +7,8 @@ import dev.tasklane.chat.Commands.Submit;
 import dev.tasklane.chat.OutboxSql.Target;
 import dev.tasklane.chat.TranscriptSql.InboxRow;
 import dev.tasklane.chat.TranscriptSql.NewEntry;
+import dev.tasklane.chat.schedule.ScheduleCommands;
+import dev.tasklane.chat.schedule.Schedules;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
@@ -72,6 +74,7 @@ public final class ChatService implements AutoCloseable {
   private final StatusReporter reporter;
   private final OutboxSender sender;
   private final EventFollower follower;
+  private final Schedules schedules;
   private volatile AgentRouter router;
   private boolean started;
 
@@ -84,7 +87,8 @@ public final class ChatService implements AutoCloseable {
     db.migrate("chat", "db/chat");
     this.transcript = new Transcript(db, config.transcriptLimit());
     this.outcomes = new Outcomes(transcript, clock);
-    this.commands = new Commands(lane, config, clock);
+    this.schedules = new Schedules(db, config.schedules(), clock, this::sendScheduled);
+    this.commands = new Commands(lane, config, clock, new ScheduleCommands(schedules, clock));
     this.waiter = new TaskWaiter(lane);
     this.reporter = new StatusReporter(lane, transcript, channels, config, clock);
     this.sender = new OutboxSender(db, channels, config, clock, reporter::sent);
@@ -126,7 +130,7 @@ public final class ChatService implements AutoCloseable {
     Received received = db.write(tx -> store(tx.connection(), tx, message));
     if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
-    Route route = commands.route(message.sessionKey(), message.text()).orElseGet(() -> agentRoute(message));
+    Route route = commands.route(message).orElseGet(() -> agentRoute(message));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
       case Submit s -> startTask(message, received.user(), s.request(), deadline);
@@ -246,7 +250,23 @@ public final class ChatService implements AutoCloseable {
   }
 
   private static Target target(IncomingMessage m) {
-    return new Target(m.channel(), m.chatId(), m.messageId());
+    return new Target(m.channel(), m.chatId(), platformReplyTo(m.messageId()));
+  }
+
+  /** The platform message an answer replies to: none for a scheduled message, which no platform knows. */
+  static String platformReplyTo(String messageId) {
+    return messageId == null || messageId.startsWith(Schedules.MESSAGE_ID_PREFIX) ? null : messageId;
+  }
+
+  /**
+   * An occurrence of a schedule: the message of whoever scheduled it, received as if they sent it
+   * now, under a message id made of schedule and occurrence, so it is answered once.
+   */
+  private Schedules.Sent sendScheduled(Schedules.Occurrence o) {
+    var s = o.schedule();
+    Reply r = receive(new IncomingMessage(s.channel(), s.chatId(), o.messageId(), s.sender(), s.text()));
+    boolean answered = r.answer() != null || r.taskId() != null;
+    return new Schedules.Sent(answered, r.taskId() == null ? null : r.taskId().value());
   }
 
   private static String idempotencyKey(IncomingMessage m) {
@@ -325,6 +345,11 @@ public final class ChatService implements AutoCloseable {
     return transcript.subscribe(sessionKey, afterId, listener);
   }
 
+  /** The schedules of {@code /later} and {@code /every}. */
+  public Schedules schedules() {
+    return schedules;
+  }
+
   /**
    * Starts following the lane's events (from where the last run stopped), the status messages, and
    * the delivery of pending messages.
@@ -335,11 +360,13 @@ public final class ChatService implements AutoCloseable {
     reporter.start();
     sender.start();
     follower.start();
+    schedules.start();
   }
 
   /** Stops the background work; the lane stays open. Pending deliveries wait for the next start. */
   @Override
   public synchronized void close() {
+    schedules.close();
     follower.close();
     reporter.close();
     sender.close();

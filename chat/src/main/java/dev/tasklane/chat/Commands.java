@@ -2,6 +2,8 @@ package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.chat.schedule.ScheduleCommands;
+import dev.tasklane.chat.schedule.Schedules;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
@@ -45,12 +47,14 @@ final class Commands {
   private final Lane lane;
   private final ChatConfig config;
   private final Clock clock;
+  private final ScheduleCommands schedules;
   private final Map<String, ChatCommand> custom = new ConcurrentHashMap<>();
 
-  Commands(Lane lane, ChatConfig config, Clock clock) {
+  Commands(Lane lane, ChatConfig config, Clock clock, ScheduleCommands schedules) {
     this.lane = lane;
     this.config = config;
     this.clock = clock;
+    this.schedules = schedules;
   }
 
   void add(String name, ChatCommand command) {
@@ -58,14 +62,15 @@ final class Commands {
     if (!NAME.matcher(n).matches()) {
       throw new IllegalArgumentException("a command is '/' and a lower-case word (letters, digits, _): " + name);
     }
-    if (BUILT_IN.contains(n)) throw new IllegalArgumentException(n + " is a built-in command");
+    if (BUILT_IN.contains(n) || ScheduleCommands.NAMES.contains(n)) throw new IllegalArgumentException(n + " is a built-in command");
     custom.put(n, command);
   }
 
   /** The route of a command or status question; empty for free text (which goes to the agent). */
-  Optional<Route> route(String sessionKey, String text) {
-    String s = text.strip();
-    if (isCommand(s)) return Optional.of(command(sessionKey, s));
+  Optional<Route> route(IncomingMessage m) {
+    String sessionKey = m.sessionKey();
+    String s = m.text().strip();
+    if (isCommand(s)) return Optional.of(command(m, s));
     if (StatusQuestion.matches(s)) {
       List<Task> active = active(sessionKey);
       if (!active.isEmpty()) return Optional.of(new Answer(describeAll(active)));
@@ -85,7 +90,8 @@ final class Commands {
     return at > 0 ? name.substring(0, at) : name;
   }
 
-  private Route command(String sessionKey, String s) {
+  private Route command(IncomingMessage m, String s) {
+    String sessionKey = m.sessionKey();
     String[] parts = s.split("\\s+", 2);
     String name = commandName(s);
     String args = parts.length > 1 ? parts[1].strip() : "";
@@ -97,6 +103,8 @@ final class Commands {
         case "/retry" -> retry(sessionKey, args);
         case "/run" -> run(sessionKey, args);
         case "/help" -> new Answer(help());
+        case "/later", "/every", "/schedules", "/timezone" -> new Answer(schedules.run(name,
+            new Schedules.Author(sessionKey, m.channel(), m.chatId(), m.sender()), args));
         default -> custom(sessionKey, name, args);
       };
     } catch (LaneException e) {
@@ -186,6 +194,10 @@ final class Commands {
         /cancel <id> | all — stop a task, or every task of this chat
         /retry <id> — run a finished task again
         /run <command> — run a shell command as a task
+        /later <when> <message> — send a message later: in 2h, at 17:30, tomorrow 9:00
+        /every <rule> <message> — send a message again and again: day 9:00, weekday 8:30, hour, or cron
+        /schedules — this chat's schedules; /schedules cancel <n> drops one
+        /timezone [zone] — the chat's time zone for /later and /every, e.g. Europe/Berlin
         /help — this list
         """);
     new TreeMap<>(custom).keySet().forEach(n -> sb.append(n).append('\n'));

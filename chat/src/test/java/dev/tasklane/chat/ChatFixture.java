@@ -25,16 +25,23 @@ final class ChatFixture implements AutoCloseable {
   final Path dir;
   final Lane lane;
   final RecordingChannel channel = new RecordingChannel("test");
+  final Clock clock;
   ChatService chat;
 
-  private ChatFixture(Path dir, Lane lane) {
+  private ChatFixture(Path dir, Lane lane, Clock clock) {
     this.dir = dir;
     this.lane = lane;
+    this.clock = clock;
   }
 
   /** A lane with the test handlers and a started chat service with the given config. */
   static ChatFixture start(Path dir, ChatConfig config) {
-    ChatFixture f = new ChatFixture(dir, startLane(dir));
+    return start(dir, config, Clock.systemUTC());
+  }
+
+  /** The same, with the chat service on {@code clock}. */
+  static ChatFixture start(Path dir, ChatConfig config, Clock clock) {
+    ChatFixture f = new ChatFixture(dir, startLane(dir), clock);
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
@@ -78,12 +85,12 @@ final class ChatFixture implements AutoCloseable {
   /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
   ChatFixture restart(ChatConfig config) {
     close();
-    return start(dir, config);
+    return start(dir, config, clock);
   }
 
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */
   ChatService newChat(ChatConfig config) {
-    ChatService c = new ChatService(lane, config, Clock.systemUTC());
+    ChatService c = new ChatService(lane, config, clock);
     c.addChannel(channel);
     c.setAgentRouter(ChatFixture::route);
     return c;
