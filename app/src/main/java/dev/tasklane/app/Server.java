@@ -1,6 +1,8 @@
 package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
+import dev.tasklane.attachments.AttachmentLimits;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
@@ -20,27 +22,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
- * channel, and the gateway in front of them.
+ * A running Tasklane server: the lane on SQLite in the data folder, attachments beside it, the chat
+ * flow with the web channel, and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
   static final String DATABASE_FILE = "tasklane.db";
   static final String TOKENS_FILE = "tokens";
+  static final String ATTACHMENTS_FOLDER = "attachments";
 
   private final ServeOptions options;
   private final AdminToken adminToken;
   private final Lane lane;
   private final ChatService chat;
   private final GatewayServer gateway;
+  private final AttachmentStore files;
   private boolean closed;
 
-  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway) {
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway,
+      AttachmentStore files) {
     this.options = options;
     this.adminToken = adminToken;
     this.lane = lane;
     this.chat = chat;
     this.gateway = gateway;
+    this.files = files;
   }
 
   static Server start(ServeOptions o) throws IOException {
@@ -52,10 +58,13 @@ final class Server implements AutoCloseable {
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
     Lane lane;
+    AttachmentStore files;
     try {
       agents = Agents.load(o.dataDir(), o.configFile(), System.getenv(), db, clock);
+      files = AttachmentStore.open(db, o.dataDir().resolve(ATTACHMENTS_FOLDER), AttachmentLimits.defaults(), clock);
       lane = Handlers.register(Lane.builder().database(db).clock(clock), agents,
-          new TranscriptConversation(chatRef::get)).start();
+          new TranscriptConversation(chatRef::get), files).start();
+      files.start(); // its purge reads the lane's tasks: after the lane's migration
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -67,12 +76,14 @@ final class Server implements AutoCloseable {
       chatRef.set(chat);
       chat.addChannel(web);
       chat.setAgentRouter(agents.router()::taskFor);
+      chat.setAttachments(files);
       chat.addCommand("/agent", agents.router()::agentCommand);
       chat.start();
-      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
-      return new Server(o, admin, lane, chat, gateway);
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock, files));
+      return new Server(o, admin, lane, chat, gateway, files);
     } catch (RuntimeException e) {
       if (chat != null) chat.close();
+      files.close();
       lane.close();
       throw e;
     }
@@ -110,6 +121,7 @@ final class Server implements AutoCloseable {
     log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
     gateway.close();
     chat.close();
+    files.close();
     lane.shutdown(options.shutdownGrace());
     lane.close();
     log.info("stopped");

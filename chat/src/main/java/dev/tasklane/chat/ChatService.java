@@ -1,5 +1,7 @@
 package dev.tasklane.chat;
 
+import dev.tasklane.attachments.Attachment;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatMessage.Role;
 import dev.tasklane.chat.Commands.Answer;
 import dev.tasklane.chat.Commands.Route;
@@ -76,6 +78,7 @@ public final class ChatService implements AutoCloseable {
   private final EventFollower follower;
   private final Schedules schedules;
   private volatile AgentRouter router;
+  private final MessageFiles files = new MessageFiles();
   private boolean started;
 
   /** Migrates the chat tables into the lane's database ({@code db/chat/<dialect>}). */
@@ -107,6 +110,11 @@ public final class ChatService implements AutoCloseable {
     this.router = router;
   }
 
+  /** Lets messages carry files stored here; without a store, a message with attachments is refused. */
+  public void setAttachments(AttachmentStore attachments) {
+    files.setStore(attachments);
+  }
+
   /**
    * Adds a slash command, e.g. {@code "/agent"}.
    *
@@ -127,13 +135,18 @@ public final class ChatService implements AutoCloseable {
   public Reply receive(IncomingMessage message) {
     validate(message);
     long deadline = System.nanoTime() + config.yieldWindow().toNanos();
-    Received received = db.write(tx -> store(tx.connection(), tx, message));
+    List<Attachment> attached = files.of(message);
+    IncomingMessage shown = attached.isEmpty() ? message : new IncomingMessage(message.channel(), message.chatId(),
+        message.messageId(), message.sender(), message.text() + MessageFiles.note(attached), message.attachments());
+    Received received = db.write(tx -> store(tx.connection(), tx, shown));
     if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
-    Route route = commands.route(message).orElseGet(() -> agentRoute(message));
+    // Commands read what was typed; the agent also reads which files came with it.
+    Route route = commands.route(message).orElseGet(() -> agentRoute(shown));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
-      case Submit s -> startTask(message, received.user(), s.request(), deadline);
+      case Submit s -> startTask(message, received.user(), MessageFiles.into(s.request(), attached), attached,
+          deadline);
     };
   }
 
@@ -199,7 +212,8 @@ public final class ChatService implements AutoCloseable {
     });
   }
 
-  private Reply startTask(IncomingMessage m, ChatMessage user, SubmitRequest.Builder builder, long deadline) {
+  private Reply startTask(IncomingMessage m, ChatMessage user, SubmitRequest.Builder builder,
+      List<Attachment> attached, long deadline) {
     SubmitRequest request = builder.origin(new Origin(m.channel(), m.chatId(), m.messageId(), m.sender())).build();
     if (!m.sessionKey().equals(request.sessionKey())) {
       log.error("the agent router built a task for session {} from a message of {}", request.sessionKey(),
@@ -215,6 +229,7 @@ public final class ChatService implements AutoCloseable {
     } catch (LaneException e) {
       return answer(m, user, refusal(e));
     }
+    files.link(submitted.task().id(), attached);
     // A task that cannot start now (behind its session's other work, or behind other queued
     // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
     Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();

@@ -3,6 +3,7 @@ package dev.tasklane.gateway;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.TaskApi;
+import dev.tasklane.gateway.http.AttachmentRoutes;
 import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
@@ -44,16 +45,17 @@ public final class GatewayServer implements AutoCloseable {
 
   private GatewayServer(Gateway parts) {
     GatewayMetrics metrics = new GatewayMetrics(parts.lane(), parts.clock());
-    TaskApi api = new TaskApi(parts.lane(), metrics);
+    TaskApi api = new TaskApi(parts.lane(), metrics, parts.attachments());
     Map<String, WsMethod> methods = new HashMap<>();
     new TaskMethods(api, metrics).register(methods);
-    if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web()).register(methods);
+    if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web(), parts.attachments()).register(methods);
     GatewayConfig config = parts.config();
     WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(), requests);
     TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
     Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
-    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics));
+    AttachmentRoutes files = new AttachmentRoutes(parts.attachments());
+    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics, files));
   }
 
   /** Starts a server on {@code parts.config()}'s host and port. */
@@ -70,7 +72,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private static void configure(JavalinConfig cfg, GatewayConfig config, WsEndpoint ws, TaskRoutes tasks,
-      Health health, GatewayMetrics metrics) {
+      Health health, GatewayMetrics metrics, AttachmentRoutes files) {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
     cfg.concurrency.useVirtualThreads = true;
@@ -96,6 +98,7 @@ public final class GatewayServer implements AutoCloseable {
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     ws.install(routes);
     tasks.install(routes);
+    files.install(routes);
   }
 
   /** The port it listens on (the real one when started on port 0). */

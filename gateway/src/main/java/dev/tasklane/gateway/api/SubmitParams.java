@@ -1,6 +1,9 @@
 package dev.tasklane.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.attachments.Attachment;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.SubmitRequest;
@@ -25,20 +28,25 @@ final class SubmitParams {
 
   private SubmitParams() {}
 
+  /** A request and the attachments its input names (to link to the task once it exists). */
+  record Prepared(SubmitRequest request, List<Attachment> attachments) {}
+
   /**
    * The request the params describe, as of {@code now}.
    *
    * @param canSee whether the caller may see a task it names in {@code dependsOn}; throws
    *     {@code not_found} otherwise
    */
-  static SubmitRequest.Builder read(AccessToken who, Params p, String idempotencyKeyHeader, Instant now,
-      Consumer<TaskId> canSee) {
+  static Prepared read(AccessToken who, Params p, String idempotencyKeyHeader, Instant now,
+      Consumer<TaskId> canSee, AttachmentStore store) {
     String sessionKey = p.requiredString("sessionKey");
     String kind = p.requiredString("kind");
     TaskApi.checkSession(who, sessionKey);
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
         .origin(new Origin("api", sessionKey, null, who.name()));
     JsonNode input = p.json("input");
+    List<Attachment> files = AttachmentParams.read(p, sessionKey, who.name(), store);
+    if (!files.isEmpty()) input = withAttachments(input, files);
     if (input != null) b.input(input);
     Integer priority = p.integer("priority", 0, 10, null);
     if (priority != null) b.priority(priority);
@@ -57,7 +65,15 @@ final class SubmitParams {
     List<TaskId> deps = dependsOn(p);
     deps.forEach(canSee);
     if (!deps.isEmpty()) b.dependsOn(deps);
-    return b;
+    return new Prepared(b.build(), files);
+  }
+
+  /** The input with {@code "attachments"} naming the files; the input must be an object, or absent. */
+  private static JsonNode withAttachments(JsonNode input, List<Attachment> files) {
+    if (input != null && !input.isObject()) throw Params.bad("a task with attachments needs an object input");
+    ObjectNode n = input == null ? Json.object() : ((ObjectNode) input).deepCopy();
+    n.set(AttachmentStore.INPUT_FIELD, AttachmentStore.describe(files));
+    return n;
   }
 
   /**

@@ -3,11 +3,11 @@ package dev.tasklane.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Page;
-import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
@@ -31,10 +31,13 @@ public final class TaskApi {
 
   private final Lane lane;
   private final GatewayMetrics metrics;
+  private final AttachmentStore attachments;
 
-  public TaskApi(Lane lane, GatewayMetrics metrics) {
+  /** @param attachments files sent with tasks; null refuses them */
+  public TaskApi(Lane lane, GatewayMetrics metrics, AttachmentStore attachments) {
     this.lane = lane;
     this.metrics = metrics;
+    this.attachments = attachments;
   }
 
   public Lane lane() {
@@ -44,8 +47,9 @@ public final class TaskApi {
   /** Stores a task and answers at once with its id, state and queue position. */
   public Created create(AccessToken who, Params p, String idempotencyKeyHeader) {
     // Lengths and the rest are checked by the lane; a refusal there changes nothing either.
-    SubmitRequest request = request(who, p, idempotencyKeyHeader);
-    Submitted s = metrics.submitLatency().record(() -> lane.submit(request));
+    SubmitParams.Prepared request = request(who, p, idempotencyKeyHeader);
+    Submitted s = metrics.submitLatency().record(() -> lane.submit(request.request()));
+    link(s, request);
     return new Created(created(s), s.created());
   }
 
@@ -62,14 +66,16 @@ public final class TaskApi {
     }
     if (children.size() > MAX_CHILDREN) throw Params.bad("at most " + MAX_CHILDREN + " children");
     String key = idempotencyKeyHeader != null ? idempotencyKeyHeader : p.string("idempotencyKey");
-    SubmitRequest parent = request(who, Params.of(p.json("parent")), key);
-    List<SubmitRequest> requests = new ArrayList<>();
+    SubmitParams.Prepared parent = request(who, Params.of(p.json("parent")), key);
+    List<SubmitParams.Prepared> prepared = new ArrayList<>();
     for (int i = 0; i < children.size(); i++) {
       Params child = Params.of(children.get(i));
       String childKey = key == null || child.has("idempotencyKey") ? null : key + ":" + i;
-      requests.add(request(who, child, childKey));
+      prepared.add(request(who, child, childKey));
     }
-    Lane.FanOut f = lane.fanOut(parent, requests);
+    Lane.FanOut f = lane.fanOut(parent.request(), prepared.stream().map(SubmitParams.Prepared::request).toList());
+    link(f.parent(), parent);
+    for (int i = 0; i < prepared.size(); i++) link(f.children().get(i), prepared.get(i));
     ObjectNode n = Json.object();
     n.set("parent", created(f.parent()));
     ArrayNode list = n.putArray("children");
@@ -77,8 +83,13 @@ public final class TaskApi {
     return new Created(n, f.parent().created());
   }
 
-  private SubmitRequest request(AccessToken who, Params p, String idempotencyKey) {
-    return SubmitParams.read(who, p, idempotencyKey, lane.clock().instant(), id -> visibleTask(who, id)).build();
+  private SubmitParams.Prepared request(AccessToken who, Params p, String idempotencyKey) {
+    return SubmitParams.read(who, p, idempotencyKey, lane.clock().instant(), id -> visibleTask(who, id), attachments);
+  }
+
+  /** The task's attachments live as long as it does. */
+  private void link(Submitted s, SubmitParams.Prepared request) {
+    if (!request.attachments().isEmpty()) attachments.link(s.task().id(), request.attachments());
   }
 
   private ObjectNode created(Submitted s) {
