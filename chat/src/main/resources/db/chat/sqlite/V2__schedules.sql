@@ -10,21 +10,21 @@ CREATE TABLE chat_schedules (
   cron        TEXT,                       -- five-field cron expression; NULL: once (/later)
   rule        TEXT    NOT NULL,           -- the time or rule as written, for /schedules
   time_zone   TEXT    NOT NULL,
-  next_at     BIGINT,                     -- the next occurrence; NULL once done or canceled
+  next_at     INTEGER,                     -- the next occurrence; NULL once done or canceled
   state       TEXT    NOT NULL,           -- active | done | canceled
-  created_at  BIGINT  NOT NULL,
-  last_run_at BIGINT
+  created_at  INTEGER  NOT NULL,
+  last_run_at INTEGER
 );
 CREATE INDEX chat_schedules_due ON chat_schedules (next_at) WHERE state = 'active';
 CREATE INDEX chat_schedules_session ON chat_schedules (session_key, id);
 
 -- One row per occurrence that fired: the key makes an occurrence fire once, whichever node claims it.
 CREATE TABLE chat_schedule_runs (
-  schedule_id   BIGINT NOT NULL,
-  occurrence_at BIGINT NOT NULL,
-  claimed_at    BIGINT NOT NULL,
-  sent_at       BIGINT,                   -- NULL: claimed, not yet through the chat flow
-  task_id       BIGINT,
+  schedule_id   INTEGER NOT NULL,
+  occurrence_at INTEGER NOT NULL,
+  claimed_at    INTEGER NOT NULL,
+  sent_at       INTEGER,                   -- NULL: claimed, not yet through the chat flow
+  task_id       INTEGER,
   PRIMARY KEY (schedule_id, occurrence_at)
 );
 CREATE INDEX chat_schedule_runs_unsent ON chat_schedule_runs (claimed_at) WHERE sent_at IS NULL;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The statements of {@code attachments} and {@code task_attachments}. */
+/** The statements of {@code attachments} and {@code attachment_uses}. */
 final class AttachmentSql {
   private static final String COLUMNS = "id, session_key, name, media_type, size, sha256, created_at";
 
@@ -54,7 +54,7 @@ final class AttachmentSql {
 
   static void link(Connection c, TaskId task, List<Attachment> attachments) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO task_attachments (task_id, attachment_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        "INSERT INTO attachment_uses (task_id, attachment_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
       for (Attachment a : attachments) {
         ps.setLong(1, task.value());
         ps.setString(2, a.id());
@@ -68,13 +68,13 @@ final class AttachmentSql {
    * that no kept task uses, and deletes their rows.
    */
   static List<String> purge(Connection c, Instant before) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM task_attachments WHERE NOT EXISTS"
-        + " (SELECT 1 FROM tasks t WHERE t.id = task_attachments.task_id)")) {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM attachment_uses WHERE NOT EXISTS"
+        + " (SELECT 1 FROM tasks t WHERE t.id = attachment_uses.task_id)")) {
       ps.executeUpdate();
     }
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT a.id FROM attachments a WHERE COALESCE(a.used_at, a.created_at) < ?"
-        + " AND NOT EXISTS (SELECT 1 FROM task_attachments ta WHERE ta.attachment_id = a.id)")) {
+        + " AND NOT EXISTS (SELECT 1 FROM attachment_uses ta WHERE ta.attachment_id = a.id)")) {
       ps.setLong(1, before.toEpochMilli());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) ids.add(rs.getString(1));

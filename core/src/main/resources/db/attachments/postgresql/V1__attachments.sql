@@ -14,9 +14,9 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_created ON attachments (created_at);
 
 -- Which tasks use which attachments: a file lives while a task that uses it is kept.
-CREATE TABLE task_attachments (
+CREATE TABLE attachment_uses (
   task_id       BIGINT NOT NULL,
   attachment_id TEXT   NOT NULL,
   PRIMARY KEY (task_id, attachment_id)
 );
-CREATE INDEX task_attachments_attachment ON task_attachments (attachment_id);
+CREATE INDEX attachment_uses_attachment ON attachment_uses (attachment_id);
