@@ -62,7 +62,9 @@ final class Commands {
     if (!NAME.matcher(n).matches()) {
       throw new IllegalArgumentException("a command is '/' and a lower-case word (letters, digits, _): " + name);
     }
-    if (BUILT_IN.contains(n) || ScheduleCommands.NAMES.contains(n)) throw new IllegalArgumentException(n + " is a built-in command");
+    if (BUILT_IN.contains(n) || ScheduleCommands.NAMES.contains(n)) {
+      throw new IllegalArgumentException(n + " is a built-in command");
+    }
     custom.put(n, command);
   }
 

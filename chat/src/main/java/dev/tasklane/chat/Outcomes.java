@@ -51,7 +51,8 @@ final class Outcomes {
         : TranscriptSql.inbox(c, o.channel() + ":" + o.chatId(), o.messageId()).map(InboxRow::userEntry).orElse(null);
     ChatMessage reply = transcript.append(tx, new NewEntry(task.sessionKey(), Role.ASSISTANT, TaskTexts.outcome(task),
         task.id(), replyTo, now, false, o.channel(), o.chatId(), null));
-    OutboxSql.enqueue(c, reply.id(), new Target(o.channel(), o.chatId(), ChatService.platformReplyTo(o.messageId())), task.id(), now);
+    Target target = new Target(o.channel(), o.chatId(), ChatService.platformReplyTo(o.messageId()));
+    OutboxSql.enqueue(c, reply.id(), target, task.id(), now);
     Optional<ChatMessage> status = TranscriptSql.statusOf(c, task.id());
     ChatMessage closed = null;
     if (status.isPresent()) closed = transcript.edit(tx, status.get().id(), TaskTexts.finalStatus(task), now, false);

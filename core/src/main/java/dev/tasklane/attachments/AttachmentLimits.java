@@ -19,7 +19,9 @@ public record AttachmentLimits(long maxFileBytes, int maxPerTask, long maxTaskBy
 
   public AttachmentLimits {
     mediaTypes = Set.copyOf(mediaTypes);
-    if (maxFileBytes < 1 || maxTaskBytes < 1 || maxPerTask < 1) throw new IllegalArgumentException("limits must be positive");
+    if (maxFileBytes < 1 || maxTaskBytes < 1 || maxPerTask < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
     if (!MediaTypes.KNOWN.containsAll(mediaTypes)) {
       throw new IllegalArgumentException("media types must be some of " + MediaTypes.KNOWN);
     }

@@ -73,8 +73,9 @@ final class AttachmentSql {
       ps.executeUpdate();
     }
     List<String> ids = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT a.id FROM attachments a WHERE COALESCE(a.used_at, a.created_at) < ?"
-        + " AND NOT EXISTS (SELECT 1 FROM attachment_uses ta WHERE ta.attachment_id = a.id)")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT a.id FROM attachments a"
+        + " WHERE COALESCE(a.used_at, a.created_at) < ?"
+        + " AND NOT EXISTS (SELECT 1 FROM attachment_uses u WHERE u.attachment_id = a.id)")) {
       ps.setLong(1, before.toEpochMilli());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) ids.add(rs.getString(1));

@@ -143,7 +143,9 @@ public final class AttachmentStore implements AutoCloseable {
       throw new LaneException(ErrorCode.TOO_LARGE, ids.size() + " attachments; at most " + limits.maxPerTask()
           + " go with one task");
     }
-    if (new HashSet<>(ids).size() != ids.size()) throw new LaneException(ErrorCode.BAD_REQUEST, "an attachment is named twice");
+    if (new HashSet<>(ids).size() != ids.size()) {
+      throw new LaneException(ErrorCode.BAD_REQUEST, "an attachment is named twice");
+    }
     List<Attachment> out = new ArrayList<>();
     long total = 0;
     for (String id : ids) {

@@ -41,9 +41,13 @@ public final class MediaTypes {
     Optional<String> binary = binaryType(head);
     if (type.isEmpty() || type.equals("application/octet-stream")) {
       type = binary.orElseGet(() -> isText(file) ? "text/plain" : "");
-      if (type.isEmpty()) throw new IllegalArgumentException("the file is of no type accepted here (" + list(allowed) + ")");
+      if (type.isEmpty()) {
+        throw new IllegalArgumentException("the file is of no type accepted here (" + list(allowed) + ")");
+      }
     }
-    if (!allowed.contains(type)) throw new IllegalArgumentException(type + " is not accepted; accepted: " + list(allowed));
+    if (!allowed.contains(type)) {
+      throw new IllegalArgumentException(type + " is not accepted; accepted: " + list(allowed));
+    }
     boolean matches = TEXT.contains(type) ? binary.isEmpty() && isText(file) : binary.filter(type::equals).isPresent();
     if (!matches) throw new IllegalArgumentException("the content is not " + type);
     return type;

@@ -101,7 +101,8 @@ class AttachmentStoreTest {
     assertError(() -> store.forSession("web:a", List.of(one.id(), one.id())), ErrorCode.BAD_REQUEST, "twice");
 
     List<Attachment> ok = store.forSession("web:a", List.of(one.id(), three.id()));
-    assertThat(AttachmentStore.describe(List.of(one, two)).findValuesAsText("name")).containsExactly("a.txt", "a-2.txt");
+    assertThat(AttachmentStore.describe(List.of(one, two)).findValuesAsText("name"))
+        .containsExactly("a.txt", "a-2.txt");
 
     ObjectNode input = JsonNodeFactory.instance.objectNode();
     input.set(AttachmentStore.INPUT_FIELD, AttachmentStore.describe(ok));

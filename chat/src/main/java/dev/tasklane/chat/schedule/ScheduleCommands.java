@@ -99,7 +99,9 @@ public final class ScheduleCommands {
   private String schedules(Author who, String args) {
     String[] words = args.strip().toLowerCase(Locale.ROOT).split("\\s+");
     if (words[0].equals("cancel")) return cancel(who, words.length > 1 ? words[1] : "");
-    if (!words[0].isEmpty()) return "Usage: /schedules lists this chat's schedules; /schedules cancel <n>|all drops them.";
+    if (!words[0].isEmpty()) {
+      return "Usage: /schedules lists this chat's schedules; /schedules cancel <n>|all drops them.";
+    }
     ZoneId zone = schedules.zone(who.sessionKey());
     List<Schedule> list = schedules.active(who.sessionKey());
     if (list.isEmpty()) return "No schedules in this chat. /later and /every make one; /help says how.";

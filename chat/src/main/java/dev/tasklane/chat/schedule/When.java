@@ -46,7 +46,9 @@ final class When {
     if (at.isAfter(now.plus(maxAhead))) {
       throw new IllegalArgumentException("that is more than " + maxAhead.toDays() + " days ahead");
     }
-    if (w.rest().isEmpty()) throw new IllegalArgumentException("nothing to send then: write the message after the time");
+    if (w.rest().isEmpty()) {
+      throw new IllegalArgumentException("nothing to send then: write the message after the time");
+    }
     return new Parsed(at, w.rest());
   }
 
