@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -50,34 +51,26 @@ public final class ScheduleCommands {
     ZoneId zone = schedules.zone(who.sessionKey());
     String usage = "Usage: /later <when> <message>, when being in 2h, in 30m, at 17:30, tomorrow 9:00, friday 8am"
         + " or 2026-12-24 18:00 (this chat's time zone: " + zone.getId() + ").";
-    if (args.isBlank()) return usage;
-    try {
+    return attempt(args, usage, () -> {
       When.Parsed p = When.parse(args, ZonedDateTime.now(clock).withZoneSameInstant(zone),
           schedules.config().maxAhead());
-      String nested = nested(p.message());
-      if (nested != null) return nested;
+      refuseNested(p.message());
       String when = args.substring(0, args.indexOf(p.message())).strip();
       Schedule s = schedules.add(who, p.message(), null, when, zone, p.at().toInstant());
       return "Scheduled #" + s.id() + " for " + format(s.nextAt(), zone) + " (" + zone.getId() + "): "
           + s.text() + "\n/schedules lists this chat's schedules; /schedules cancel " + s.id() + " drops this one.";
-    } catch (IllegalArgumentException e) {
-      return "Not scheduled: " + e.getMessage() + ".\n" + usage;
-    } catch (IllegalStateException e) {
-      return "Not scheduled: " + e.getMessage() + ".";
-    }
+    });
   }
 
   private String every(Author who, String args) {
     ZoneId zone = schedules.zone(who.sessionKey());
     String usage = "Usage: /every <rule> <message>, the rule being day 9:00, weekday 8:30, monday 9am, hour, 30m,"
         + " 2h, or a cron expression like 0 9 * * 1-5 (this chat's time zone: " + zone.getId() + ").";
-    if (args.isBlank()) return usage;
-    try {
+    return attempt(args, usage, () -> {
       Words w = new Words(args);
       Recurrence rule = Recurrence.read(w);
       if (w.rest().isEmpty()) throw new IllegalArgumentException("nothing to send: write the message after the rule");
-      String nested = nested(w.rest());
-      if (nested != null) return nested;
+      refuseNested(w.rest());
       Instant now = clock.instant();
       Duration gap = rule.shortestGap(now, zone);
       Duration min = schedules.config().minInterval();
@@ -89,6 +82,14 @@ public final class ScheduleCommands {
       Schedule s = schedules.add(who, w.rest(), rule, null, zone, first);
       return "Scheduled #" + s.id() + " every " + s.rule() + " (" + zone.getId() + "), next " + format(first, zone)
           + ": " + s.text() + "\n/schedules cancel " + s.id() + " stops it.";
+    });
+  }
+
+  /** The answer of a schedule being made, or why it was not: a mistake (with the usage) or a limit. */
+  private static String attempt(String args, String usage, Supplier<String> make) {
+    if (args.isBlank()) return usage;
+    try {
+      return make.get();
     } catch (IllegalArgumentException e) {
       return "Not scheduled: " + e.getMessage() + ".\n" + usage;
     } catch (IllegalStateException e) {
@@ -151,9 +152,9 @@ public final class ScheduleCommands {
   }
 
   /** Refuses a scheduled message that would itself schedule. */
-  private static String nested(String message) {
+  private static void refuseNested(String message) {
     String first = message.strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
-    return NAMES.contains(first) ? "Not scheduled: a scheduled message cannot be " + first + " itself." : null;
+    if (NAMES.contains(first)) throw new IllegalArgumentException("a scheduled message cannot be " + first + " itself");
   }
 
   private String line(Schedule s, ZoneId chatZone) {
