@@ -3,6 +3,7 @@ package dev.tasklane.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.chat.schedule.Schedule;
 import dev.tasklane.chat.schedule.ScheduleConfig;
 import dev.tasklane.chat.schedule.Schedules;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,30 @@ class ChatSchedulesTest extends ChatTestBase {
     assertThat(f.chat.schedules().runDue(false)).isZero();
     sleep(200);
     assertThat(sent("echo: echo orphan")).isEqualTo(1);
+  }
+
+  @Test
+  void anOccurrenceRunsWithTheGrantsItsAuthorHasWhenItRuns() {
+    startAt(WEDNESDAY_8, utc());
+    Map<String, Grants> roles = new ConcurrentHashMap<>(Map.of("alice", Grants.USER, "visitor", Grants.GUEST));
+    f.chat.setAccess((channel, sender) -> roles.getOrDefault(sender, Grants.GUEST));
+    Reply guest = f.chat.receive(new IncomingMessage("test", "c1", "g1", "visitor", "/later in 1h echo hi"));
+    assertThat(guest.answer().text()).startsWith("Scheduling a message is not granted to the role 'guest'")
+        .endsWith("(forbidden)");
+    assertThat(f.say("c1", "/later in 1h /run echo as alice").answer().text()).startsWith("Scheduled #");
+    assertThat(f.say("c1", "/later in 2h echo still allowed?").answer().text()).startsWith("Scheduled #");
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(f.chat.schedules().runDue(false)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.channel.sent().stream()
+        .anyMatch(s -> s.text().startsWith("/run is not granted to the role 'user'")));
+
+    roles.put("alice", Grants.GUEST); // the role is taken away before the second occurrence
+    clock.advance(Duration.ofHours(1));
+    assertThat(f.chat.schedules().runDue(false)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.channel.sent().stream()
+        .anyMatch(s -> s.text().startsWith("Talking to an agent is not granted to the role 'guest'")));
+    assertThat(f.lane.list(TaskQuery.session("test:c1")).items()).as("nothing ran").isEmpty();
   }
 
   @Test

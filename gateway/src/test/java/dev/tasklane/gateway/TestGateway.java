@@ -5,6 +5,7 @@ import dev.tasklane.attachments.AttachmentLimits;
 import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.gateway.api.Json;
@@ -22,12 +23,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
-/** A real lane on a real SQLite file behind a real gateway on a free port, with three tokens. */
+/**
+ * A real lane on a real SQLite file behind a real gateway on a free port, with four tokens: the
+ * admin, alice and bob (scoped, granted the test kinds), and carol (scoped, a plain {@code user}).
+ */
 final class TestGateway implements AutoCloseable {
   static final String ADMIN = "admin-secret";
   static final String ALICE = "alice-secret";
   static final String BOB = "bob-secret";
+  static final String CAROL = "carol-secret";
+  /** What alice and bob may do: submit the test handlers' kinds directly. */
+  static final Grants TESTER = new Grants("tester", false, Set.of("echo", "sleep", "fail", "files"), false, Set.of(Grants.ALL),
+      false, List.of());
 
   /** Attachments of tests are small: the file limit is met without writing megabytes. */
   static final AttachmentLimits FILE_LIMITS = AttachmentLimits.defaults().withMaxFileBytes(64 * 1024);
@@ -35,13 +44,17 @@ final class TestGateway implements AutoCloseable {
   final Lane lane;
   final ChatService chat;
   final GatewayServer server;
+  /** The tokens it accepts; a test may add more. */
+  final TokenRegistry tokens;
   final AttachmentStore files;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TestGateway(Lane lane, ChatService chat, GatewayServer server, AttachmentStore files) {
+  private TestGateway(Lane lane, ChatService chat, GatewayServer server, TokenRegistry tokens,
+      AttachmentStore files) {
     this.lane = lane;
     this.chat = chat;
     this.server = server;
+    this.tokens = tokens;
     this.files = files;
   }
 
@@ -50,9 +63,10 @@ final class TestGateway implements AutoCloseable {
     Database db = SqliteDatabase.open(dir.resolve("tasklane.db"));
     AttachmentStore files = AttachmentStore.open(db, dir.resolve("attachments"), FILE_LIMITS, Clock.systemUTC());
     Lane lane = lane(db, files);
-    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0),
+    TokenRegistry tokens = tokens();
+    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens, config.withPort(0),
         Clock.systemUTC(), files));
-    return new TestGateway(lane, null, server, files);
+    return new TestGateway(lane, null, server, tokens, files);
   }
 
   /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
@@ -61,11 +75,13 @@ final class TestGateway implements AutoCloseable {
     AttachmentStore files = AttachmentStore.open(db, dir.resolve("attachments"), FILE_LIMITS, Clock.systemUTC());
     Lane lane = lane(db, files);
     WebChannel web = new WebChannel();
+    TokenRegistry tokens = tokens();
     ChatService chat = ChatFixture.chat(lane, web, chatConfig);
+    chat.setAccess(WebChannel.senderGrants(tokens, (channel, sender) -> Grants.USER));
     chat.setAttachments(files);
-    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC(),
+    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, Clock.systemUTC(),
         files));
-    return new TestGateway(lane, chat, server, files);
+    return new TestGateway(lane, chat, server, tokens, files);
   }
 
   private static Lane lane(Database db, AttachmentStore files) {
@@ -78,8 +94,9 @@ final class TestGateway implements AutoCloseable {
   static TokenRegistry tokens() {
     return new TokenRegistry()
         .add(ADMIN, AccessToken.admin("admin"))
-        .add(ALICE, AccessToken.scoped("alice", List.of("web:alice")))
-        .add(BOB, AccessToken.scoped("bob", List.of("web:bob", "telegram:bob")));
+        .add(ALICE, new AccessToken("alice", List.of("web:alice"), TESTER))
+        .add(BOB, new AccessToken("bob", List.of("web:bob", "telegram:bob"), TESTER))
+        .add(CAROL, AccessToken.scoped("carol", List.of("web:carol")));
   }
 
   int port() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.attachments.Attachment;
 import dev.tasklane.attachments.AttachmentStore;
+import dev.tasklane.chat.access.DirectSubmits;
 import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.SubmitRequest;
@@ -20,7 +21,9 @@ import java.util.function.Consumer;
 /**
  * Reads the params of {@code task.create} (and of each task of {@code task.fanOut}) into a submit
  * request, checking at the protocol's edge what the lane cannot: the two forms of a time (absolute
- * or relative, never both), times too far ahead, and dependencies the caller may not see.
+ * or relative, never both), times too far ahead, and dependencies the caller may not see; and the
+ * caller's grants for the kind and for the input's {@code cwd}, {@code env}, {@code profile}
+ * (docs/SECURITY.md).
  */
 final class SubmitParams {
   /** The farthest ahead a task may be delayed or kept waiting: a year (and a leap day). */
@@ -45,6 +48,7 @@ final class SubmitParams {
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
         .origin(new Origin("api", sessionKey, null, who.name()));
     JsonNode input = p.json("input");
+    DirectSubmits.check(who.grants(), kind, input);
     List<Attachment> files = AttachmentParams.read(p, sessionKey, who.name(), store);
     if (!files.isEmpty()) input = withAttachments(input, files);
     if (input != null) b.input(input);

@@ -23,7 +23,9 @@ import java.util.Set;
 /**
  * The task operations behind both {@code /ws} and {@code /v1/tasks}, with the caller's scope
  * applied: a task of a session outside the scope is {@code not_found} (its existence is not
- * revealed); naming such a session outright (create, list by session) is {@code forbidden}.
+ * revealed); naming such a session outright (create, list by session) is {@code forbidden}. A create
+ * also needs the caller's grants for the kind and for the input's {@code cwd}, {@code env},
+ * {@code profile} (docs/SECURITY.md).
  */
 public final class TaskApi {
   /** The most children one fan-out may have. */
@@ -120,7 +122,7 @@ public final class TaskApi {
     Set<TaskState> states = EnumSet.noneOf(TaskState.class);
     for (String s : p.strings("state")) states.add(TaskState.fromWire(s));
     int limit = p.integer("limit", 1, TaskQuery.MAX_LIMIT, TaskQuery.DEFAULT_LIMIT);
-    TaskQuery q = new TaskQuery(sessionKey, who.admin() ? null : who.prefixes(), states, p.string("kind"), limit,
+    TaskQuery q = new TaskQuery(sessionKey, who.allSessions() ? null : who.prefixes(), states, p.string("kind"), limit,
         p.string("cursor"));
     Page<Task> page = lane.list(q);
     ObjectNode n = Json.object();
