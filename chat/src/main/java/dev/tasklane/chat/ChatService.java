@@ -93,7 +93,7 @@ public final class ChatService implements AutoCloseable {
     db.migrate("chat", "db/chat");
     this.transcript = new Transcript(db, config.transcriptLimit());
     this.outcomes = new Outcomes(transcript, clock);
-    this.schedules = new Schedules(db, config.schedules(), clock, this::sendScheduled);
+    this.schedules = new Schedules(db, config.schedules(), clock, new ScheduledMessages(this::receive));
     this.commands = new Commands(lane, config, clock, new ScheduleCommands(schedules, clock));
     this.waiter = new TaskWaiter(lane);
     this.reporter = new StatusReporter(lane, transcript, channels, config, clock);
@@ -299,23 +299,7 @@ public final class ChatService implements AutoCloseable {
   }
 
   private static Target target(IncomingMessage m) {
-    return new Target(m.channel(), m.chatId(), platformReplyTo(m.messageId()));
-  }
-
-  /** The platform message an answer replies to: none for a scheduled message, which no platform knows. */
-  static String platformReplyTo(String messageId) {
-    return messageId == null || messageId.startsWith(Schedules.MESSAGE_ID_PREFIX) ? null : messageId;
-  }
-
-  /**
-   * An occurrence of a schedule: the message of whoever scheduled it, received as if they sent it
-   * now, under a message id made of schedule and occurrence, so it is answered once.
-   */
-  private Schedules.Sent sendScheduled(Schedules.Occurrence o) {
-    var s = o.schedule();
-    Reply r = receive(new IncomingMessage(s.channel(), s.chatId(), o.messageId(), s.sender(), s.text()));
-    boolean answered = r.answer() != null || r.taskId() != null;
-    return new Schedules.Sent(answered, r.taskId() == null ? null : r.taskId().value());
+    return new Target(m.channel(), m.chatId(), ScheduledMessages.platformReplyTo(m.messageId()));
   }
 
   private static String idempotencyKey(IncomingMessage m) {

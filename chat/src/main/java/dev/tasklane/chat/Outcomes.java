@@ -51,7 +51,7 @@ final class Outcomes {
         : TranscriptSql.inbox(c, o.channel() + ":" + o.chatId(), o.messageId()).map(InboxRow::userEntry).orElse(null);
     ChatMessage reply = transcript.append(tx, new NewEntry(task.sessionKey(), Role.ASSISTANT, TaskTexts.outcome(task),
         task.id(), replyTo, now, false, o.channel(), o.chatId(), null));
-    Target target = new Target(o.channel(), o.chatId(), ChatService.platformReplyTo(o.messageId()));
+    Target target = new Target(o.channel(), o.chatId(), ScheduledMessages.platformReplyTo(o.messageId()));
     OutboxSql.enqueue(c, reply.id(), target, task.id(), now);
     Optional<ChatMessage> status = TranscriptSql.statusOf(c, task.id());
     ChatMessage closed = null;

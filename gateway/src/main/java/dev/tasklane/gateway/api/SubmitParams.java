@@ -49,9 +49,6 @@ final class SubmitParams {
         .origin(new Origin("api", sessionKey, null, who.name()));
     JsonNode input = p.json("input");
     DirectSubmits.check(who.grants(), kind, input);
-    List<Attachment> files = AttachmentParams.read(p, sessionKey, who.name(), store);
-    if (!files.isEmpty()) input = withAttachments(input, files);
-    if (input != null) b.input(input);
     Integer priority = p.integer("priority", 0, 10, null);
     if (priority != null) b.priority(priority);
     Integer maxAttempts = p.integer("maxAttempts", 1, 100, null);
@@ -69,12 +66,18 @@ final class SubmitParams {
     List<TaskId> deps = dependsOn(p);
     deps.forEach(canSee);
     if (!deps.isEmpty()) b.dependsOn(deps);
+    // Last: inline files are stored here, so everything that can be refused before is.
+    if (p.has("attachments") && input != null && !input.isObject()) {
+      throw Params.bad("a task with attachments needs an object input");
+    }
+    List<Attachment> files = AttachmentParams.read(p, sessionKey, who.name(), store);
+    if (!files.isEmpty()) input = withAttachments(input, files);
+    if (input != null) b.input(input);
     return new Prepared(b.build(), files);
   }
 
   /** The input with {@code "attachments"} naming the files; the input must be an object, or absent. */
   private static JsonNode withAttachments(JsonNode input, List<Attachment> files) {
-    if (input != null && !input.isObject()) throw Params.bad("a task with attachments needs an object input");
     ObjectNode n = input == null ? Json.object() : ((ObjectNode) input).deepCopy();
     n.set(AttachmentStore.INPUT_FIELD, AttachmentStore.describe(files));
     return n;
