@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.TaskStore;
 import java.io.IOException;
 import java.nio.file.Files;

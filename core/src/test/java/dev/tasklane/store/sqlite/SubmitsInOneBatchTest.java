@@ -1,4 +1,4 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,11 @@ import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.store.ClaimRequest;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.NewTask;
 import dev.tasklane.store.TaskStore.SubmitResult;
+import dev.tasklane.store.TaskStore;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -85,7 +89,8 @@ class SubmitsInOneBatchTest {
     var sessionTasks = db.writeAsync(tx -> {
       try (PreparedStatement ps = tx.connection().prepareStatement(
           "SELECT COUNT(*) FROM tasks WHERE id IN (" + SessionTasks.IDS + ")")) {
-        TaskRows.bind(ps, "b", "b");
+        ps.setString(1, "b");
+        ps.setString(2, "b");
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return rs.getLong(1);

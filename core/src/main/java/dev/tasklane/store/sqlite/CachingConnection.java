@@ -1,7 +1,6 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -19,14 +18,9 @@ import org.sqlite.jdbc4.JDBC4Connection;
  *
  * <p>The driver's own connection class, not a wrapper: a dynamic proxy cost a reflective call for
  * every statement, commit and lookup, several per submit on the writer.
- *
- * <p>The writer's connection also carries the writer's {@link RowIds} and {@link InsertBuffer}
- * ({@link #carried}; {@code unwrap} finds them through wrappers too).
  */
 final class CachingConnection extends JDBC4Connection {
   private final Map<String, ArrayDeque<ReusableStatement>> idle = new HashMap<>();
-  private RowIds ids;
-  private InsertBuffer inserts;
 
   private CachingConnection(String url, String file, SQLiteConfig config) throws SQLException {
     super(url, file, config.toProperties());
@@ -38,40 +32,10 @@ final class CachingConnection extends JDBC4Connection {
     return new CachingConnection("jdbc:sqlite:" + path, path, config);
   }
 
-  /** Makes this the writer's connection, carrying its ids and insert buffer. */
-  CachingConnection carrying(RowIds ids, InsertBuffer inserts) {
-    this.ids = ids;
-    this.inserts = inserts;
-    return this;
-  }
-
-  /** What {@code c} carries of {@code type} ({@link RowIds} or {@link InsertBuffer}), or null. */
-  static <T> T carried(Connection c, Class<T> type) throws SQLException {
-    if (c instanceof CachingConnection cc) return type.cast(cc.carried(type));
-    return c.isWrapperFor(type) ? c.unwrap(type) : null;
-  }
-
-  private Object carried(Class<?> type) {
-    if (type == RowIds.class) return ids;
-    if (type == InsertBuffer.class) return inserts;
-    return null;
-  }
-
   @Override
   public PreparedStatement prepareStatement(String sql) throws SQLException {
     ArrayDeque<ReusableStatement> free = idle.computeIfAbsent(sql, k -> new ArrayDeque<>());
     return free.isEmpty() ? new ReusableStatement(this, sql, free) : free.pop().reuse();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws ClassCastException {
-    Object o = carried(type);
-    return o != null ? type.cast(o) : super.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) {
-    return carried(type) != null || super.isWrapperFor(type);
   }
 
   @Override

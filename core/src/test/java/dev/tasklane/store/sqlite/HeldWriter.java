@@ -1,5 +1,6 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
+import dev.tasklane.store.SqlWork;
 import java.util.concurrent.CountDownLatch;
 
 /**

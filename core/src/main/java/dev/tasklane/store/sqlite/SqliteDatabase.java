@@ -1,5 +1,13 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
+import dev.tasklane.store.Database;
+import dev.tasklane.store.Dialect;
+import dev.tasklane.store.Migrations;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.SessionIndex;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.StoreException;
+import dev.tasklane.store.Tx;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -30,16 +38,16 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteDatabase implements Database {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
-  private static final Dialect DIALECT = new SqliteDialect();
 
   private final Path file;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final SqliteDialect dialect;
   private final GroupCommitWriter writer;
   private final BlockingQueue<Connection> readers;
   private volatile boolean closed;
 
-  private SqliteDatabase(Path file, SqliteOptions options) throws IOException, SQLException {
+  private SqliteDatabase(Path file, SqliteOptions options, SessionTasks sessions) throws IOException, SQLException {
     this.file = file;
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
@@ -48,18 +56,17 @@ public final class SqliteDatabase implements Database {
     CachingConnection writeConnection = connect(file);
     try (Statement st = writeConnection.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
-      st.execute("PRAGMA synchronous=" + (syncsCommits(options) ? "NORMAL" : options.synchronous()));
+      // With FULL, a commit syncs the WAL before SQLite makes it visible to readers: nobody, not its
+      // caller, not a reader, not a worker, sees a write that is not on disk.
+      st.execute("PRAGMA synchronous=" + options.synchronous());
       // Each unit of work runs in a savepoint; keep its undo journal in memory, not in a temp file.
       st.execute("PRAGMA temp_store=MEMORY");
       st.execute("PRAGMA cache_size=-65536");
     }
     WalCheckpoints.setCeiling(writeConnection, WalCheckpoints.CEILING_FRAMES);
-    RowIds ids = new RowIds();
-    CommitAcknowledger acknowledger =
-        syncsCommits(options) ? new CommitAcknowledger(new WalFile(file), "tasklane-sqlite-sync") : null;
-    InsertBuffer inserts = new InsertBuffer();
-    this.writer = new GroupCommitWriter(writeConnection.carrying(ids, inserts), ids, inserts, options.maxBatch(),
-        "tasklane-sqlite-writer", acknowledger);
+    this.dialect = new SqliteDialect(sessions);
+    this.writer = new GroupCommitWriter(writeConnection, dialect, options.maxBatch(), "tasklane-sqlite-writer");
+    writer.whenIdle(sessions);
     WalCheckpoints checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
     writer.whenIdleOutsideTransactions(checkpoints::due, WalCheckpoints::checkpoint);
     this.readers = new ArrayBlockingQueue<>(options.readers());
@@ -72,26 +79,19 @@ public final class SqliteDatabase implements Database {
     }
   }
 
-  /**
-   * With {@code FULL} (or {@code EXTRA}), SQLite syncs the WAL inside every commit, on the writer
-   * thread, which then waits for the disk before it can run the next batch. Instead the writer
-   * commits with {@code NORMAL} (the WAL frames are written, not yet synced) and a
-   * {@link CommitAcknowledger} syncs the WAL file before anyone hears of the commit: a returned
-   * write has the same guarantee, and the sync of one batch overlaps the statements of the next.
-   * Checkpoints sync the WAL before and the database after, as they do with {@code FULL}.
-   */
-  private static boolean syncsCommits(SqliteOptions options) {
-    return !options.synchronous().equals("NORMAL");
-  }
-
   /** Opens (creating if needed) the SQLite file with the default options (synchronous=FULL). */
   public static Database open(Path file) {
     return open(file, SqliteOptions.defaults());
   }
 
   public static Database open(Path file, SqliteOptions options) {
+    return open(file, options, new SessionTasks());
+  }
+
+  /** With other limits for moving recent session rows (tests: the limits at their edges). */
+  static Database open(Path file, SqliteOptions options, SessionTasks sessions) {
     try {
-      return new SqliteDatabase(file, options);
+      return new SqliteDatabase(file, options, sessions);
     } catch (IOException | SQLException e) {
       throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
@@ -126,7 +126,7 @@ public final class SqliteDatabase implements Database {
 
   @Override
   public Dialect dialect() {
-    return DIALECT;
+    return dialect;
   }
 
   @Override
@@ -142,12 +142,6 @@ public final class SqliteDatabase implements Database {
   }
 
   @Override
-  public void whenIdle(IdleWork work) {
-    checkOpen();
-    writer.whenIdle(work);
-  }
-
-  @Override
   public <T> T read(SqlWork<T> work) {
     checkOpen();
     Connection c;
@@ -158,7 +152,7 @@ public final class SqliteDatabase implements Database {
       throw new StoreException("interrupted while waiting for a read connection", e);
     }
     try {
-      return work.run(new ReadTx(c));
+      return work.run(new ReadTx(c, dialect));
     } catch (SQLException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     } finally {
@@ -169,7 +163,7 @@ public final class SqliteDatabase implements Database {
   @Override
   public void migrate(String name, String location) {
     checkOpen();
-    writer.exclusive(connection -> Migrations.apply(connection, name, location + "/" + DIALECT.name()));
+    writer.exclusive(connection -> Migrations.apply(connection, name, location + "/" + dialect.name()));
   }
 
   private void checkOpen() {
@@ -196,15 +190,23 @@ public final class SqliteDatabase implements Database {
     }
   }
 
-  private record ReadTx(Connection connection) implements Tx {
+  private record ReadTx(Connection connection, Dialect dialect) implements Tx {
     @Override
     public void afterCommit(Runnable action) {
       action.run();
     }
+
+    @Override
+    public Rows rows() {
+      throw new IllegalStateException("a read transaction inserts no rows");
+    }
   }
 
-  /** SQLite's differences: one process, no SKIP LOCKED. */
-  static final class SqliteDialect implements Dialect {
+  /**
+   * SQLite's differences: one process, one writer (so no row locks), the split session index, JSON
+   * arrays through {@code json_each}, and a unary {@code +} to keep the planner off an index.
+   */
+  private record SqliteDialect(SessionTasks sessionIndex) implements Dialect {
     @Override
     public String name() {
       return "sqlite";
@@ -216,8 +218,23 @@ public final class SqliteDatabase implements Database {
     }
 
     @Override
-    public boolean supportsSkipLocked() {
+    public boolean concurrentWriters() {
       return false;
+    }
+
+    @Override
+    public boolean supportsListener() {
+      return false;
+    }
+
+    @Override
+    public String idsOf() {
+      return "(SELECT key AS pos, value AS id FROM json_each(?))";
+    }
+
+    @Override
+    public String noIndex(String column) {
+      return "+" + column;
     }
   }
 }

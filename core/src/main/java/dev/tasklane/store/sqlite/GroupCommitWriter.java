@@ -1,5 +1,11 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
+import dev.tasklane.store.AppendingWork;
+import dev.tasklane.store.Dialect;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.StoreException;
+import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,10 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer: one thread, one connection. Callers hand it units of work and wait; it takes
  * every unit waiting at that moment (up to {@code maxBatch}) and commits them as one transaction,
- * each inside its own savepoint so a failing unit is rolled back alone. After the commit the units'
- * after-commit actions run in order, then the callers wake: at once when commits are durable by
- * themselves, or, with a {@link CommitAcknowledger}, once it has synced the commit to disk while
- * this thread went on with the next batch.
+ * each inside its own savepoint so a failing unit is rolled back alone. The commit syncs to disk
+ * (the connection's {@code synchronous} setting) before SQLite makes it visible to readers; then
+ * the units' after-commit actions run in order, and the callers wake.
+ *
+ * <p>If a commit itself fails (the disk refused the write or the sync), whether the batch is on disk
+ * is unknown: its callers are told so, and the writer stops, loudly, rather than tell later callers
+ * anything it cannot vouch for. Every write after that fails at once.
  *
  * <p>Inserts of {@link AppendingWork} wait in an {@link InsertBuffer} and go in together, a
  * multi-row statement per table, before the next unit of another kind and before the commit.
@@ -33,7 +42,7 @@ final class GroupCommitWriter {
    * How long the writer must have had nothing to do before it runs idle work: an empty queue alone
    * is not quiet, since callers of the batch just committed are about to send their next writes.
    */
-  private static final Duration QUIET = Duration.ofMillis(20);
+  static final Duration QUIET = Duration.ofMillis(20);
 
   /** Work that needs the connection to itself, outside any batch (schema migrations). */
   interface ExclusiveWork {
@@ -51,25 +60,24 @@ final class GroupCommitWriter {
   private final Connection connection;
   private final RowIds ids;
   private final InsertBuffer inserts;
+  private final Rows rows;
+  private final Dialect dialect;
   private final int maxBatch;
-  private final CommitAcknowledger acknowledger;
   private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final WriterLulls lulls;
   private final Thread thread;
+  /** Why the writer stopped taking writes (a commit failed), or null. */
+  private volatile StoreException stopped;
 
-  /**
-   * @param acknowledger syncs commits to disk before their callers hear of them; null when each
-   *     commit is as durable as it will be when {@code commit()} returns
-   */
-  GroupCommitWriter(Connection connection, RowIds ids, InsertBuffer inserts, int maxBatch, String name,
-      CommitAcknowledger acknowledger) throws SQLException {
+  GroupCommitWriter(Connection connection, Dialect dialect, int maxBatch, String name) throws SQLException {
     this.connection = connection;
-    this.ids = ids;
-    this.inserts = inserts;
+    this.ids = new RowIds();
+    this.inserts = new InsertBuffer();
+    this.rows = new SqliteRows(connection, ids, inserts);
+    this.dialect = dialect;
     this.maxBatch = maxBatch;
-    this.acknowledger = acknowledger;
     connection.setAutoCommit(false);
-    this.lulls = new WriterLulls(connection, inserts, this::waitingWrites, queue::size);
+    this.lulls = new WriterLulls(connection, inserts, this::newTx, queue::size);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
 
@@ -86,21 +94,21 @@ final class GroupCommitWriter {
 
   private CompletableFuture<Object> enqueue(SqlWork<?> work) {
     // A write from an after-commit action would wait for the thread that runs the action.
-    if (Thread.currentThread() == thread || (acknowledger != null && acknowledger.isAcknowledgerThread())) {
-      throw new IllegalStateException("nested write on the writer thread");
-    }
+    if (Thread.currentThread() == thread) throw new IllegalStateException("nested write on the writer thread");
+    StoreException why = stopped;
+    if (why != null) return CompletableFuture.failedFuture(new StoreException(why.getMessage(), why));
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Unit(work, done));
     return done;
   }
 
   /** Runs turns of {@code work}, each in a transaction of its own, in the writer's lulls (see {@link WriterLulls}). */
-  void whenIdle(Database.IdleWork work) {
+  void whenIdle(WriterLulls.IdleWork work) {
     lulls.add(work);
   }
 
   /** Like {@link #whenIdle}, for work that must run outside any transaction (a WAL checkpoint). */
-  void whenIdleOutsideTransactions(Predicate<Database.Load> due, ExclusiveWork work) {
+  void whenIdleOutsideTransactions(Predicate<WriterLulls.Load> due, ExclusiveWork work) {
     lulls.addOutsideTransactions(due, work);
   }
 
@@ -147,7 +155,7 @@ final class GroupCommitWriter {
       try {
         first = queue.poll(QUIET.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
-          lulls.whenQuiet();
+          if (stopped == null) lulls.whenQuiet();
           first = queue.take();
         }
       } catch (InterruptedException e) {
@@ -173,17 +181,8 @@ final class GroupCommitWriter {
         }
       }
       commitAll(units);
-      lulls.afterBatch(units.size());
+      if (stopped == null) lulls.afterBatch(units.size());
     }
-  }
-
-  /**
-   * Callers waiting on this writer: those queued, and those of committed batches waiting for their
-   * sync (they come straight back with their next write once it lands, so the queue alone can look
-   * short while the writer has a crowd).
-   */
-  private int waitingWrites() {
-    return queue.size() + (acknowledger == null ? 0 : acknowledger.waitingWrites());
   }
 
   /**
@@ -194,6 +193,11 @@ final class GroupCommitWriter {
    */
   private void commitAll(List<Unit> units) {
     if (units.isEmpty()) return;
+    StoreException why = stopped;
+    if (why != null) {
+      for (Unit u : units) u.done().completeExceptionally(new StoreException(why.getMessage(), why));
+      return;
+    }
     Batch batch = new Batch(units);
     try {
       if (!runAll(batch, false)) {
@@ -201,21 +205,40 @@ final class GroupCommitWriter {
         batch = new Batch(units);
         runAll(batch, true);
       }
-      connection.commit();
     } catch (SQLException | RuntimeException e) {
-      log.error("group commit of {} writes failed", units.size(), e);
+      log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
       inserts.discard();
       rollbackQuietly();
-      batch.fail(new StoreException("commit failed: " + e.getMessage(), e));
+      batch.fail(new StoreException("write failed: " + e.getMessage(), e));
       return;
     }
-    if (acknowledger == null) batch.acknowledge();
-    else if (queue.isEmpty() && acknowledger.caughtUp()) acknowledger.acknowledgeHere(batch); // nothing to overlap
-    else acknowledger.committed(batch);
+    try {
+      connection.commit();
+    } catch (SQLException e) {
+      stop(batch, e);
+      return;
+    }
+    batch.acknowledge();
+  }
+
+  /**
+   * A commit failed: SQLite may have written the batch's frames and not synced them, so it may be
+   * on disk or not, and the next commit could make it so. Nothing more is written: the callers of
+   * the batch learn that its outcome is unknown, later callers that the store stopped.
+   */
+  private void stop(Batch batch, SQLException cause) {
+    log.error("committing {} writes failed: their outcome is unknown; the database stops taking writes"
+        + " (restart Tasklane once the disk is fixed)", batch.units.size(), cause);
+    stopped = new StoreException("the database stopped taking writes after a commit failed: " + cause.getMessage(),
+        cause, true);
+    inserts.discard();
+    rollbackQuietly();
+    batch.fail(new StoreException("the database failed while committing this write; it may or may not be stored: "
+        + cause.getMessage(), cause, true));
   }
 
   /** A batch's units, what each returned or threw, and their after-commit actions in order. */
-  private static final class Batch implements CommitAcknowledger.Pending {
+  private static final class Batch {
     final List<Unit> units;
     final Object[] results;
     final Throwable[] failures;
@@ -227,9 +250,8 @@ final class GroupCommitWriter {
       failures = new Throwable[units.size()];
     }
 
-    /** The batch is durable: runs its after-commit actions in order; returns what wakes its callers. */
-    @Override
-    public Runnable runAfterCommitActions() {
+    /** The batch is durable: runs its after-commit actions in order, then wakes its callers. */
+    void acknowledge() {
       for (Runnable action : afterCommit) {
         try {
           action.run();
@@ -237,24 +259,14 @@ final class GroupCommitWriter {
           log.error("after-commit action failed", e);
         }
       }
-      return this::wakeCallers;
-    }
-
-    private void wakeCallers() {
       for (int i = 0; i < units.size(); i++) {
         if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
         else units.get(i).done().complete(results[i]);
       }
     }
 
-    @Override
-    public void fail(Throwable cause) {
+    void fail(Throwable cause) {
       for (Unit u : units) u.done().completeExceptionally(cause);
-    }
-
-    @Override
-    public int writes() {
-      return units.size();
     }
   }
 
@@ -268,7 +280,7 @@ final class GroupCommitWriter {
       SqlWork<?> work = units.get(i).work();
       boolean appending = work instanceof AppendingWork;
       List<Runnable> mine = new ArrayList<>();
-      Tx tx = new WriteTx(connection, mine);
+      Tx tx = newTx(mine);
       if (savepoints) execute("SAVEPOINT unit");
       try {
         if (!appending) inserts.flushTo(connection); // it may read what earlier units kept back
@@ -297,6 +309,10 @@ final class GroupCommitWriter {
     return true;
   }
 
+  private Tx newTx(List<Runnable> afterCommit) {
+    return new WriteTx(connection, afterCommit, rows, dialect);
+  }
+
   private void execute(String sql) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       st.execute();
@@ -305,10 +321,8 @@ final class GroupCommitWriter {
 
   private void runExclusive(Exclusive x) {
     try {
-      if (acknowledger != null) acknowledger.drain(); // the batches before it are acknowledged first
       connection.setAutoCommit(true);
       x.work().run(new NonClosingConnection(connection).proxy());
-      if (acknowledger != null) acknowledger.drain(); // and its own commits are synced before it returns
       x.done().complete(null);
     } catch (Exception e) {
       x.done().completeExceptionally(e instanceof RuntimeException ? e : new StoreException(e.getMessage(), e));
@@ -331,7 +345,6 @@ final class GroupCommitWriter {
   }
 
   private void shutdown() {
-    if (acknowledger != null) acknowledger.close();
     try {
       connection.close();
     } catch (SQLException e) {
@@ -340,7 +353,7 @@ final class GroupCommitWriter {
   }
 
   /** A transaction of the writer's; its after-commit actions are collected in {@code actions}. */
-  record WriteTx(Connection connection, List<Runnable> actions) implements Tx {
+  private record WriteTx(Connection connection, List<Runnable> actions, Rows rows, Dialect dialect) implements Tx {
     @Override
     public void afterCommit(Runnable action) {
       actions.add(action);

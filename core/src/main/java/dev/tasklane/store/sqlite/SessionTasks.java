@@ -1,5 +1,8 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
+import dev.tasklane.store.InsertShape;
+import dev.tasklane.store.SessionIndex;
+import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,12 +21,13 @@ import java.sql.SQLException;
  * inline once they pass {@link #CAP}, so queries never scan more than that many recent rows.
  *
  * <p>Every task is in exactly one of the two tables (a move is one transaction), and {@link #IDS}
- * reads both in one statement, so one snapshot: a query sees each task of the session once.
+ * reads both in one statement, so one snapshot: a query sees each task of the session once. On
+ * PostgreSQL, an index on {@code tasks (session_key)} does the job ({@link SessionIndex#BY_COLUMN}).
  *
  * <p>Only the writer thread calls the methods of an instance; its count of recent rows is an
  * estimate (a rolled-back submit may have counted itself), used only to decide when to move.
  */
-final class SessionTasks implements Database.IdleWork {
+final class SessionTasks implements SessionIndex, WriterLulls.IdleWork {
   /** The ids of a session's tasks: a subquery that takes the session key twice. */
   static final String IDS = "SELECT task_id FROM session_tasks WHERE session_key = ?"
       + " UNION ALL SELECT task_id FROM session_tasks_recent WHERE session_key = ?";
@@ -42,8 +46,8 @@ final class SessionTasks implements Database.IdleWork {
   /** Most rows one move takes, oldest first: bounds the commit that carries it. */
   static final int CHUNK = 8_192;
 
-  private static final InsertBuffer.Shape RECENT_ROW =
-      new InsertBuffer.Shape("INSERT INTO session_tasks_recent (task_id, session_key) VALUES ", "(?, ?)", 2);
+  private static final InsertShape RECENT_ROW =
+      new InsertShape("INSERT INTO session_tasks_recent (task_id, session_key) VALUES ", "(?, ?)", 2);
 
   private final int idleMove;
   private final int lightMove;
@@ -65,9 +69,20 @@ final class SessionTasks implements Database.IdleWork {
     this.chunk = chunk;
   }
 
+  @Override
+  public String taskIds() {
+    return IDS;
+  }
+
+  @Override
+  public int parameters() {
+    return 2;
+  }
+
   /** Counts the recent rows left by an earlier run. */
-  void start(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM session_tasks_recent");
+  @Override
+  public void start(Tx tx) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT COUNT(*) FROM session_tasks_recent");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       recent = rs.getLong(1);
@@ -75,18 +90,23 @@ final class SessionTasks implements Database.IdleWork {
   }
 
   /** Records a new task of {@code session}; past the cap, moves a chunk of recent rows in the same transaction. */
-  void added(Connection c, long taskId, String session) throws SQLException {
-    InsertBuffer.insert(c, RECENT_ROW, taskId, session);
-    if (++recent >= cap) recent = Math.max(0, recent - move(c));
+  @Override
+  public void added(Tx tx, long taskId, String session) throws SQLException {
+    tx.rows().insert(RECENT_ROW, taskId, session);
+    if (++recent >= cap) {
+      tx.rows().flush(); // the rows of submits earlier in the batch
+      recent = Math.max(0, recent - move(tx.connection()));
+    }
   }
 
   @Override
-  public boolean due(Database.Load load) {
-    return recent >= (load == Database.Load.QUIET ? idleMove : lightMove);
+  public boolean due(WriterLulls.Load load) {
+    return recent >= (load == WriterLulls.Load.QUIET ? idleMove : lightMove);
   }
 
   @Override
-  public void run(Tx tx, Database.Load load) throws SQLException {
+  public void run(Tx tx, WriterLulls.Load load) throws SQLException {
+    tx.rows().flush();
     int moved = move(tx.connection());
     tx.afterCommit(() -> recent = Math.max(0, recent - moved)); // a turn can give way before its commit
   }
@@ -96,7 +116,6 @@ final class SessionTasks implements Database.IdleWork {
    * the caller takes off the count of recent rows once the move counts.
    */
   int move(Connection c) throws SQLException {
-    InsertBuffer.flush(c); // the rows of submits earlier in the batch
     long upto;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT MAX(task_id) FROM (SELECT task_id FROM session_tasks_recent ORDER BY task_id LIMIT ?)")) {
@@ -125,7 +144,9 @@ final class SessionTasks implements Database.IdleWork {
   }
 
   /** Deletes the index rows of the tasks {@code taskIds} selects (a subquery with one parameter). */
-  static void forget(Connection c, String taskIds, long parameter) throws SQLException {
+  @Override
+  public void forget(Tx tx, String taskIds, long parameter) throws SQLException {
+    Connection c = tx.connection();
     for (String sql : new String[] {
         "DELETE FROM session_tasks WHERE (session_key, task_id) IN (SELECT session_key, id FROM tasks WHERE id IN ("
             + taskIds + "))",

@@ -1,4 +1,4 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,10 @@ import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
+import dev.tasklane.store.ClaimRequest;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.NewTask;
+import dev.tasklane.store.TaskStore;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +48,9 @@ class SessionTasksTest {
    * {@code lightMove}, or inline at {@code cap}, {@code chunk} at a time.
    */
   private void open(int idleMove, int lightMove, int cap, int chunk) {
-    db = SqliteDatabase.open(dir.resolve("tasks.db"));
-    store = new TaskStore(db, e -> {}, new SessionTasks(idleMove, lightMove, cap, chunk));
+    db = SqliteDatabase.open(dir.resolve("tasks.db"), SqliteOptions.defaults(),
+        new SessionTasks(idleMove, lightMove, cap, chunk));
+    store = new TaskStore(db, e -> {});
     store.migrate();
   }
 
@@ -145,8 +150,9 @@ class SessionTasksTest {
     submit("web:alice");
     submit("web:alice");
     db.close();
-    db = SqliteDatabase.open(dir.resolve("tasks.db"));
-    store = new TaskStore(db, e -> {}, new SessionTasks(1_000, 1_000, 3, 10));
+    db = SqliteDatabase.open(dir.resolve("tasks.db"), SqliteOptions.defaults(),
+        new SessionTasks(1_000, 1_000, 3, 10));
+    store = new TaskStore(db, e -> {});
     store.migrate();
     submit("web:alice"); // the third recent row, counted with the two of before: the cap moves all
     assertThat(rows("session_tasks_recent")).isZero();

@@ -1,9 +1,11 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tasklane.store.Database.Load;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.Tx;
+import dev.tasklane.store.sqlite.WriterLulls.Load;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +37,7 @@ class WriterLullsTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = TestWriter.open(dir.resolve("l.db"), "t (v INTEGER)", 8, null);
+    db = TestWriter.open(dir.resolve("l.db"), "t (v INTEGER)", 8);
     writer = db.writer();
   }
 
@@ -55,8 +57,8 @@ class WriterLullsTest {
   }
 
   /** Idle work that runs {@code turn} whenever {@code due} says so. */
-  private static Database.IdleWork idle(Predicate<Load> due, Runnable turn) {
-    return new Database.IdleWork() {
+  private static WriterLulls.IdleWork idle(Predicate<Load> due, Runnable turn) {
+    return new WriterLulls.IdleWork() {
       @Override
       public boolean due(Load load) {
         return due.test(load);
@@ -76,58 +78,6 @@ class WriterLullsTest {
     writer.submit(insert(1)); // the writer's next quiet moment comes after this write
     await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 3);
     await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 3);
-  }
-
-  @Test
-  void writesWaitingForASlowFsyncAreNoQuietMomentForHousekeeping() throws Exception {
-    db.close();
-    AtomicBoolean hold = new AtomicBoolean();
-    CountDownLatch released = new CountDownLatch(1);
-    CommitAcknowledger acknowledger = new CommitAcknowledger(new CommitAcknowledger.Log() {
-      @Override
-      public void sync() {
-        try {
-          if (hold.get()) released.await(); // a slow disk
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-
-      @Override
-      public void close() {}
-    }, "test-sync");
-    db = TestWriter.open(dir.resolve("s.db"), "t (v INTEGER)", 8, acknowledger);
-    writer = db.writer();
-    AtomicInteger quietTurns = new AtomicInteger();
-    AtomicBoolean armed = new AtomicBoolean();
-    writer.whenIdle(idle(load -> load == Load.QUIET && armed.get(), quietTurns::incrementAndGet));
-
-    // A first unit holds the writer until a second is queued behind it, so the first commit goes to
-    // the fsync thread (the writer has more to do) and the second follows it there.
-    hold.set(true);
-    CountDownLatch firstRunning = new CountDownLatch(1);
-    CountDownLatch secondQueued = new CountDownLatch(1);
-    CompletableFuture<Void> first = writer.submitAsync(tx -> {
-      firstRunning.countDown();
-      try {
-        secondQueued.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return insert(1).run(tx);
-    });
-    assertThat(firstRunning.await(5, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<Void> second = writer.submitAsync(insert(2));
-    secondQueued.countDown();
-    armed.set(true);
-
-    // The writer's queue is empty for well over its quiet time, but both writes wait for the fsync.
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> quietTurns.get() == 0);
-    assertThat(first).isNotDone();
-    released.countDown();
-    CompletableFuture.allOf(first, second).get(5, TimeUnit.SECONDS);
-    writer.submit(insert(3)); // quiet after this one, with nothing waiting
-    await().atMost(Duration.ofSeconds(5)).until(() -> quietTurns.get() > 0);
   }
 
   @Test
@@ -165,7 +115,7 @@ class WriterLullsTest {
   @Test
   void lightWorkWaitsForTheCrowdToBeGoneThenRunsWithoutAQuietMoment() throws Exception {
     List<Long> committedAtRun = new CopyOnWriteArrayList<>();
-    writer.whenIdle(new Database.IdleWork() {
+    writer.whenIdle(new WriterLulls.IdleWork() {
       @Override
       public boolean due(Load load) {
         return load == Load.LIGHT && committedAtRun.isEmpty();
@@ -200,7 +150,7 @@ class WriterLullsTest {
   }
 
   /** Idle work due once under a light load whose turn writes {@code rows} rows in one statement. */
-  private static final class LongWrite implements Database.IdleWork {
+  private static final class LongWrite implements WriterLulls.IdleWork {
     final CountDownLatch running = new CountDownLatch(1);
     final CompletableFuture<SQLException> ended = new CompletableFuture<>();
     private final long rows;
@@ -263,7 +213,7 @@ class WriterLullsTest {
     CountDownLatch crowdQueued = new CountDownLatch(1);
     AtomicInteger turns = new AtomicInteger();
     AtomicBoolean counted = new AtomicBoolean();
-    writer.whenIdle(new Database.IdleWork() {
+    writer.whenIdle(new WriterLulls.IdleWork() {
       @Override
       public boolean due(Load load) {
         return !counted.get();

@@ -1,8 +1,13 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tasklane.store.AppendingWork;
+import dev.tasklane.store.InsertShape;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own: a refused row fails only the unit that added it, and other units see what came before them.
  */
 class InsertBufferTest {
-  private static final InsertBuffer.Shape ROW =
-      new InsertBuffer.Shape("INSERT INTO r (id, v) VALUES ", "(?, ?)", 2);
+  private static final InsertShape ROW =
+      new InsertShape("INSERT INTO r (id, v) VALUES ", "(?, ?)", 2);
 
   @TempDir Path dir;
   private TestWriter db;
@@ -32,7 +37,7 @@ class InsertBufferTest {
 
   @BeforeEach
   void open() throws Exception {
-    db = TestWriter.open(dir.resolve("b.db"), "r (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", 1024, null);
+    db = TestWriter.open(dir.resolve("b.db"), "r (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", 1024);
     writer = db.writer();
     reader = db.reader();
   }
@@ -52,7 +57,7 @@ class InsertBufferTest {
   /** An appending unit that adds row (id, v) and returns how many rows it could see. */
   private static AppendingWork<Long> append(long id, String v) {
     return tx -> {
-      InsertBuffer.insert(tx.connection(), ROW, id, v);
+      tx.rows().insert(ROW, id, v);
       return count(tx.connection());
     };
   }
@@ -112,7 +117,7 @@ class InsertBufferTest {
     holdWriter();
     var one = writer.submitAsync(append(1, "a"));
     var failing = writer.submitAsync((AppendingWork<Long>) tx -> {
-      InsertBuffer.insert(tx.connection(), ROW, 2L, "b");
+      tx.rows().insert(ROW, 2L, "b");
       throw new IllegalStateException("changed its mind");
     });
     var three = writer.submitAsync(append(3, "c"));
@@ -129,8 +134,8 @@ class InsertBufferTest {
     holdWriter();
     writer.submitAsync(append(1, "a"));
     var flushing = writer.submitAsync((AppendingWork<Long>) tx -> {
-      InsertBuffer.insert(tx.connection(), ROW, 2L, "b");
-      InsertBuffer.flush(tx.connection());
+      tx.rows().insert(ROW, 2L, "b");
+      tx.rows().flush();
       return count(tx.connection());
     });
     held.release();
@@ -141,7 +146,7 @@ class InsertBufferTest {
   void outsideAnAppendingUnitARowGoesInAtOnce() throws Exception {
     held.release();
     SqlWork<Long> insertAndCount = tx -> {
-      InsertBuffer.insert(tx.connection(), ROW, 1L, "a");
+      tx.rows().insert(ROW, 1L, "a");
       return count(tx.connection());
     };
     assertThat(writer.submit(insertAndCount)).isOne();
@@ -152,8 +157,8 @@ class InsertBufferTest {
   void aRowWithTheWrongNumberOfValuesIsRefusedAndChangesNothing() throws Exception {
     held.release();
     assertThatThrownBy(() -> writer.submit((AppendingWork<Long>) tx -> {
-      InsertBuffer.insert(tx.connection(), ROW, 1L, "a");
-      InsertBuffer.insert(tx.connection(), ROW, 2L);
+      tx.rows().insert(ROW, 1L, "a");
+      tx.rows().insert(ROW, 2L);
       return 0L;
     })).isInstanceOf(IllegalArgumentException.class).hasMessage("2 values expected, got 1");
     assertThat(committed()).isEmpty();
@@ -161,11 +166,11 @@ class InsertBufferTest {
 
   @Test
   void aStatementStaysWithinSqlitesParameterLimit() {
-    assertThat(ROW.maxRows()).isEqualTo(InsertBuffer.MAX_ROWS);
-    assertThat(new InsertBuffer.Shape("INSERT INTO w VALUES ", "(" + "?, ".repeat(199) + "?)", 200).maxRows())
+    assertThat(ROW.maxRows()).isEqualTo(InsertShape.MAX_ROWS);
+    assertThat(new InsertShape("INSERT INTO w VALUES ", "(" + "?, ".repeat(199) + "?)", 200).maxRows())
         .isEqualTo(128); // 256 rows would take 51,200 parameters
-    assertThat(new InsertBuffer.Shape("INSERT INTO w VALUES ", "(?)", 32_766).maxRows()).isOne();
-    assertThatThrownBy(() -> new InsertBuffer.Shape("INSERT INTO w VALUES ", "(?)", 32_767))
+    assertThat(new InsertShape("INSERT INTO w VALUES ", "(?)", 32_766).maxRows()).isOne();
+    assertThatThrownBy(() -> new InsertShape("INSERT INTO w VALUES ", "(?)", 32_767))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(ROW.sql(4)).isEqualTo("INSERT INTO r (id, v) VALUES (?, ?), (?, ?), (?, ?), (?, ?)");
   }

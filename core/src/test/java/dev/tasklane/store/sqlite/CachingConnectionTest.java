@@ -1,4 +1,4 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,22 +46,6 @@ class CachingConnectionTest {
       assertThat(a).isNotSameAs(b); // two users never share one statement
       a.close();
       b.close();
-    }
-  }
-
-  @Test
-  void onlyTheWritersConnectionCarriesItsIdsAndInsertBufferAlsoThroughAWrapper() throws Exception {
-    RowIds ids = new RowIds();
-    InsertBuffer inserts = new InsertBuffer();
-    try (CachingConnection writer = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig());
-        CachingConnection reader = CachingConnection.open(dir.resolve("c.db"), new SQLiteConfig())) {
-      writer.carrying(ids, inserts);
-      Connection lent = new NonClosingConnection(writer).proxy();
-      assertThat(CachingConnection.carried(writer, RowIds.class)).isSameAs(ids);
-      assertThat(CachingConnection.carried(lent, RowIds.class)).isSameAs(ids);
-      assertThat(CachingConnection.carried(lent, InsertBuffer.class)).isSameAs(inserts);
-      assertThat(CachingConnection.carried(reader, RowIds.class)).isNull();
-      assertThat(CachingConnection.carried(reader, InsertBuffer.class)).isNull();
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -62,9 +62,9 @@ final class WalCheckpoints {
   }
 
   /** Whether a writer in this lull should {@link #checkpoint}. */
-  boolean due(Database.Load load) {
+  boolean due(WriterLulls.Load load) {
     int waiting = waitingFrames();
-    return load == Database.Load.QUIET ? waiting > 0 : waiting >= lullFrames;
+    return load == WriterLulls.Load.QUIET ? waiting > 0 : waiting >= lullFrames;
   }
 
   /** Copies what it can of the WAL into the database without waiting for readers; outside a transaction. */

@@ -1,20 +1,25 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.LaneException;
-import dev.tasklane.core.TaskState;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.StoreException;
+import dev.tasklane.store.TaskStore;
+import dev.tasklane.store.TaskStoreContract;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +34,6 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   void aSecondProcessCannotOpenTheSameFile() {
     assertThatThrownBy(() -> SqliteDatabase.open(dir.resolve("tasks.db")))
         .isInstanceOf(StoreException.class).hasMessageContaining("another Tasklane process");
-  }
-
-  @Test
-  void theExpiryCheckReadsOnlyTasksThatCanExpireNotTheWholeQueue() {
-    for (int i = 0; i < 50; i++) submit(task("s" + i));
-    String plan = db.read(tx -> {
-      StringBuilder b = new StringBuilder();
-      try (var ps = tx.connection().prepareStatement("EXPLAIN QUERY PLAN " + MaintenanceSql.EXPIRED)) {
-        ps.setLong(1, now.toEpochMilli());
-        try (var rs = ps.executeQuery()) {
-          while (rs.next()) b.append(rs.getString("detail")).append('\n');
-        }
-      }
-      return b.toString();
-    });
-    assertThat(plan).contains("INDEX tasks_expiry").doesNotContain("SCAN");
   }
 
   @Test
@@ -80,7 +69,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     // Likely committed in one batch: the failing write is rolled back and the batch replayed, and
     // the ids taken meanwhile are skipped, never handed out twice.
     var refused = db.writeAsync(tx -> {
-      RowIds.reserve(tx.connection(), RowIds.Table.TASKS, 1);
+      tx.rows().reserveIds(Rows.Table.TASKS, 1);
       throw new SQLException("refused");
     });
     var kept = submit(task("s"));
@@ -150,11 +139,11 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   }
 
   /**
-   * The writer's connection leaves the sync to the commit acknowledger (NORMAL: frames written, not
-   * synced); that nobody hears of a write before the sync is GroupCommitWriterTest's.
+   * The writer's connection syncs the WAL inside each commit (FULL), before SQLite makes the commit
+   * visible to the read connections: a reader never sees a write that is not on disk.
    */
   @Test
-  void databaseIsInWalModeAndTheWriterLeavesSyncsToTheAcknowledger() {
+  void databaseIsInWalModeAndEveryCommitIsSyncedBeforeReadersSeeIt() {
     String mode = db.read(tx -> {
       var rs = tx.connection().createStatement().executeQuery("PRAGMA journal_mode");
       rs.next();
@@ -166,6 +155,6 @@ class SqliteTaskStoreTest extends TaskStoreContract {
       return rs.getInt(1);
     });
     assertThat(mode).isEqualTo("wal");
-    assertThat(sync).isEqualTo(1); // NORMAL
+    assertThat(sync).isEqualTo(2); // FULL
   }
 }

@@ -1,9 +1,10 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tasklane.store.Database.Load;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.sqlite.WriterLulls.Load;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,10 +1,12 @@
-package dev.tasklane.store;
+package dev.tasklane.store.sqlite;
 
+import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -34,6 +36,23 @@ import org.sqlite.core.DB;
 final class WriterLulls {
   private static final Logger log = LoggerFactory.getLogger(WriterLulls.class);
 
+  /** How much the writer has to do when it offers housekeeping a turn. */
+  enum Load {
+    /** No write has been waiting for a while ({@link GroupCommitWriter#QUIET}). */
+    QUIET,
+    /** A batch was just committed and only a few writes wait: housekeeping now delays only them. */
+    LIGHT
+  }
+
+  /** Housekeeping for the writer's lulls. */
+  interface IdleWork {
+    /** Whether a turn is due in a lull of this kind. */
+    boolean due(Load load);
+
+    /** One turn, in a write transaction of its own, sized for the lull: a few waiting writes wait for all of it. */
+    void run(Tx tx, Load load) throws SQLException;
+  }
+
   /** Fewer writes waiting than this is a light load: housekeeping delays only them. */
   static final int LIGHT_LOAD = 32;
   /** SQLite steps between two looks at the queue during a turn: microseconds apart. */
@@ -46,17 +65,17 @@ final class WriterLulls {
   static final long CALM_NANOS = 20_000_000;
 
   /** A piece of housekeeping: whether it is due, and one turn of it. */
-  private record Job(Predicate<Database.Load> due, Turn turn) {}
+  private record Job(Predicate<Load> due, Turn turn) {}
 
   private interface Turn {
     /** Returns false if the turn gave way to a crowd before it could count. */
-    boolean run(Database.Load load) throws Exception;
+    boolean run(Load load) throws Exception;
   }
 
   private final Connection connection;
   private final InsertBuffer inserts;
   private final DB sqlite;
-  private final IntSupplier waiting;
+  private final Function<List<Runnable>, Tx> newTx;
   private final IntSupplier queued;
   private final List<Job> jobs = new CopyOnWriteArrayList<>();
   /** The job a light lull looks at first: they take turns, so one always due cannot starve another. */
@@ -74,24 +93,24 @@ final class WriterLulls {
   private long crowdSeen = System.nanoTime() - CALM_NANOS;
 
   /**
-   * @param waiting callers waiting on the writer: queued, or committed and not yet acknowledged
+   * @param newTx a transaction of the writer's, collecting its after-commit actions in the list given
    * @param queued writes queued for the writer
    */
-  WriterLulls(Connection connection, InsertBuffer inserts, IntSupplier waiting, IntSupplier queued)
+  WriterLulls(Connection connection, InsertBuffer inserts, Function<List<Runnable>, Tx> newTx, IntSupplier queued)
       throws SQLException {
     this.connection = connection;
     this.inserts = inserts;
+    this.newTx = newTx;
     this.sqlite = connection.unwrap(SQLiteConnection.class).getDatabase();
-    this.waiting = waiting;
     this.queued = queued;
   }
 
-  void add(Database.IdleWork w) {
+  void add(IdleWork w) {
     jobs.add(new Job(w::due, load -> inTransaction(w, load)));
   }
 
   /** Work that must run outside any transaction (a WAL checkpoint). */
-  void addOutsideTransactions(Predicate<Database.Load> due, GroupCommitWriter.ExclusiveWork w) {
+  void addOutsideTransactions(Predicate<Load> due, GroupCommitWriter.ExclusiveWork w) {
     jobs.add(new Job(due, load -> {
       outsideTransactions(w);
       return true;
@@ -102,13 +121,13 @@ final class WriterLulls {
   void afterBatch(int writes) {
     lastBatch = writes;
     long now = System.nanoTime();
-    if (!lull(Database.Load.LIGHT)) crowdSeen = now;
-    else if (now - crowdSeen >= CALM_NANOS) run(Database.Load.LIGHT);
+    if (!lull(Load.LIGHT)) crowdSeen = now;
+    else if (now - crowdSeen >= CALM_NANOS) run(Load.LIGHT);
   }
 
   /** On the writer thread, when no write has come for a while. */
   void whenQuiet() {
-    run(Database.Load.QUIET);
+    run(Load.QUIET);
   }
 
   /**
@@ -116,14 +135,14 @@ final class WriterLulls {
    * turn, not for all the housekeeping due; the next lull takes the next turn). Quiet: every due
    * job, turn after turn, until nothing is due or a write waits.
    */
-  private void run(Database.Load load) {
+  private void run(Load load) {
     int n = jobs.size();
     for (int i = 0; i < n; i++) {
-      int at = load == Database.Load.LIGHT ? (next + i) % n : i;
+      int at = load == Load.LIGHT ? (next + i) % n : i;
       Job job = jobs.get(at);
       while (lull(load) && job.due().test(load)) {
         boolean done = turn(job.turn(), load);
-        if (load == Database.Load.LIGHT) {
+        if (load == Load.LIGHT) {
           next = (at + 1) % n;
           return;
         }
@@ -137,16 +156,13 @@ final class WriterLulls {
     return queued.getAsInt() >= LIGHT_LOAD;
   }
 
-  /**
-   * Quiet: nothing queued and no commit waiting for its fsync (an empty queue while a slow fsync
-   * holds every caller is no lull: they all come back at once when it lands). Light: few waiting.
-   */
-  private boolean lull(Database.Load load) {
-    return load == Database.Load.QUIET ? waiting.getAsInt() == 0 : lastBatch + waiting.getAsInt() < LIGHT_LOAD;
+  /** Quiet: nothing queued. Light: few waiting, counting the callers of the batch just committed. */
+  private boolean lull(Load load) {
+    return load == Load.QUIET ? queued.getAsInt() == 0 : lastBatch + queued.getAsInt() < LIGHT_LOAD;
   }
 
   /** Runs one turn; false if it failed or gave way to a crowd (it is not tried again in this lull). */
-  private boolean turn(Turn t, Database.Load load) {
+  private boolean turn(Turn t, Load load) {
     try {
       return t.run(load);
     } catch (SQLException e) {
@@ -159,11 +175,11 @@ final class WriterLulls {
   }
 
   /** Runs a turn in a transaction of its own; false if a crowd came before its commit. */
-  private boolean inTransaction(Database.IdleWork w, Database.Load load) throws SQLException {
+  private boolean inTransaction(IdleWork w, Load load) throws SQLException {
     List<Runnable> afterCommit = new ArrayList<>();
     ProgressHandler.setHandler(connection, PROGRESS_STEPS, giveWay);
     try {
-      w.run(new GroupCommitWriter.WriteTx(connection, afterCommit), load);
+      w.run(newTx.apply(afterCommit), load);
       ProgressHandler.clearHandler(connection); // before the commit: it must not give way
       if (crowded()) {
         // The commit writes every page the turn touched (a move's: milliseconds), and the crowd
@@ -172,7 +188,7 @@ final class WriterLulls {
         rollback();
         return false;
       }
-      connection.commit(); // durable with the next batch's sync: nobody waits for this one
+      connection.commit();
     } catch (SQLException | RuntimeException e) {
       ProgressHandler.clearHandler(connection);
       inserts.discard();
