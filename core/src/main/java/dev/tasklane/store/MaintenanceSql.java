@@ -1,5 +1,6 @@
 package dev.tasklane.store;
 
+import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskId;
@@ -42,7 +43,7 @@ final class MaintenanceSql {
     return new Renewal(lost, cancel);
   }
 
-  static List<Changed> reapLeases(Tx tx, Instant now, boolean all) throws SQLException {
+  static List<Changed> reapLeases(Tx tx, Instant now, boolean all, RetryPolicy retries) throws SQLException {
     List<Task> orphans;
     try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + TaskRows.COLUMNS
         + " FROM tasks WHERE state = 'running'" + (all ? "" : " AND lease_until < ?"))) {
@@ -55,14 +56,14 @@ final class MaintenanceSql {
       String owner = t.lease() == null ? "a worker" : t.lease().owner();
       if (t.cancelRequestedAt() != null) {
         changes.addAll(Transitions.cancelRunning(tx, id, null, "canceled; " + owner + " stopped responding", now));
-      } else if (t.attempt() < t.maxAttempts()) {
-        TaskError error = new TaskError(TaskError.LEASE_EXPIRED,
-            owner + " stopped renewing its lease (crashed or stalled); running again", true);
-        Transitions.retry(tx, id, null, error, now, now, "lost").ifPresent(changes::add);
-      } else {
-        TaskError error = new TaskError(TaskError.LEASE_EXPIRED,
-            owner + " stopped renewing its lease, and all " + t.maxAttempts() + " attempts are used", false);
-        changes.addAll(Transitions.fail(tx, id, null, error, now));
+        continue;
+      }
+      // Guarded by the fence read here: a node that renewed or finished meanwhile changes nothing.
+      long fence = t.lease() == null ? 0 : t.lease().fence();
+      switch (retries.afterLostLease(t, now)) {
+        case RetryPolicy.Retry r ->
+            Transitions.retry(tx, id, fence, r.error(), r.notBefore(), now, "lost").ifPresent(changes::add);
+        case RetryPolicy.Fail f -> changes.addAll(Transitions.fail(tx, id, fence, f.error(), now));
       }
     }
     return changes;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasklane.core.Attempt;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Progress;
+import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
@@ -170,12 +171,12 @@ public final class TaskStore {
   }
 
   /**
-   * Running tasks whose lease ran out (their node died) go back to the queue, or fail when their
-   * attempts are exhausted. With {@code all}, every running task counts as orphaned: used at start on
+   * Running tasks whose lease ran out (their node died) go back to the queue, or fail, as
+   * {@code retries} decides. With {@code all}, every running task counts as orphaned: used at start on
    * a single-process database, where no other process can be running them.
    */
-  public int reapLeases(Instant now, boolean all) {
-    return changeAll(tx -> MaintenanceSql.reapLeases(tx, now, all));
+  public int reapLeases(Instant now, boolean all, RetryPolicy retries) {
+    return changeAll(tx -> MaintenanceSql.reapLeases(tx, now, all, retries));
   }
 
   /** Queued tasks past their {@code expiresAt} become expired. */

@@ -233,7 +233,9 @@ final class Transitions {
     try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO task_attempts"
         + " (task_id, number, owner, started_at, finished_at, outcome, error)"
         + " SELECT id, attempt, lease_owner, started_at, ?, ?, ? FROM tasks WHERE id = ? AND state = 'running'"
-        + (fence == null ? "" : " AND fence = ?"))) {
+        + (fence == null ? "" : " AND fence = ?")
+        // Two nodes' reapers may end the same attempt: the first row stands, the second changes nothing.
+        + " ON CONFLICT (task_id, number) DO NOTHING")) {
       TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id);
       if (fence != null) ps.setLong(5, fence);
       return ps.executeUpdate() == 1;

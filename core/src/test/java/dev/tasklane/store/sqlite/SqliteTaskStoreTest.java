@@ -116,7 +116,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     assertThat(store.attempts(TaskId.of(2))).singleElement()
         .satisfies(a -> assertThat(a.owner()).isEqualTo("old-node"))
         .satisfies(a -> assertThat(a.finishedAt()).isNull());
-    assertThat(store.reapLeases(now, true)).isEqualTo(1);
+    assertThat(store.reapLeases(now, true, RETRIES)).isEqualTo(1);
     assertThat(store.attempts(TaskId.of(2))).extracting(a -> a.outcome()).containsExactly("lost");
     assertThat(store.attempts(TaskId.of(3))).extracting(a -> a.outcome()).containsExactly("completed");
   }
