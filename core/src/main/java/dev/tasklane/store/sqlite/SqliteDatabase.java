@@ -44,6 +44,7 @@ public final class SqliteDatabase implements Database {
   private final FileLock lock;
   private final SqliteDialect dialect;
   private final GroupCommitWriter writer;
+  private final WalCheckpoints checkpoints;
   private final BlockingQueue<Connection> readers;
   private volatile boolean closed;
 
@@ -67,7 +68,7 @@ public final class SqliteDatabase implements Database {
     this.dialect = new SqliteDialect(sessions);
     this.writer = new GroupCommitWriter(writeConnection, dialect, options.maxBatch(), "tasklane-sqlite-writer");
     writer.whenIdle(sessions);
-    WalCheckpoints checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
+    this.checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
     writer.whenIdleOutsideTransactions(checkpoints::due, WalCheckpoints::checkpoint);
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
@@ -181,6 +182,11 @@ public final class SqliteDatabase implements Database {
       } catch (SQLException e) {
         log.debug("closing a reader", e);
       }
+    }
+    try {
+      checkpoints.close(); // only now that SQLite's connections are closed: see WalCheckpoints
+    } catch (IOException e) {
+      log.debug("closing the WAL index", e);
     }
     try {
       lock.release();
