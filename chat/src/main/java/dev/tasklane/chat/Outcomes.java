@@ -35,6 +35,13 @@ final class Outcomes {
     return t.origin().channel() != null && t.origin().chatId() != null;
   }
 
+  /** Another connection recorded the task's outcome after this one looked: this unit is undone. */
+  static final class RecordedMeanwhile extends RuntimeException {
+    RecordedMeanwhile(Task task) {
+      super("the outcome of task " + task.id() + " was recorded meanwhile", null, false, false);
+    }
+  }
+
   /**
    * Records the reply of a finished task from a chat, or returns the one recorded earlier. Empty for
    * a task that did not come from a chat.
@@ -52,7 +59,9 @@ final class Outcomes {
     ChatMessage reply = transcript.append(tx, new NewEntry(task.sessionKey(), Role.ASSISTANT, TaskTexts.outcome(task),
         task.id(), replyTo, now, false, o.channel(), o.chatId(), null));
     Target target = new Target(o.channel(), o.chatId(), ScheduledMessages.platformReplyTo(o.messageId()));
-    OutboxSql.enqueue(c, reply.id(), target, task.id(), now);
+    if (!OutboxSql.enqueue(c, reply.id(), target, task.id(), now)) {
+      throw new RecordedMeanwhile(task);
+    }
     Optional<ChatMessage> status = TranscriptSql.statusOf(c, task.id());
     ChatMessage closed = null;
     if (status.isPresent()) closed = transcript.edit(tx, status.get().id(), TaskTexts.finalStatus(task), now, false);

@@ -37,7 +37,7 @@ class ChatSchedulesTest extends ChatTestBase {
 
   ChatFixture startAt(Instant at, ScheduleConfig schedules) {
     clock.set(at);
-    f = ChatFixture.start(dir, config(schedules), clock);
+    f = ChatFixture.start(database(), config(schedules), clock);
     return f;
   }
 
@@ -81,7 +81,7 @@ class ChatSchedulesTest extends ChatTestBase {
     f.close();
 
     clock.set(Instant.parse("2026-03-28T10:00:00Z")); // three occurrences missed
-    f = ChatFixture.start(dir, config(utc()), clock);
+    f = ChatFixture.start(database(), config(utc()), clock);
     awaitSent("echo: echo report");
     sleep(300);
     assertThat(sent("echo: echo report")).isEqualTo(1);

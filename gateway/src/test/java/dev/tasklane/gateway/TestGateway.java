@@ -13,7 +13,7 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
