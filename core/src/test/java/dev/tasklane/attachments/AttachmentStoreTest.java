@@ -13,13 +13,14 @@ import dev.tasklane.core.MutableClock;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskResult;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +35,16 @@ class AttachmentStoreTest {
   Lane lane;
   AttachmentStore store;
 
+  /** The database of the test: SQLite here, PostgreSQL in a subclass. */
+  Database database() {
+    return SqliteDatabase.open(dir.resolve("tasklane.db"));
+  }
+
   @BeforeEach
   void open() {
-    lane = LaneFixture.start(dir, Map.of("echo", ctx -> TaskResult.of(ctx.input())), b -> b.retention(
-        Duration.ofDays(7)), clock);
+    lane = Lane.builder().database(database()).clock(clock)
+        .config(LaneFixture.fastConfig().retention(Duration.ofDays(7)).build())
+        .handler("echo", ctx -> TaskResult.of(ctx.input())).start();
     store = AttachmentStore.open(lane.database(), dir.resolve("attachments"),
         AttachmentLimits.defaults().withMaxFileBytes(1000).withMaxPerTask(2).withMaxTaskBytes(1500), clock);
   }
