@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RateLimits {
   private final Limits limits;
   private final Clock clock;
-  private final Map<String, Deque<Instant>> edits = new ConcurrentHashMap<>();
+  private final Map<String, Deque<EditSlot>> edits = new ConcurrentHashMap<>();
   private double tokens;
   private Instant refilledAt;
   private Instant pausedUntil = Instant.MIN;
@@ -63,20 +63,46 @@ final class RateLimits {
   }
 
   /**
-   * Claims one edit of the chat's budget; when the budget of the window is spent, claims nothing
-   * and returns how long until the oldest edit leaves the window.
+   * One edit of a chat's budget. It counts from its claim, and from Telegram's answer once that
+   * came ({@link #answered()}): Telegram saw it somewhere in between, so the window is kept on
+   * Telegram's side too, however long the call took.
    */
-  Duration claimEdit(String chat) {
-    Deque<Instant> recent = edits.computeIfAbsent(chat, k -> new ArrayDeque<>());
+  final class EditSlot {
+    private final Deque<EditSlot> owner;
+    private Instant at;
+
+    private EditSlot(Deque<EditSlot> owner, Instant at) {
+      this.owner = owner;
+      this.at = at;
+    }
+
+    void answered() {
+      synchronized (owner) {
+        at = clock.instant();
+      }
+    }
+  }
+
+  /** A claim on a chat's edit budget: a slot, or how long until one is free. */
+  record EditClaim(EditSlot slot, Duration retryAfter) {}
+
+  /**
+   * Claims one edit of the chat's budget; when the budget of the window is spent, claims nothing
+   * and says how long until the oldest edit leaves the window.
+   */
+  EditClaim claimEdit(String chat) {
+    Deque<EditSlot> recent = edits.computeIfAbsent(chat, k -> new ArrayDeque<>());
     synchronized (recent) {
       Instant now = clock.instant();
       Instant windowStart = now.minus(limits.editWindow());
-      while (!recent.isEmpty() && !recent.peekFirst().isAfter(windowStart)) recent.pollFirst();
+      recent.removeIf(e -> !e.at.isAfter(windowStart));
       if (recent.size() >= limits.editsPerChat()) {
-        return Duration.between(windowStart, recent.peekFirst());
+        Instant oldest = recent.stream().map(e -> e.at).min(Instant::compareTo).orElseThrow();
+        return new EditClaim(null, Duration.between(windowStart, oldest));
       }
-      recent.addLast(now);
-      return Duration.ZERO;
+      EditSlot slot = new EditSlot(recent, now);
+      recent.addLast(slot);
+      return new EditClaim(slot, Duration.ZERO);
     }
   }
 

@@ -56,7 +56,7 @@ public final class TelegramBot implements AutoCloseable {
   private final UpdatePoller poller;
   private final TypingKeeper typing;
   private final Thread starter;
-  private final CountDownLatch polling = new CountDownLatch(1);
+  private final CountDownLatch started = new CountDownLatch(1);
   private final Database db;
   private final TelegramConfig config;
   private final Clock clock;
@@ -122,7 +122,7 @@ public final class TelegramBot implements AutoCloseable {
       log.warn("registering the bot's commands with Telegram failed: {}", e.getMessage());
     }
     poller.start();
-    polling.countDown();
+    started.countDown();
   }
 
   private Duration waitBeforeRetry(Duration pause, String why) {
@@ -144,7 +144,9 @@ public final class TelegramBot implements AutoCloseable {
 
   /** Waits until the bot polls Telegram; false if it did not within {@code timeout}. */
   public boolean awaitPolling(Duration timeout) throws InterruptedException {
-    return polling.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
+    return poller.awaitPolling(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   /** Stops polling and the indicators; call before closing the chat service. */

@@ -8,7 +8,6 @@ import dev.tasklane.telegram.BotApi.Cost;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -117,8 +116,10 @@ final class TelegramChannel implements ChatChannel {
   @Override
   public void edit(String platformMessageId, OutgoingMessage m) throws Exception {
     ChatKey to = ChatKey.parse(m.chatId());
-    Duration wait = limits.claimEdit(to.chat());
-    if (!wait.isZero()) throw DeliveryException.retryAfter(wait, "the edits allowed in chat " + to.chat() + " are spent");
+    RateLimits.EditClaim claim = limits.claimEdit(to.chat());
+    if (claim.slot() == null) {
+      throw DeliveryException.retryAfter(claim.retryAfter(), "the edits allowed in chat " + to.chat() + " are spent");
+    }
     EditMessageText edit = EditMessageText.builder().chatId(to.chat()).messageId(Integer.valueOf(platformMessageId))
         .text(m.text()).replyMarkup(keyboard(m.buttons())).build();
     try {
@@ -126,6 +127,8 @@ final class TelegramChannel implements ChatChannel {
     } catch (DeliveryException e) {
       if (e.permanent() && e.getMessage().contains("message is not modified")) return;
       throw e;
+    } finally {
+      claim.slot().answered();
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ final class UpdatePoller implements AutoCloseable {
   private OkHttpClient http;
   private ScheduledExecutorService executor;
   private Thread starter;
+  private final CountDownLatch polling = new CountDownLatch(1);
 
   UpdatePoller(Database db, TelegramConfig config, UpdateHandler handler, TelegramMetrics metrics, Clock clock) {
     this.db = db;
@@ -86,9 +88,15 @@ final class UpdatePoller implements AutoCloseable {
       try {
         app.registerBot(config.token(), config::telegramUrl, ignored -> nextRequest(), this::consume);
         log.info("polling Telegram for updates from offset {}", nextOffset);
+        polling.countDown();
         return;
       } catch (Exception e) {
         log.warn("cannot start polling Telegram ({}); trying again in {}", e.getMessage(), pause);
+        try {
+          app.unregisterBot(config.token()); // registered, but its first call (deleteWebhook) failed
+        } catch (Exception notRegistered) {
+          // nothing to undo
+        }
         try {
           Thread.sleep(pause);
         } catch (InterruptedException ie) {
@@ -97,6 +105,11 @@ final class UpdatePoller implements AutoCloseable {
         pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : pause.multipliedBy(2);
       }
     }
+  }
+
+  /** Waits until polling runs; false if it did not within {@code timeout}. */
+  boolean awaitPolling(Duration timeout) throws InterruptedException {
+    return polling.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The next {@code getUpdates}: from the stored offset, whatever TelegramBots last saw. */

@@ -241,12 +241,16 @@ public final class FakeBotApi implements AutoCloseable {
     return q == null ? null : q.pollFirst();
   }
 
+  /** Form fields as parameters; a field {@code attach://<name>} becomes the file uploaded as part {@code <name>}. */
   private static JsonNode multipart(String type, byte[] body) throws IOException {
     ObjectNode params = JSON.createObjectNode();
-    for (var e : Multipart.parse(type, body).entrySet()) {
+    Map<String, Multipart.Part> parts = Multipart.parse(type, body);
+    for (var e : parts.entrySet()) {
       String v = e.getValue().text();
-      if (e.getValue().fileName() != null) {
-        params.putObject(e.getKey()).put("file_name", e.getValue().fileName()).put("content", v);
+      if (e.getValue().fileName() != null) continue;
+      Multipart.Part file = v.startsWith("attach://") ? parts.get(v.substring("attach://".length())) : null;
+      if (file != null) {
+        params.putObject(e.getKey()).put("file_name", file.fileName()).put("content", file.text());
       } else if (v.startsWith("{") || v.startsWith("[")) {
         params.set(e.getKey(), JSON.readTree(v));
       } else {
