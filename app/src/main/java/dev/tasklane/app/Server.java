@@ -11,17 +11,20 @@ import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.telegram.TelegramBot;
+import dev.tasklane.telegram.TelegramConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
- * channel, and the gateway in front of them.
+ * channel (and the Telegram bot when a token is set), and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
@@ -33,14 +36,20 @@ final class Server implements AutoCloseable {
   private final Lane lane;
   private final ChatService chat;
   private final GatewayServer gateway;
+  private final Telegram telegram;
   private boolean closed;
 
-  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway) {
+  /** The Telegram bot and its settings, when one is configured. */
+  private record Telegram(TelegramBot bot, TelegramConfig config) {}
+
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway,
+      Telegram telegram) {
     this.options = options;
     this.adminToken = adminToken;
     this.lane = lane;
     this.chat = chat;
     this.gateway = gateway;
+    this.telegram = telegram;
   }
 
   static Server start(ServeOptions o) throws IOException {
@@ -48,6 +57,8 @@ final class Server implements AutoCloseable {
     AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
     TokenRegistry tokens = tokens(o, admin);
     Clock clock = Clock.systemUTC();
+    Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
+        o.configFile());
     Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
@@ -70,7 +81,12 @@ final class Server implements AutoCloseable {
       chat.addCommand("/agent", agents.router()::agentCommand);
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
-      return new Server(o, admin, lane, chat, gateway);
+      Telegram telegram = null;
+      if (telegramConfig.isPresent()) {
+        telegram = new Telegram(TelegramBot.start(lane, chat, telegramConfig.get(), gateway.meterRegistry(), clock),
+            telegramConfig.get());
+      }
+      return new Server(o, admin, lane, chat, gateway, telegram);
     } catch (RuntimeException e) {
       if (chat != null) chat.close();
       lane.close();
@@ -87,6 +103,11 @@ final class Server implements AutoCloseable {
 
   int port() {
     return gateway.port();
+  }
+
+  /** The Telegram bot's settings, when it runs. */
+  Optional<TelegramConfig> telegram() {
+    return Optional.ofNullable(telegram).map(Telegram::config);
   }
 
   AdminToken adminToken() {
@@ -109,6 +130,7 @@ final class Server implements AutoCloseable {
     closed = true;
     log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
     gateway.close();
+    if (telegram != null) telegram.bot().close();
     chat.close();
     lane.shutdown(options.shutdownGrace());
     lane.close();

@@ -7,6 +7,7 @@ import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tasklane.gateway.ops.Health;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
@@ -41,9 +42,11 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("tasklane-gateway-timer").factory());
   private volatile boolean accepting = true;
+  private final GatewayMetrics metrics;
 
   private GatewayServer(Gateway parts) {
     GatewayMetrics metrics = new GatewayMetrics(parts.lane(), parts.clock());
+    this.metrics = metrics;
     TaskApi api = new TaskApi(parts.lane(), metrics);
     Map<String, WsMethod> methods = new HashMap<>();
     new TaskMethods(api, metrics).register(methods);
@@ -99,6 +102,11 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** The port it listens on (the real one when started on port 0). */
+  /** The registry behind {@code /metrics}: other parts of the server (the Telegram bot) add their meters here. */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public int port() {
     return app.port();
   }

@@ -179,6 +179,16 @@ public final class FakeBotApi implements AutoCloseable {
     return delivered.getOrDefault(chatId * 1_000_000 + messageId, 0L);
   }
 
+  /** The updates waiting to be fetched, as JSON. */
+  public List<JsonNode> pendingUpdates() {
+    return updates.stream().map(u -> (JsonNode) u.update).toList();
+  }
+
+  /** Drops every waiting update, as Telegram does once a {@code getUpdates} asked past them. */
+  public void forgetUpdates() {
+    updates.clear();
+  }
+
   /** Updates not yet confirmed by a later {@code getUpdates} offset. */
   public int unconfirmed() {
     return updates.size();
