@@ -40,6 +40,7 @@ class TelegramCrashTest {
     Path agent = dir.resolve("agent.sh");
     Files.writeString(agent, """
         msg="$1"
+        if [ -n "$TASKLANE_TELEGRAM_TOKEN" ]; then echo "the bot token leaked to a command"; fi
         case "$msg" in
           slow*) touch "%s/started-$(printf %%s "$msg" | tr ' ' _)"; sleep 4 ;;
         esac

@@ -3,6 +3,7 @@ package dev.tasklane.telegram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.store.Database;
 import dev.tasklane.telegram.UpdateSql.StoredUpdate;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
@@ -74,7 +80,7 @@ final class UpdatePoller implements AutoCloseable {
     long readSeconds = config.timing().pollTimeout().toSeconds() + 15;
     Dispatcher dispatcher = new Dispatcher();
     http = new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(readSeconds, TimeUnit.SECONDS)
-        .connectTimeout(10, TimeUnit.SECONDS).build();
+        .connectTimeout(10, TimeUnit.SECONDS).addInterceptor(this::quietWhenStopped).build();
     executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-telegram-poll")
         .factory());
     app = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> executor);
@@ -104,6 +110,20 @@ final class UpdatePoller implements AutoCloseable {
         }
         pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : pause.multipliedBy(2);
       }
+    }
+  }
+
+  /**
+   * A long poll cut off by {@link #stop} answers "no updates" rather than failing, so that stopping
+   * does not log a polling error.
+   */
+  private Response quietWhenStopped(Interceptor.Chain chain) throws IOException {
+    try {
+      return chain.proceed(chain.request());
+    } catch (IOException e) {
+      if (running) throw e;
+      return new Response.Builder().request(chain.request()).protocol(Protocol.HTTP_1_1).code(200).message("OK")
+          .body(ResponseBody.create("{\"ok\":true,\"result\":[]}", MediaType.get("application/json"))).build();
     }
   }
 
