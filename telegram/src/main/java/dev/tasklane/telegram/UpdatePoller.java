@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.store.Database;
 import dev.tasklane.telegram.UpdateSql.StoredUpdate;
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ final class UpdatePoller implements AutoCloseable {
   private OkHttpClient http;
   private ScheduledExecutorService executor;
   private Thread starter;
+  private volatile Socket pollSocket;
   private final CountDownLatch polling = new CountDownLatch(1);
 
   UpdatePoller(Database db, TelegramConfig config, UpdateHandler handler, TelegramMetrics metrics, Clock clock) {
@@ -80,7 +82,8 @@ final class UpdatePoller implements AutoCloseable {
     long readSeconds = config.timing().pollTimeout().toSeconds() + 15;
     Dispatcher dispatcher = new Dispatcher();
     http = new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(readSeconds, TimeUnit.SECONDS)
-        .connectTimeout(10, TimeUnit.SECONDS).addInterceptor(this::quietWhenStopped).build();
+        .connectTimeout(10, TimeUnit.SECONDS).addInterceptor(this::quietWhenStopped)
+        .addNetworkInterceptor(this::rememberSocket).build();
     executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-telegram-poll")
         .factory());
     app = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> executor);
@@ -111,6 +114,12 @@ final class UpdatePoller implements AutoCloseable {
         pause = pause.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : pause.multipliedBy(2);
       }
     }
+  }
+
+  /** Notes the connection a long poll waits on, so that {@link #stop} can cut it off. */
+  private Response rememberSocket(Interceptor.Chain chain) throws IOException {
+    if (chain.connection() != null) pollSocket = chain.connection().socket();
+    return chain.proceed(chain.request());
   }
 
   /**
@@ -193,7 +202,14 @@ final class UpdatePoller implements AutoCloseable {
     } catch (Exception e) {
       log.debug("stopping the polling application", e);
     }
-    http.dispatcher().cancelAll();
+    Socket socket = pollSocket;
+    if (socket != null) {
+      try {
+        socket.close(); // ends the long poll in flight at once
+      } catch (IOException e) {
+        log.debug("closing the polling connection", e);
+      }
+    }
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) log.warn("Telegram polling did not stop within 10 s");
