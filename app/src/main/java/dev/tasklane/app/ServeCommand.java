@@ -30,12 +30,13 @@ final class ServeCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--tokens", defaultValue = "${env:TASKLANE_TOKENS}",
-      description = "File of scoped tokens, one 'name secret prefix[,prefix...]' per line "
+      description = "File of scoped tokens, one 'name secret prefix[,prefix...] [role]' per line "
           + "(env TASKLANE_TOKENS, default <data>/tokens if it exists).")
   Path tokens;
 
   @Option(names = "--config", defaultValue = "${env:TASKLANE_CONFIG}",
-      description = "Agent configuration file (env TASKLANE_CONFIG, default <data>/tasklane.json or .yaml if present).")
+      description = "Configuration file: agents and access (env TASKLANE_CONFIG, default <data>/tasklane.json "
+          + "or .yaml if present).")
   Path config;
 
   @Option(names = "--rate-limit", defaultValue = "50",

@@ -1,6 +1,8 @@
 package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
+import dev.tasklane.agents.profile.AgentsConfig;
+import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
@@ -55,7 +57,8 @@ final class Server implements AutoCloseable {
   static Server start(ServeOptions o) throws IOException {
     Files.createDirectories(o.dataDir());
     AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
-    TokenRegistry tokens = tokens(o, admin);
+    AccessPolicy access = access(o);
+    TokenRegistry tokens = tokens(o, admin, access);
     Clock clock = Clock.systemUTC();
     Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
         o.configFile());
@@ -77,8 +80,10 @@ final class Server implements AutoCloseable {
       chat = new ChatService(lane, ChatConfig.defaults(), clock);
       chatRef.set(chat);
       chat.addChannel(web);
+      chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
       chat.setAgentRouter(agents.router()::taskFor);
-      chat.addCommand("/agent", agents.router()::agentCommand);
+      chat.addCommand("/agent", call -> agents.router().agentCommand(call.sessionKey(), call.args(),
+          call.grants()::mayUseProfile));
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
       Telegram telegram = null;
@@ -94,10 +99,17 @@ final class Server implements AutoCloseable {
     }
   }
 
-  private static TokenRegistry tokens(ServeOptions o, AdminToken admin) throws IOException {
+  /** The {@code "access"} section of the configuration file (docs/SECURITY.md). */
+  private static AccessPolicy access(ServeOptions o) {
+    Optional<Path> file = AgentsConfig.locate(o.dataDir(), o.configFile());
+    return AccessPolicy.fromTree(file.map(AgentsConfig::read).orElse(null), o.dataDir().toAbsolutePath(),
+        file.map(Path::toString).orElse("the configuration"));
+  }
+
+  private static TokenRegistry tokens(ServeOptions o, AdminToken admin, AccessPolicy access) throws IOException {
     TokenRegistry tokens = new TokenRegistry();
     Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
-    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file);
+    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file, access);
     return tokens.add(admin.secret(), AccessToken.admin("admin"));
   }
 

@@ -1,6 +1,7 @@
 package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ChatFixture implements AutoCloseable {
   static final AtomicInteger messageIds = new AtomicInteger();
+  /** The sender who is an admin; everyone else is a {@code user}. */
+  static final String ADMIN = "root";
 
   final Path dir;
   final Lane lane;
@@ -86,6 +89,7 @@ final class ChatFixture implements AutoCloseable {
     ChatService c = new ChatService(lane, config, Clock.systemUTC());
     c.addChannel(channel);
     c.setAgentRouter(ChatFixture::route);
+    c.setAccess((channel, sender) -> ADMIN.equals(sender) ? Grants.ADMIN : Grants.USER);
     return c;
   }
 
@@ -151,6 +155,10 @@ final class ChatFixture implements AutoCloseable {
 
   static IncomingMessage message(String chatId, String text) {
     return new IncomingMessage("test", chatId, "m" + messageIds.incrementAndGet(), "alice", text);
+  }
+
+  static IncomingMessage adminMessage(String chatId, String text) {
+    return new IncomingMessage("test", chatId, "m" + messageIds.incrementAndGet(), ADMIN, text);
   }
 
   Reply say(String chatId, String text) {

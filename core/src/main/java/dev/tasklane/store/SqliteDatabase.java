@@ -36,6 +36,7 @@ public final class SqliteDatabase implements Database {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final GroupCommitWriter writer;
+  private final WalCheckpoints checkpoints;
   private final BlockingQueue<Connection> readers;
   private volatile boolean closed;
 
@@ -60,7 +61,7 @@ public final class SqliteDatabase implements Database {
     InsertBuffer inserts = new InsertBuffer();
     this.writer = new GroupCommitWriter(writeConnection.carrying(ids, inserts), ids, inserts, options.maxBatch(),
         "tasklane-sqlite-writer", acknowledger);
-    WalCheckpoints checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
+    this.checkpoints = new WalCheckpoints(file, WalCheckpoints.LULL_FRAMES);
     writer.whenIdleOutsideTransactions(checkpoints::due, WalCheckpoints::checkpoint);
     this.readers = new ArrayBlockingQueue<>(options.readers());
     for (int i = 0; i < options.readers(); i++) {
@@ -187,6 +188,11 @@ public final class SqliteDatabase implements Database {
       } catch (SQLException e) {
         log.debug("closing a reader", e);
       }
+    }
+    try {
+      checkpoints.close(); // only now that SQLite's connections are closed: see WalCheckpoints
+    } catch (IOException e) {
+      log.debug("closing the WAL index", e);
     }
     try {
       lock.release();

@@ -1,11 +1,11 @@
 package dev.tasklane.store;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,8 +24,16 @@ import java.sql.Statement;
  * at byte 16 of the header, and {@code nBackfill}, the frames already copied, at byte 96, both in
  * native byte order. Read without SQLite's locks, they are an estimate, which is all a decision of
  * when to checkpoint needs; a missing or unreadable index only means no checkpoint in lulls.
+ *
+ * <p>The index is opened once and stays open until {@link #close}, which comes after SQLite's own
+ * connections are closed. SQLite holds POSIX ({@code fcntl}) locks on the index, and closing any
+ * descriptor of a file releases every such lock the process holds on it, SQLite's included. Without
+ * its locks this process looks gone to another process opening the database (the {@code sqlite3}
+ * shell, a backup tool), which then starts the index afresh and truncates it under SQLite's mapping
+ * here: the next commit dies of SIGBUS. Opening a descriptor takes no lock and releases none, and a
+ * {@link RandomAccessFile}, unlike a {@code FileChannel}, is not closed when its thread is interrupted.
  */
-final class WalCheckpoints {
+final class WalCheckpoints implements Closeable {
   /** Frames waiting to be copied worth a checkpoint in a light lull: SQLite's own default threshold. */
   static final int LULL_FRAMES = 1_000;
   /**
@@ -40,7 +48,9 @@ final class WalCheckpoints {
 
   private final Path index;
   private final int lullFrames;
-  private MappedByteBuffer header;
+  private final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.nativeOrder());
+  private RandomAccessFile file;
+  private boolean closed;
 
   WalCheckpoints(Path database, int lullFrames) {
     this.index = Path.of(database + "-shm");
@@ -55,10 +65,9 @@ final class WalCheckpoints {
   }
 
   /** Frames written to the WAL and not yet copied into the database; 0 if the index cannot be read. */
-  int waitingFrames() {
-    MappedByteBuffer h = header();
-    if (h == null) return 0;
-    return Math.max(0, h.getInt(MX_FRAME) - h.getInt(N_BACKFILL));
+  synchronized int waitingFrames() {
+    if (!readHeader()) return 0;
+    return Math.max(0, header.getInt(MX_FRAME) - header.getInt(N_BACKFILL));
   }
 
   /** Whether a writer in this lull should {@link #checkpoint}. */
@@ -74,16 +83,22 @@ final class WalCheckpoints {
     }
   }
 
-  private MappedByteBuffer header() {
-    if (header == null) {
-      try (FileChannel ch = FileChannel.open(index, StandardOpenOption.READ)) {
-        if (ch.size() < HEADER_BYTES) return null;
-        header = ch.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_BYTES);
-        header.order(ByteOrder.nativeOrder());
-      } catch (IOException | UnsupportedOperationException e) {
-        return null; // not there yet (no write so far), or not a file: try again next time
-      }
+  private boolean readHeader() {
+    if (closed) return false;
+    try {
+      if (file == null) file = new RandomAccessFile(index.toFile(), "r");
+      file.seek(0);
+      file.readFully(header.array());
+      return true;
+    } catch (IOException e) {
+      return false; // not there yet (no write so far), or shorter than a header: try again next time
     }
-    return header;
+  }
+
+  /** Call only once SQLite's connections to the database are closed (see the class comment). */
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    if (file != null) file.close();
   }
 }
