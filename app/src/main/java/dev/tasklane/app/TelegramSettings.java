@@ -14,10 +14,10 @@ import java.util.Optional;
 
 /**
  * The Telegram bot's settings: {@code --telegram-token} or {@code TASKLANE_TELEGRAM_TOKEN} or
- * {@code telegram.token} in the configuration file turns it on; {@code TASKLANE_TELEGRAM_API_URL},
- * {@code TASKLANE_TELEGRAM_ALLOW} and {@code TASKLANE_TELEGRAM_ADMINS} (else {@code telegram.apiUrl},
- * {@code telegram.allow}, {@code telegram.admins} in the file) set the rest. The environment wins
- * over the file.
+ * {@code telegram.token} in the configuration file turns it on; {@code TASKLANE_TELEGRAM_API_URL}
+ * and {@code TASKLANE_TELEGRAM_ALLOW} (else {@code telegram.apiUrl}, {@code telegram.allow} in the
+ * file) set the rest. The environment wins over the file. What an allowed user may do is their role
+ * ({@code access.users}, docs/SECURITY.md).
  */
 final class TelegramSettings {
   private TelegramSettings() {}
@@ -32,10 +32,9 @@ final class TelegramSettings {
     try {
       String url = first(env.get("TASKLANE_TELEGRAM_API_URL"), text(file, "apiUrl"));
       String allow = first(env.get("TASKLANE_TELEGRAM_ALLOW"), list(file, "allow"));
-      String admins = first(env.get("TASKLANE_TELEGRAM_ADMINS"), list(file, "admins"));
       return Optional.of(TelegramConfig.builder(token.strip())
           .apiUrl(url == null ? TelegramConfig.DEFAULT_API_URL : URI.create(url.strip()))
-          .allow(Allowlist.parse(allow)).admins(Allowlist.parse(admins)).build());
+          .allow(Allowlist.parse(allow)).build());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }

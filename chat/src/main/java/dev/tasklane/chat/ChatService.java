@@ -193,11 +193,15 @@ public final class ChatService implements AutoCloseable {
   }
 
   private Grants grantsOf(IncomingMessage m) {
+    return grantsOf(m.channel(), m.sender());
+  }
+
+  private Grants grantsOf(String channel, String sender) {
     try {
-      Grants g = access.of(m.channel(), m.sender());
+      Grants g = access.of(channel, sender);
       return g != null ? g : Grants.GUEST;
     } catch (RuntimeException e) {
-      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", m.channel(), e);
+      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", channel, e);
       return Grants.GUEST;
     }
   }
@@ -238,13 +242,14 @@ public final class ChatService implements AutoCloseable {
   }
 
   /**
-   * Runs the command behind a button the user pressed under a message in this chat (e.g.
-   * {@code /cancel 00KQ}) and returns the short answer to show: nothing is stored in the
-   * transcript, and nothing but a command can run this way.
+   * Runs the command behind a button that {@code sender} pressed under a message in this chat (e.g.
+   * {@code /cancel 00KQ}), with the sender's grants, and returns the short answer to show: nothing is
+   * stored in the transcript, and nothing but a command can run this way.
    */
-  public String action(String channel, String chatId, String action) {
+  public String action(String channel, String chatId, String sender, String action) {
     String session = channel + ":" + chatId;
-    Optional<Route> route = action == null ? Optional.empty() : commands.route(session, action);
+    Optional<Route> route = action == null ? Optional.empty()
+        : commands.route(session, action, sender, grantsOf(channel, sender));
     if (route.isPresent() && route.get() instanceof Answer a) return a.text();
     return "That button does nothing any more.";
   }

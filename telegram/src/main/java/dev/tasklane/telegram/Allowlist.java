@@ -39,10 +39,6 @@ public record Allowlist(Set<Long> ids) {
     return ids.contains(chatId) || (userId != null && ids.contains(userId));
   }
 
-  public boolean contains(Long userId) {
-    return userId != null && ids.contains(userId);
-  }
-
   public boolean isEmpty() {
     return ids.isEmpty();
   }

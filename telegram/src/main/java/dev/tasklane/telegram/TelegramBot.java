@@ -48,7 +48,7 @@ public final class TelegramBot implements AutoCloseable {
       new BotCommand("cancel", "Stop a task: /cancel <id> or /cancel all"),
       new BotCommand("retry", "Run a finished task again: /retry <id>"),
       new BotCommand("agent", "List the agents, or switch: /agent [name]"),
-      new BotCommand("run", "Run a shell command (admins only): /run <command>"));
+      new BotCommand("run", "Run a shell command, if your role allows: /run <command>"));
 
   private final OkHttpClient http;
   private final OkHttpTelegramClient client;
@@ -77,7 +77,7 @@ public final class TelegramBot implements AutoCloseable {
     TelegramChannel channel = new TelegramChannel(client, new BotApi(limits, metrics,
         config.limits().maxRetryAfterWait()), limits, config, clock);
     chat.addChannel(channel);
-    chat.addCommand("/start", (session, args) -> WELCOME);
+    chat.addCommand("/start", call -> WELCOME);
     handler = new UpdateHandler(chat, db, channel, config, clock);
     poller = new UpdatePoller(db, config, handler, metrics, clock);
     typing = new TypingKeeper(lane, channel, config.timing().typingEvery());

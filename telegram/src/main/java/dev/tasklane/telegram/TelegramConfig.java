@@ -13,20 +13,18 @@ import org.telegram.telegrambots.meta.TelegramUrl;
  * @param token the bot token from BotFather ({@code 123456:ABC...})
  * @param apiUrl the Bot API base URL ({@code https://api.telegram.org}, or a self-hosted Bot API server)
  * @param allow the user and chat ids allowed to use the bot; nobody else is
- * @param admins the user ids that may use {@code /run}; a subset of what {@code allow} lets in
  * @param limits Telegram's flood limits as the channel keeps them
  * @param timing how long polls, requests and indicators last
  * @param documentOver results longer than this many characters are sent as a text file with a
  *     short summary (default 12,000)
  * @param receiptReaction the emoji set on a message as receipt (default 👀)
  */
-public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Allowlist admins, Limits limits,
+public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Limits limits,
     Timing timing, int documentOver, String receiptReaction) {
   public static final URI DEFAULT_API_URL = URI.create("https://api.telegram.org");
 
   public TelegramConfig {
     Objects.requireNonNull(allow, "allow");
-    Objects.requireNonNull(admins, "admins");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(timing, "timing");
     Objects.requireNonNull(receiptReaction, "receiptReaction");
@@ -122,7 +120,6 @@ public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Allowlis
     private final String token;
     private URI apiUrl = DEFAULT_API_URL;
     private Allowlist allow = Allowlist.NOBODY;
-    private Allowlist admins = Allowlist.NOBODY;
     private Limits limits = Limits.TELEGRAM;
     private Timing timing = Timing.DEFAULTS;
     private int documentOver = 12_000;
@@ -136,7 +133,6 @@ public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Allowlis
       token = c.token;
       apiUrl = c.apiUrl;
       allow = c.allow;
-      admins = c.admins;
       limits = c.limits;
       timing = c.timing;
       documentOver = c.documentOver;
@@ -145,14 +141,13 @@ public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Allowlis
 
     public Builder apiUrl(URI v) { apiUrl = v; return this; }
     public Builder allow(Allowlist v) { allow = v; return this; }
-    public Builder admins(Allowlist v) { admins = v; return this; }
     public Builder limits(Limits v) { limits = v; return this; }
     public Builder timing(Timing v) { timing = v; return this; }
     public Builder documentOver(int v) { documentOver = v; return this; }
     public Builder receiptReaction(String v) { receiptReaction = v; return this; }
 
     public TelegramConfig build() {
-      return new TelegramConfig(token, apiUrl, allow, admins, limits, timing, documentOver, receiptReaction);
+      return new TelegramConfig(token, apiUrl, allow, limits, timing, documentOver, receiptReaction);
     }
   }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -143,11 +142,6 @@ final class UpdateHandler implements AutoCloseable {
       stranger(t.userId() != null ? t.userId() : t.chat().chatId(), chatId, messageId);
       return;
     }
-    if (isRun(t.text()) && !config.admins().contains(t.userId())) {
-      chat.tell(TelegramChannel.NAME, chatId, messageId, "/run is for the bot's admins only. Ask its owner to add"
-          + " your id " + t.userId() + " to the admins, or just tell me what you need.");
-      return;
-    }
     String sender = t.userId() == null ? null : t.userId().toString();
     try {
       chat.receive(new IncomingMessage(TelegramChannel.NAME, chatId, messageId, sender, t.text()));
@@ -161,7 +155,8 @@ final class UpdateHandler implements AutoCloseable {
       channel.answerPress(p.callbackId(), privateNotice(p.userId()));
       return;
     }
-    String answer = chat.action(TelegramChannel.NAME, p.chat().toString(), p.data());
+    String sender = p.userId() == null ? null : p.userId().toString();
+    String answer = chat.action(TelegramChannel.NAME, p.chat().toString(), sender, p.data());
     channel.answerPress(p.callbackId(), answer);
   }
 
@@ -179,11 +174,6 @@ final class UpdateHandler implements AutoCloseable {
 
   private boolean allowed(Text t) {
     return config.allow().allows(t.userId(), t.chat().chatId());
-  }
-
-  private static boolean isRun(String text) {
-    String first = text.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-    return first.equals("/run") || first.startsWith("/run@");
   }
 
   /** Stops taking updates; an update being handled finishes (it is bounded by the chat's yield window). */

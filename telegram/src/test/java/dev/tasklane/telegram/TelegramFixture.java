@@ -44,7 +44,7 @@ final class TelegramFixture implements AutoCloseable {
   /** Fast timings for tests; everything else as in production. */
   static TelegramConfig.Builder config(FakeBotApi api) {
     return TelegramConfig.builder(FakeBotApi.TOKEN).apiUrl(api.url()).allow(new Allowlist(java.util.Set.of(ALICE,
-            GROUP))).admins(new Allowlist(java.util.Set.of(ALICE)))
+            GROUP)))
         .timing(new TelegramConfig.Timing(Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofMillis(400),
             Duration.ofHours(24), Duration.ofDays(7)));
   }

@@ -113,10 +113,15 @@ class TelegramReceiveTest {
   }
 
   @Test
-  void runIsForAdminsOnly() {
+  void runAndButtonsGoWithTheSendersRoleAsTelegramUserId() {
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    f.chat.setAccess((channel, sender) -> {
+      asked.add(channel + ":" + sender);
+      return dev.tasklane.chat.access.Grants.USER;
+    });
     f.api.say(GROUP, BOB, null, null, "/run id");
-    assertThat(botMessages(GROUP, 1).getFirst().text()).startsWith("/run is for the bot's admins only")
-        .contains(Long.toString(BOB));
+    assertThat(botMessages(GROUP, 1).getFirst().text()).contains("is not granted to the role 'user'");
     assertThat(f.lane.list(dev.tasklane.core.TaskQuery.session("telegram:" + GROUP)).items()).isEmpty();
+    assertThat(asked).contains("telegram:" + BOB);
   }
 }
