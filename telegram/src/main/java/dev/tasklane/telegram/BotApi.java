@@ -15,9 +15,10 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
  * {@code retry_after} for every caller, and sorts failures into what the chat service acts on.
  *
  * <ul>
- *   <li>429: every call pauses for {@code retry_after}; this call is made again after the pause
- *       when that fits within {@link TelegramConfig.Limits#maxRetryAfterWait}, else it fails with a
- *       {@link DeliveryException#retryAfter} so the outbox tries again then.
+ *   <li>429: every call pauses for {@code retry_after}; a call waits out the pause and is made again
+ *       when that fits within {@link TelegramConfig.Limits#maxRetryAfterWait}, else it fails at once
+ *       with a {@link DeliveryException#retryAfter} so the outbox tries again after the pause,
+ *       without holding up its other work.
  *   <li>400, 403, 404: a {@link DeliveryException#permanent} with Telegram's description (chat not
  *       found, bot blocked by the user, message to edit not found): trying again cannot help.
  *   <li>5xx and network errors: a plain {@link TelegramFailure}, retried with the outbox's backoff.
@@ -65,6 +66,11 @@ final class BotApi {
       throws DeliveryException, TelegramFailure, InterruptedException {
     Duration waited = Duration.ZERO;
     while (true) {
+      Duration paused = limits.pauseLeft();
+      if (paused.compareTo(maxRetryAfterWait.minus(waited)) > 0) {
+        throw DeliveryException.retryAfter(paused, method + ": waiting out Telegram's retry_after");
+      }
+      waited = waited.plus(paused);
       if (cost == Cost.MESSAGE) limits.awaitMessage();
       else limits.awaitCall();
       try {
@@ -76,10 +82,7 @@ final class BotApi {
           Duration after = retryAfter(e);
           limits.pause(after);
           metrics.rateLimited();
-          if (waited.plus(after).compareTo(maxRetryAfterWait) <= 0) {
-            waited = waited.plus(after);
-            continue;
-          }
+          if (waited.plus(after).compareTo(maxRetryAfterWait) <= 0) continue; // the pause is waited out above
           throw DeliveryException.retryAfter(after, why);
         }
         if (code != null && code >= 400 && code < 500) {

@@ -41,11 +41,12 @@ public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Limits l
    * @param messagesPerSecond sends and edits per second across all chats (Telegram: about 30)
    * @param editsPerChat edits of status messages per chat within {@code editWindow} (Telegram: about 20 a minute)
    * @param editWindow the window of {@code editsPerChat}
-   * @param maxRetryAfterWait the longest wait for a 429's {@code retry_after} inside one call; longer
-   *     waits hand the message back to the outbox, which tries again after the wait
+   * @param maxRetryAfterWait the longest wait for a 429's {@code retry_after} inside one call (default
+   *     5 s); a longer wait hands the message back to the outbox, which tries again after it, so a long
+   *     pause does not hold up the outbox's other channels
    */
   public record Limits(double messagesPerSecond, int editsPerChat, Duration editWindow, Duration maxRetryAfterWait) {
-    public static final Limits TELEGRAM = new Limits(30, 20, Duration.ofMinutes(1), Duration.ofSeconds(30));
+    public static final Limits TELEGRAM = new Limits(30, 20, Duration.ofMinutes(1), Duration.ofSeconds(5));
 
     public Limits {
       if (!(messagesPerSecond > 0)) throw new IllegalArgumentException("messagesPerSecond must be positive");

@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.Update;
@@ -32,6 +34,7 @@ final class UpdateHandler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpdateHandler.class);
   private static final Duration RETRY_FIRST = Duration.ofMillis(100);
   private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+  private static final int RECEIPT_THREADS = 4;
 
   private final ChatService chat;
   private final Database db;
@@ -40,6 +43,8 @@ final class UpdateHandler implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Deque<StoredUpdate>> queues = new HashMap<>();
   private final Map<String, Thread> workers = new HashMap<>();
+  private final ExecutorService receipts = Executors.newFixedThreadPool(RECEIPT_THREADS,
+      Thread.ofPlatform().daemon().name("tasklane-telegram-receipt-", 0).factory());
   private volatile BotIdentity bot = new BotIdentity(0, null);
   private volatile boolean closed;
 
@@ -56,11 +61,14 @@ final class UpdateHandler implements AutoCloseable {
     this.bot = identity;
   }
 
-  /** Shows receipt of the messages for the bot from allowed senders, at once and in the background. */
+  /**
+   * Shows receipt of the messages for the bot from allowed senders, at once and in the background,
+   * on platform threads of their own: receipt must not wait for carriers busy with tasks' work.
+   */
   void receipt(List<Update> updates) {
     for (Update u : updates) {
       if (Inbound.of(u, bot) instanceof Text t && allowed(t)) {
-        Thread.ofVirtual().name("tasklane-telegram-receipt").start(() -> {
+        receipts.execute(() -> {
           channel.react(t.chat(), t.messageId());
           channel.typing(t.chat().toString());
         });
@@ -179,6 +187,7 @@ final class UpdateHandler implements AutoCloseable {
   /** Stops taking updates; an update being handled finishes (it is bounded by the chat's yield window). */
   @Override
   public void close() {
+    receipts.shutdown();
     List<Thread> running;
     synchronized (this) {
       closed = true;

@@ -206,7 +206,7 @@ public final class FakeBotApi implements AutoCloseable {
       String method = METHODS.getOrDefault(path[2].toLowerCase(java.util.Locale.ROOT), path[2]);
       byte[] body = ex.getRequestBody().readAllBytes();
       String type = ex.getRequestHeaders().getFirst("Content-Type");
-      JsonNode params = type != null && type.startsWith("multipart/") ? multipart(type, body)
+      JsonNode params = type != null && type.startsWith("multipart/") ? Multipart.params(type, body)
           : body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
       long at = System.nanoTime();
       Fault fault = method.equals("getUpdates") ? null : nextFault(method, at);
@@ -249,25 +249,6 @@ public final class FakeBotApi implements AutoCloseable {
     }
     Deque<Fault> q = faults.get(method);
     return q == null ? null : q.pollFirst();
-  }
-
-  /** Form fields as parameters; a field {@code attach://<name>} becomes the file uploaded as part {@code <name>}. */
-  private static JsonNode multipart(String type, byte[] body) throws IOException {
-    ObjectNode params = JSON.createObjectNode();
-    Map<String, Multipart.Part> parts = Multipart.parse(type, body);
-    for (var e : parts.entrySet()) {
-      String v = e.getValue().text();
-      if (e.getValue().fileName() != null) continue;
-      Multipart.Part file = v.startsWith("attach://") ? parts.get(v.substring("attach://".length())) : null;
-      if (file != null) {
-        params.putObject(e.getKey()).put("file_name", file.fileName()).put("content", file.text());
-      } else if (v.startsWith("{") || v.startsWith("[")) {
-        params.set(e.getKey(), JSON.readTree(v));
-      } else {
-        params.put(e.getKey(), v);
-      }
-    }
-    return params;
   }
 
   private static final class BadRequest extends Exception {
@@ -411,15 +392,4 @@ public final class FakeBotApi implements AutoCloseable {
     }
     server.stop(0);
   }
-
-  /** How the bot's answer to a message reads in a chat, for failure messages. */
-  public String describe(long chatId) {
-    StringBuilder sb = new StringBuilder();
-    for (Msg m : chats.all(chatId)) {
-      sb.append(m.fromBot ? "bot" : "user").append(" #").append(m.id).append(m.replyTo == null ? "" : " ↩" + m.replyTo)
-          .append(": ").append(m.text().replace('\n', '⏎')).append('\n');
-    }
-    return sb.toString();
-  }
-
 }

@@ -1,5 +1,8 @@
 package dev.tasklane.telegram;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +19,25 @@ final class Multipart {
   record Part(String text, String fileName) {}
 
   private Multipart() {}
+
+  /** Form fields as parameters; a field {@code attach://<name>} becomes the file uploaded as part {@code <name>}. */
+  static JsonNode params(String type, byte[] body) throws IOException {
+    ObjectNode params = FakeChats.JSON.createObjectNode();
+    Map<String, Part> parts = parse(type, body);
+    for (var e : parts.entrySet()) {
+      String v = e.getValue().text();
+      if (e.getValue().fileName() != null) continue;
+      Part file = v.startsWith("attach://") ? parts.get(v.substring("attach://".length())) : null;
+      if (file != null) {
+        params.putObject(e.getKey()).put("file_name", file.fileName()).put("content", file.text());
+      } else if (v.startsWith("{") || v.startsWith("[")) {
+        params.set(e.getKey(), FakeChats.JSON.readTree(v));
+      } else {
+        params.put(e.getKey(), v);
+      }
+    }
+    return params;
+  }
 
   static Map<String, Part> parse(String contentType, byte[] body) {
     Matcher b = BOUNDARY.matcher(contentType);

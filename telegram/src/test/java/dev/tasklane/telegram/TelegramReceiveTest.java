@@ -62,6 +62,21 @@ class TelegramReceiveTest {
   }
 
   @Test
+  void receiptDoesNotWaitForTheChatsEarlierMessages() {
+    int first = f.api.say(ALICE, "slow 10 100");
+    List<Integer> next = List.of(f.api.say(ALICE, "one"), f.api.say(ALICE, "two"), f.api.say(ALICE, "three"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> f.api.calls("setMessageReaction").size() == 4);
+    long firstAnswer = f.api.calls("sendMessage").stream().mapToLong(FakeBotApi.Call::atNanos).min()
+        .orElse(Long.MAX_VALUE);
+    for (int id : next) {
+      long reacted = f.api.calls("setMessageReaction").stream().filter(c -> c.params().path("message_id").asInt() == id)
+          .findFirst().orElseThrow().atNanos();
+      assertThat(reacted).as("receipt of message %d came before the chat's first answer", id).isLessThan(firstAnswer);
+    }
+    assertThat(f.api.calls("setMessageReaction")).anyMatch(c -> c.params().path("message_id").asInt() == first);
+  }
+
+  @Test
   void refusesAStrangerOnceAndRunsNothingOfTheirs() {
     int first = f.api.say(BOB, "please run rm -rf /");
     Msg refusal = botMessages(BOB, 1).getFirst();
