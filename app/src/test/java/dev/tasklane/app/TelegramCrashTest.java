@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.telegram.FakeBotApi;
 import dev.tasklane.telegram.FakeChats.Msg;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,6 +89,11 @@ class TelegramCrashTest {
         for (int i = 0; i < 3; i++) assertThat(results(api, CAT).get(i).replyTo).isEqualTo(catAsked.get(i));
         assertThat(api.chats.fromBot(BEN).stream().filter(m -> m.text().startsWith("On it"))).hasSizeLessThanOrEqualTo(1);
         assertThat(second.output()).doesNotContain(FakeBotApi.TOKEN);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(second.url + "/metrics"))
+            .header("Authorization", "Bearer " + Files.readString(data.resolve("token")).strip()).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("tasklane_telegram_send_outcome_unknown_total{method=\"sendMessage\"} 0.0",
+            "tasklane_telegram_updates_total");
       }
     }
   }

@@ -91,6 +91,19 @@ class TelegramProgressTest {
   }
 
   @Test
+  void typingIsRenewedWhileTheChatHasARunningTaskAndStopsAfter() throws Exception {
+    start(Limits.TELEGRAM, TelegramFixture.chatConfig().build()); // typing renewed every 400 ms here
+    f.api.say(ALICE, "slow 25 100"); // 2.5 s
+    botMessage(ALICE, startsWith("slow work done"));
+    assertThat(f.api.calls("sendChatAction").stream().filter(c -> c.params().path("chat_id").asLong() == ALICE))
+        .as("typing renewals during a 2.5 s task").hasSizeGreaterThanOrEqualTo(4);
+    Thread.sleep(500);
+    int after = f.api.calls("sendChatAction").size();
+    Thread.sleep(1000);
+    assertThat(f.api.calls("sendChatAction")).as("no typing once the task ended").hasSize(after);
+  }
+
+  @Test
   void statusAndCancelByCommandMidTask() throws Exception {
     start(Limits.TELEGRAM, TelegramFixture.chatConfig().build());
     int asked = f.api.say(ALICE, "slow 100 100");
