@@ -12,7 +12,6 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
 import dev.tasklane.telegram.TelegramBot;
 import dev.tasklane.telegram.TelegramConfig;
 import java.io.IOException;
@@ -25,12 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
- * channel (and the Telegram bot when a token is set), and the gateway in front of them.
+ * A running Tasklane server: the lane on its database (SQLite in the data folder, or PostgreSQL),
+ * the chat flow with the web channel (and the Telegram bot when a token is set), and the gateway in
+ * front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
-  static final String DATABASE_FILE = "tasklane.db";
   static final String TOKENS_FILE = "tokens";
 
   private final ServeOptions options;
@@ -62,7 +61,7 @@ final class Server implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
         o.configFile());
-    Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    Database db = DatabaseUrl.open(o.databaseUrl(), o.dataDir());
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
     Lane lane;

@@ -104,7 +104,7 @@ class TelegramCrashTest {
 
   /** When the update of the chat's first message was marked handled (0: not yet). */
   private static long handledAt(Path data, long chat) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(Server.DATABASE_FILE));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(DatabaseUrl.SQLITE_FILE));
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT COALESCE(handled_at, 0) FROM telegram_updates WHERE chat_key = '" + chat + "'")) {
       assertThat(rs.next()).as("an update of chat %d is stored", chat).isTrue();

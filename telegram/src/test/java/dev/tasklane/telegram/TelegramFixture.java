@@ -8,7 +8,7 @@ import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskResult;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

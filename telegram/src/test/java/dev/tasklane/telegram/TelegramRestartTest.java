@@ -56,7 +56,7 @@ class TelegramRestartTest {
     // As a crash between storing an update and handing it on leaves it: stored, offset moved past it.
     int asked = f.api.say(ALICE, "stored only");
     var update = f.api.pendingUpdates().getFirst();
-    try (var db = dev.tasklane.store.SqliteDatabase.open(dir.resolve("tasklane.db"))) {
+    try (var db = dev.tasklane.store.sqlite.SqliteDatabase.open(dir.resolve("tasklane.db"))) {
       db.write(tx -> UpdateSql.store(tx.connection(), FakeBotApi.BOT_ID, List.of(
           new UpdateSql.StoredUpdate(update.path("update_id").asLong(), Long.toString(ALICE), update.toString())),
           update.path("update_id").asLong() + 1, java.time.Instant.now()));
