@@ -14,6 +14,8 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
+import dev.tasklane.telegram.TelegramBot;
+import dev.tasklane.telegram.TelegramConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Tasklane server: the lane on its database (SQLite in the data folder, or PostgreSQL),
- * attachments in the data folder, the chat flow with the web channel, and the gateway in front of them.
+ * attachments in the data folder, the chat flow with the web channel (and the Telegram bot when a
+ * token is set), and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
@@ -38,16 +41,21 @@ final class Server implements AutoCloseable {
   private final ChatService chat;
   private final GatewayServer gateway;
   private final AttachmentStore files;
+  private final Telegram telegram;
   private boolean closed;
 
+  /** The Telegram bot and its settings, when one is configured. */
+  private record Telegram(TelegramBot bot, TelegramConfig config) {}
+
   private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway,
-      AttachmentStore files) {
+      AttachmentStore files, Telegram telegram) {
     this.options = options;
     this.adminToken = adminToken;
     this.lane = lane;
     this.chat = chat;
     this.gateway = gateway;
     this.files = files;
+    this.telegram = telegram;
   }
 
   static Server start(ServeOptions o) throws IOException {
@@ -56,6 +64,8 @@ final class Server implements AutoCloseable {
     AccessPolicy access = access(o);
     TokenRegistry tokens = tokens(o, admin, access);
     Clock clock = Clock.systemUTC();
+    Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
+        o.configFile());
     Database db = DatabaseUrl.open(o.databaseUrl(), o.dataDir());
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
@@ -84,7 +94,12 @@ final class Server implements AutoCloseable {
           call.grants()::mayUseProfile));
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock, files));
-      return new Server(o, admin, lane, chat, gateway, files);
+      Telegram telegram = null;
+      if (telegramConfig.isPresent()) {
+        telegram = new Telegram(TelegramBot.start(lane, chat, telegramConfig.get(), gateway.meterRegistry(), clock),
+            telegramConfig.get());
+      }
+      return new Server(o, admin, lane, chat, gateway, files, telegram);
     } catch (RuntimeException e) {
       if (chat != null) chat.close();
       files.close();
@@ -111,6 +126,11 @@ final class Server implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The Telegram bot's settings, when it runs. */
+  Optional<TelegramConfig> telegram() {
+    return Optional.ofNullable(telegram).map(Telegram::config);
+  }
+
   AdminToken adminToken() {
     return adminToken;
   }
@@ -131,6 +151,7 @@ final class Server implements AutoCloseable {
     closed = true;
     log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
     gateway.close();
+    if (telegram != null) telegram.bot().close();
     chat.close();
     files.close();
     lane.shutdown(options.shutdownGrace());

@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +84,8 @@ public final class ChatService implements AutoCloseable {
   private final MessageFiles files = new MessageFiles();
   private volatile SenderGrants access = (channel, sender) -> Grants.USER;
   private boolean started;
+  /** Messages stored before this instant were received by an earlier run of the process. */
+  private final Instant startedAt;
 
   /** Migrates the chat tables into the lane's database ({@code db/chat/<dialect>}). */
   public ChatService(Lane lane, ChatConfig config, Clock clock) {
@@ -90,6 +93,7 @@ public final class ChatService implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.db = lane.database();
+    this.startedAt = clock.instant();
     db.migrate("chat", "db/chat");
     this.transcript = new Transcript(db, config.transcriptLimit());
     this.outcomes = new Outcomes(transcript, clock);
@@ -178,13 +182,16 @@ public final class ChatService implements AutoCloseable {
 
   /**
    * True for a message stored by an earlier call that never answered it (the process stopped in
-   * between): the platform's redelivery is answered now. Routing again is safe: the task's submit
-   * carries the message's idempotency key, so it finds the task submitted before, if any.
+   * between): the platform's redelivery is answered now. That is a message stored before this
+   * service started, or one old enough that no call can still be working on it. Routing again is
+   * safe: the task's submit carries the message's idempotency key, so it finds the task submitted
+   * before, if any.
    */
   private boolean neverAnswered(Reply earlier) {
     if (earlier.answer() != null) return false;
+    Instant stored = earlier.userMessage().at();
     Instant stale = clock.instant().minus(config.yieldWindow()).minus(ANSWER_GRACE);
-    return earlier.userMessage().at().isBefore(stale);
+    return stored.isBefore(startedAt.truncatedTo(ChronoUnit.MILLIS)) || stored.isBefore(stale);
   }
 
   /** The stored user message, or the earlier reply when the message was seen before. */
@@ -214,11 +221,15 @@ public final class ChatService implements AutoCloseable {
   }
 
   private Grants grantsOf(IncomingMessage m) {
+    return grantsOf(m.channel(), m.sender());
+  }
+
+  private Grants grantsOf(String channel, String sender) {
     try {
-      Grants g = access.of(m.channel(), m.sender());
+      Grants g = access.of(channel, sender);
       return g != null ? g : Grants.GUEST;
     } catch (RuntimeException e) {
-      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", m.channel(), e);
+      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", channel, e);
       return Grants.GUEST;
     }
   }
@@ -255,6 +266,36 @@ public final class ChatService implements AutoCloseable {
       TranscriptSql.answered(tx.connection(), m.sessionKey(), m.messageId(), answer.id(), null);
       tx.afterCommit(sender::wake);
       return new Reply(user, answer, null, false);
+    });
+  }
+
+  /**
+   * Runs the command behind a button that {@code sender} pressed under a message in this chat (e.g.
+   * {@code /cancel 00KQ}), with the sender's grants, and returns the short answer to show: nothing is
+   * stored in the transcript, and nothing but a command can run this way.
+   */
+  public String action(String channel, String chatId, String sender, String action) {
+    Optional<Route> route = action == null ? Optional.empty()
+        : commands.route(new IncomingMessage(channel, chatId, null, sender, action), grantsOf(channel, sender));
+    if (route.isPresent() && route.get() instanceof Answer a) return a.text();
+    return "That button does nothing any more.";
+  }
+
+  /**
+   * Sends a notice to a chat through the outbox, outside the flow of messages: a reply to a message
+   * that was not taken (a stranger's, one too long). It is stored in the chat's transcript as an
+   * answer; the message it replies to is not.
+   *
+   * @param replyTo the platform id of the message it answers, or null
+   */
+  public void tell(String channel, String chatId, String replyTo, String text) {
+    String session = channel + ":" + chatId;
+    db.write(tx -> {
+      ChatMessage notice = transcript.append(tx, new NewEntry(session, Role.ASSISTANT, text, null, null,
+          clock.instant(), false, channel, chatId, null));
+      OutboxSql.enqueue(tx.connection(), notice.id(), new Target(channel, chatId, replyTo), null, clock.instant());
+      tx.afterCommit(sender::wake);
+      return null;
     });
   }
 

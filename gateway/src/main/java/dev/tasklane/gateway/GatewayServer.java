@@ -8,6 +8,7 @@ import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tasklane.gateway.ops.Health;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
@@ -42,9 +43,11 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("tasklane-gateway-timer").factory());
   private volatile boolean accepting = true;
+  private final GatewayMetrics metrics;
 
   private GatewayServer(Gateway parts) {
     GatewayMetrics metrics = new GatewayMetrics(parts.lane(), parts.clock());
+    this.metrics = metrics;
     TaskApi api = new TaskApi(parts.lane(), metrics, parts.attachments());
     Map<String, WsMethod> methods = new HashMap<>();
     new TaskMethods(api, metrics).register(methods);
@@ -102,6 +105,11 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** The port it listens on (the real one when started on port 0). */
+  /** The registry behind {@code /metrics}: other parts of the server (the Telegram bot) add their meters here. */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public int port() {
     return app.port();
   }

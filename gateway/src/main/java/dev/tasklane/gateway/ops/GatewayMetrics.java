@@ -4,6 +4,7 @@ import dev.tasklane.core.Lane;
 import dev.tasklane.core.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,6 +73,10 @@ public final class GatewayMetrics {
 
   public AtomicInteger sseConnections() {
     return sseConnections;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The Prometheus text exposition. */
