@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
-  /** Frames queued for one slow WebSocket client before it is disconnected (it then resumes). */
-  static final int MAX_QUEUED_FRAMES = 10_000;
-
   private final Javalin app;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -49,7 +46,8 @@ public final class GatewayServer implements AutoCloseable {
     new TaskMethods(api, metrics).register(methods);
     if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web()).register(methods);
     GatewayConfig config = parts.config();
-    WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(), requests);
+    WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(),
+        new WsEndpoint.Executors(requests, timer));
     TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
     Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
@@ -79,7 +77,8 @@ public final class GatewayServer implements AutoCloseable {
     cfg.jetty.modifyWebSocketServletFactory(f -> {
       f.setMaxTextMessageSize(config.maxFrameBytes());
       f.setIdleTimeout(Duration.ofMinutes(2));
-      f.setMaxOutgoingFrames(MAX_QUEUED_FRAMES); // a client that falls this far behind is disconnected
+      // A backstop: the endpoint's own send budget closes a connection before its frames reach this.
+      f.setMaxOutgoingFrames(2 * WsEndpoint.MAX_QUEUED_FRAMES);
     });
     var routes = cfg.routes;
     routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e.code(), e.getMessage()));

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WsEndpoint.class);
+  /** Frames waiting to be sent to one connection beyond which it is closed, however small they are. */
+  public static final int MAX_QUEUED_FRAMES = SendBudget.MAX_FRAMES;
 
   private final TokenRegistry tokens;
   private final GatewayConfig config;
@@ -40,17 +43,28 @@ public final class WsEndpoint {
   private final Map<String, WsMethod> methods;
   private final Clock clock;
   private final ExecutorService executor;
+  private final SendBudget sendBudget;
   private final Map<WsContext, WsConnection> connections = new ConcurrentHashMap<>();
 
   public WsEndpoint(TokenRegistry tokens, GatewayConfig config, GatewayMetrics metrics, Map<String, WsMethod> methods,
-      Clock clock, ExecutorService executor) {
+      Clock clock, Executors executors) {
     this.tokens = tokens;
     this.config = config;
     this.metrics = metrics;
     this.methods = Map.copyOf(methods);
     this.clock = clock;
-    this.executor = executor;
+    this.executor = executors.requests();
+    this.sendBudget = new SendBudget(config.sendBuffers(), executors.timer());
+    metrics.wsSendBuffers(sendBudget::waitingBytes, sendBudget::closedBehind);
   }
+
+  /**
+   * Where the endpoint runs its work.
+   *
+   * @param requests runs each request on a thread of its own
+   * @param timer runs delayed actions (dropping a closed connection's socket after its grace)
+   */
+  public record Executors(ExecutorService requests, ScheduledExecutorService timer) {}
 
   public void install(RoutesConfig routes) {
     // Refuse the upgrade itself (HTTP 401 with a JSON error) rather than accept and close.
@@ -67,7 +81,7 @@ public final class WsEndpoint {
   private void connected(WsContext ctx) {
     AccessToken who = Credentials.authenticate(tokens, ctx.header("Authorization"), ctx.queryParam("token"));
     RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
-    connections.put(ctx, new WsConnection(ctx, who, limiter, config.maxSubscriptions()));
+    connections.put(ctx, new WsConnection(ctx, who, limiter, config.maxSubscriptions(), sendBudget));
     metrics.wsConnections().incrementAndGet();
     ctx.enableAutomaticPings(20, TimeUnit.SECONDS);
   }
@@ -81,7 +95,7 @@ public final class WsEndpoint {
 
   private void received(WsMessageContext ctx) {
     WsConnection c = connections.get(ctx);
-    if (c == null) return;
+    if (c == null || !c.isOpen()) return;
     String text = ctx.message();
     if (tooLarge(text)) {
       c.fail(NullNode.instance, ErrorCode.TOO_LARGE, "frame larger than " + config.maxRequestBytes() + " bytes");
