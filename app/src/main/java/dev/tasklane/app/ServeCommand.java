@@ -57,6 +57,11 @@ final class ServeCommand implements Callable<Integer> {
           + "behind is dropped (default ${DEFAULT-VALUE}).")
   long sendBufferTotal;
 
+  @Option(names = "--auth-failures-per-minute", defaultValue = "20",
+      description = "Failed authentications per minute from one address before it gets rate_limited, 0 = no limit "
+          + "(default ${DEFAULT-VALUE}).")
+  int authFailuresPerMinute;
+
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Durations.class,
       description = "How long running tasks may finish on shutdown (default ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
@@ -66,7 +71,8 @@ final class ServeCommand implements Callable<Integer> {
     GatewayConfig gateway = GatewayConfig.defaults().withHost(host).withPort(port).withMaxRequestBytes(maxRequestBytes)
         .withRateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2)))
         .withSendBuffers(new GatewayConfig.SendBuffers(sendBufferPerConnection, sendBufferTotal,
-            GatewayConfig.SendBuffers.defaults().closeGrace()));
+            GatewayConfig.SendBuffers.defaults().closeGrace()))
+        .withAuthFailuresPerMinute(authFailuresPerMinute);
     ServeOptions options = new ServeOptions(gateway, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
         shutdownGrace);
     Server server = Server.start(options);

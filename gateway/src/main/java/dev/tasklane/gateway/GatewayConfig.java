@@ -16,10 +16,12 @@ import java.time.Duration;
  * @param rateBurst requests allowed at once before the rate applies (default 100)
  * @param maxSubscriptions subscriptions one WebSocket connection may hold (default 100)
  * @param sendBuffers what the server holds for WebSocket clients that read slower than it writes
+ * @param authFailuresPerMinute failed authentications one client address may make per minute (in a burst
+ *     of as many) before it gets {@code rate_limited}; 0 = unlimited (default 20)
  */
 public record GatewayConfig(
     String host, int port, int maxRequestBytes, int maxFrameBytes, double ratePerSecond, int rateBurst,
-    int maxSubscriptions, SendBuffers sendBuffers) {
+    int maxSubscriptions, SendBuffers sendBuffers, int authFailuresPerMinute) {
 
   /**
    * Bytes waiting to be sent to WebSocket clients (answers and events the server wrote and the
@@ -50,42 +52,50 @@ public record GatewayConfig(
     if (maxRequestBytes < 256) throw new IllegalArgumentException("maxRequestBytes must be at least 256");
     if (maxFrameBytes <= maxRequestBytes) throw new IllegalArgumentException("maxFrameBytes must exceed maxRequestBytes");
     if (maxSubscriptions < 1) throw new IllegalArgumentException("maxSubscriptions must be at least 1");
+    if (authFailuresPerMinute < 0) throw new IllegalArgumentException("authFailuresPerMinute must not be negative");
   }
 
   public static GatewayConfig defaults() {
-    return new GatewayConfig("127.0.0.1", 7070, 64 * 1024, 16 * 1024 * 1024, 50, 100, 100, SendBuffers.defaults());
+    return new GatewayConfig("127.0.0.1", 7070, 64 * 1024, 16 * 1024 * 1024, 50, 100, 100, SendBuffers.defaults(), 20);
   }
 
   public GatewayConfig withHost(String h) {
     return new GatewayConfig(h, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions,
-        sendBuffers);
+        sendBuffers, authFailuresPerMinute);
   }
 
   public GatewayConfig withPort(int p) {
     return new GatewayConfig(host, p, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions,
-        sendBuffers);
+        sendBuffers, authFailuresPerMinute);
   }
 
   public GatewayConfig withMaxRequestBytes(int b) {
     return new GatewayConfig(host, port, b, Math.max(maxFrameBytes, b + 1), ratePerSecond, rateBurst, maxSubscriptions,
-        sendBuffers);
+        sendBuffers, authFailuresPerMinute);
   }
 
   public GatewayConfig withMaxFrameBytes(int b) {
-    return new GatewayConfig(host, port, maxRequestBytes, b, ratePerSecond, rateBurst, maxSubscriptions, sendBuffers);
+    return new GatewayConfig(host, port, maxRequestBytes, b, ratePerSecond, rateBurst, maxSubscriptions, sendBuffers,
+        authFailuresPerMinute);
   }
 
   public GatewayConfig withRateLimit(double perSecond, int burst) {
     return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, perSecond, burst, maxSubscriptions,
-        sendBuffers);
+        sendBuffers, authFailuresPerMinute);
   }
 
   public GatewayConfig withMaxSubscriptions(int n) {
-    return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, n, sendBuffers);
+    return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, n, sendBuffers,
+        authFailuresPerMinute);
   }
 
   public GatewayConfig withSendBuffers(SendBuffers b) {
     return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions,
-        b);
+        b, authFailuresPerMinute);
+  }
+
+  public GatewayConfig withAuthFailuresPerMinute(int n) {
+    return new GatewayConfig(host, port, maxRequestBytes, maxFrameBytes, ratePerSecond, rateBurst, maxSubscriptions,
+        sendBuffers, n);
   }
 }

@@ -3,7 +3,10 @@ package dev.tasklane.gateway;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.TaskApi;
+import dev.tasklane.gateway.auth.Authenticator;
 import dev.tasklane.gateway.http.HttpJson;
+import dev.tasklane.gateway.http.JsonErrorHandler;
+import dev.tasklane.gateway.http.NoSessions;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
@@ -17,6 +20,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.time.Duration;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -46,9 +51,10 @@ public final class GatewayServer implements AutoCloseable {
     new TaskMethods(api, metrics).register(methods);
     if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web()).register(methods);
     GatewayConfig config = parts.config();
-    WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(),
+    Authenticator authenticator = new Authenticator(parts.tokens(), config.authFailuresPerMinute(), parts.clock());
+    WsEndpoint ws = new WsEndpoint(authenticator, config, metrics, methods, parts.clock(),
         new WsEndpoint.Executors(requests, timer));
-    TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),
+    TaskRoutes tasks = new TaskRoutes(api, authenticator, config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
     Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
     app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics));
@@ -74,14 +80,20 @@ public final class GatewayServer implements AutoCloseable {
     cfg.concurrency.useVirtualThreads = true;
     cfg.http.maxRequestSize = config.maxFrameBytes();
     cfg.staticFiles.add("/web", Location.CLASSPATH);
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    cfg.jetty.modifyServletContextHandler(context -> {
+      NoSessions.configure(context.getSessionHandler());
+      context.setErrorHandler(new JsonErrorHandler());
+    });
     cfg.jetty.modifyWebSocketServletFactory(f -> {
       f.setMaxTextMessageSize(config.maxFrameBytes());
+      f.setMaxBinaryMessageSize(config.maxFrameBytes()); // answered with bad_request, as text ones are read
       f.setIdleTimeout(Duration.ofMinutes(2));
       // A backstop: the endpoint's own send budget closes a connection before its frames reach this.
       f.setMaxOutgoingFrames(2 * WsEndpoint.MAX_QUEUED_FRAMES);
     });
     var routes = cfg.routes;
-    routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e.code(), e.getMessage()));
+    routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e));
     routes.exception(HttpResponseException.class,
         (e, ctx) -> HttpJson.error(ctx, HttpJson.codeFor(e.getStatus()), e.getMessage()));
     routes.exception(Exception.class, (e, ctx) -> {
@@ -100,6 +112,13 @@ public final class GatewayServer implements AutoCloseable {
   /** The port it listens on (the real one when started on port 0). */
   public int port() {
     return app.port();
+  }
+
+  /** HTTP sessions the server holds in memory (for tests: the API keeps none). */
+  long liveHttpSessions() {
+    ServletContextHandler context = app.jettyServer().server().getDescendant(ServletContextHandler.class);
+    return context.getSessionHandler().getSessionCache() instanceof DefaultSessionCache cache
+        ? cache.getSessionsCurrent() : 0;
   }
 
   /** Stops accepting connections and closes open ones; the lane is left to its owner. */

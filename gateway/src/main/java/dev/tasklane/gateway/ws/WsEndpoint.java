@@ -9,12 +9,15 @@ import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.Params;
 import dev.tasklane.gateway.api.RateLimiter;
 import dev.tasklane.gateway.auth.AccessToken;
-import dev.tasklane.gateway.auth.Credentials;
-import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.auth.Authenticator;
+import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -37,7 +40,9 @@ public final class WsEndpoint {
   /** Frames waiting to be sent to one connection beyond which it is closed, however small they are. */
   public static final int MAX_QUEUED_FRAMES = SendBudget.MAX_FRAMES;
 
-  private final TokenRegistry tokens;
+  private static final String WHO = "tasklane.who";
+
+  private final Authenticator authenticator;
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
   private final Map<String, WsMethod> methods;
@@ -46,9 +51,9 @@ public final class WsEndpoint {
   private final SendBudget sendBudget;
   private final Map<WsContext, WsConnection> connections = new ConcurrentHashMap<>();
 
-  public WsEndpoint(TokenRegistry tokens, GatewayConfig config, GatewayMetrics metrics, Map<String, WsMethod> methods,
-      Clock clock, Executors executors) {
-    this.tokens = tokens;
+  public WsEndpoint(Authenticator authenticator, GatewayConfig config, GatewayMetrics metrics,
+      Map<String, WsMethod> methods, Clock clock, Executors executors) {
+    this.authenticator = authenticator;
     this.config = config;
     this.metrics = metrics;
     this.methods = Map.copyOf(methods);
@@ -67,19 +72,30 @@ public final class WsEndpoint {
   public record Executors(ExecutorService requests, ScheduledExecutorService timer) {}
 
   public void install(RoutesConfig routes) {
-    // Refuse the upgrade itself (HTTP 401 with a JSON error) rather than accept and close.
-    routes.wsBeforeUpgrade("/ws", ctx -> Credentials.authenticate(tokens, ctx.header("Authorization"),
-        ctx.queryParam("token")));
+    routes.wsBeforeUpgrade("/ws", this::authenticate);
     routes.ws("/ws", ws -> {
       ws.onConnect(this::connected);
       ws.onMessage(this::received);
+      ws.onBinaryMessage(this::receivedBinary);
       ws.onClose(ctx -> closed(ctx));
       ws.onError(ctx -> closed(ctx));
     });
   }
 
+  /**
+   * Refuses the upgrade itself (HTTP 401 or 429 with a JSON error body) rather than accepting and
+   * closing. Javalin does not write a result for an upgrade request, so the error is written here.
+   */
+  private void authenticate(Context ctx) throws IOException {
+    try {
+      ctx.attribute(WHO, authenticator.authenticate(ctx.ip(), ctx.header("Authorization"), ctx.queryParam("token")));
+    } catch (LaneException e) {
+      HttpJson.refuse(ctx, e);
+    }
+  }
+
   private void connected(WsContext ctx) {
-    AccessToken who = Credentials.authenticate(tokens, ctx.header("Authorization"), ctx.queryParam("token"));
+    AccessToken who = ctx.attribute(WHO);
     RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
     connections.put(ctx, new WsConnection(ctx, who, limiter, config.maxSubscriptions(), sendBudget));
     metrics.wsConnections().incrementAndGet();
@@ -118,6 +134,13 @@ public final class WsEndpoint {
     } catch (RejectedExecutionException e) {
       c.fail(id, ErrorCode.UNAVAILABLE, "the server is shutting down");
     }
+  }
+
+  /** Requests are JSON text frames; a binary frame is answered, never silently dropped. */
+  private void receivedBinary(WsBinaryMessageContext ctx) {
+    WsConnection c = connections.get(ctx);
+    if (c == null || !c.isOpen()) return;
+    c.fail(NullNode.instance, ErrorCode.BAD_REQUEST, "requests are JSON text frames, not binary ones");
   }
 
   private boolean tooLarge(String text) {
