@@ -20,13 +20,13 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.time.Duration;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.session.DefaultSessionCache;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class GatewayServer implements AutoCloseable {
     GatewayConfig config = parts.config();
     Authenticator authenticator = new Authenticator(parts.tokens(), config.authFailuresPerMinute(), parts.clock());
     WsEndpoint ws = new WsEndpoint(authenticator, config, metrics, methods, parts.clock(),
-        new WsEndpoint.Executors(requests, timer));
+        new WsEndpoint.Threads(requests, timer));
     TaskRoutes tasks = new TaskRoutes(api, authenticator, config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
     Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());

@@ -52,14 +52,14 @@ public final class WsEndpoint {
   private final Map<WsContext, WsConnection> connections = new ConcurrentHashMap<>();
 
   public WsEndpoint(Authenticator authenticator, GatewayConfig config, GatewayMetrics metrics,
-      Map<String, WsMethod> methods, Clock clock, Executors executors) {
+      Map<String, WsMethod> methods, Clock clock, Threads threads) {
     this.authenticator = authenticator;
     this.config = config;
     this.metrics = metrics;
     this.methods = Map.copyOf(methods);
     this.clock = clock;
-    this.executor = executors.requests();
-    this.sendBudget = new SendBudget(config.sendBuffers(), executors.timer());
+    this.executor = threads.requests();
+    this.sendBudget = new SendBudget(config.sendBuffers(), threads.timer());
     metrics.wsSendBuffers(sendBudget::waitingBytes, sendBudget::closedBehind);
   }
 
@@ -69,7 +69,7 @@ public final class WsEndpoint {
    * @param requests runs each request on a thread of its own
    * @param timer runs delayed actions (dropping a closed connection's socket after its grace)
    */
-  public record Executors(ExecutorService requests, ScheduledExecutorService timer) {}
+  public record Threads(ExecutorService requests, ScheduledExecutorService timer) {}
 
   public void install(RoutesConfig routes) {
     routes.wsBeforeUpgrade("/ws", this::authenticate);
