@@ -10,7 +10,7 @@ import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskResult;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,6 +3,7 @@ package dev.tasklane.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tasklane.chat.access.AccessPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class TokensFileFuzzTest {
     Path file = Files.createTempFile("tokens", "");
     try {
       Files.write(file, content);
-      TokenRegistry tokens = new TokenRegistry().load(file);
+      TokenRegistry tokens = new TokenRegistry().load(file, AccessPolicy.fromTree(null, file.getParent(), "none"));
       assertThat(tokens.size()).isNotNegative();
     } catch (IllegalArgumentException | IOException refused) {
       assertThat(refused.getMessage()).isNotBlank();
