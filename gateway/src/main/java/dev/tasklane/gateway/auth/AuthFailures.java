@@ -1,5 +1,6 @@
 package dev.tasklane.gateway.auth;
 
+import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.RateLimiter;
 import dev.tasklane.gateway.api.RetryLater;
@@ -54,6 +55,7 @@ final class AuthFailures {
     try {
       who = authenticate.get();
     } catch (LaneException unauthorized) {
+      if (unauthorized.code() != ErrorCode.UNAUTHORIZED) throw unauthorized;
       synchronized (this) {
         Address a = addresses.computeIfAbsent(address, k -> new Address());
         if (a.failures.tryAcquire()) throw unauthorized;

@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.RetryLater;
-import java.time.Clock;
+import dev.tasklane.core.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Failed authentications per address at the limit's edge, on a clock the test moves. */
 class AuthFailuresTest {
-  private final StepClock clock = new StepClock();
+  private final MutableClock clock = new MutableClock();
   private final TokenRegistry tokens = new TokenRegistry().add("admin-secret", AccessToken.admin("admin"))
       .add("alice-secret", AccessToken.scoped("alice", List.of("web:alice")));
   private final Authenticator auth = new Authenticator(tokens, 3, clock); // 3 at once, then one every 20 s
@@ -64,29 +61,6 @@ class AuthFailuresTest {
       throw new AssertionError(secret + " was accepted from " + address);
     } catch (LaneException e) {
       return e.code();
-    }
-  }
-
-  private static final class StepClock extends Clock {
-    private Instant now = Instant.parse("2026-01-05T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
