@@ -15,7 +15,7 @@ final class Steps {
     steps.add(machineStalls(o, files));
     steps.add(jdbcBaseline(o, files));
     steps.add(submitLatency(o, "tasklane",
-        () -> new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions())));
+        () -> new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions()), true));
     steps.add(tasklaneDrain(o, files));
     steps.add(tasklaneWideDrain(o, files));
     steps.add(mixed(o, files));
@@ -26,8 +26,10 @@ final class Steps {
     steps.add(peerDrain(DbSchedulerContender::new, "db-scheduler", o, files));
     steps.add(startLatency(DbSchedulerContender::new, "db-scheduler", "", o, files));
     // The same on PostgreSQL, every contender on its own schema of one server the bench started.
+    // No warm-up rounds of its own: the engine's code is warm from the SQLite steps, and the rounds'
+    // hundred thousand submits would take minutes at PostgreSQL's pace.
     steps.add(submitLatency(o, "pg.tasklane", () -> (TasklaneContender) TasklaneContender.postgres(pg, o.sessions())
-        .open(null, o.workers())));
+        .open(null, o.workers()), false));
     steps.add(peerDrain(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", o, files));
     steps.add(startLatency(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", "lane with a no-op handler", o,
         files));
@@ -102,12 +104,13 @@ final class Steps {
   }
 
   /** Submit latency at each level of submitters; figures named {@code <prefix>.submit.*}. */
-  private static Step submitLatency(BenchOptions o, String prefix, Opener lanes) {
+  private static Step submitLatency(BenchOptions o, String prefix, Opener lanes, boolean warmUp) {
     Step step = Step.of(prefix + " submit latency", SHORT.multipliedBy(2), sink -> {
       Probe probe = Probe.install(0, true);
       try (TasklaneContender lane = lanes.open()) {
         try {
-          JitWarmUp.Outcome warm = TasklaneScenarios.warmUp(lane);
+          String warmed = warmUp ? "after " + TasklaneScenarios.warmUp(lane).describe()
+              : "warmed by the steps before";
           for (int level : BenchOptions.SUBMITTER_LEVELS) {
             int each = Math.max(20, o.submitsPerLevel() / level);
             long compiledBefore = JitWarmUp.compileMillisSoFar();
@@ -117,8 +120,7 @@ final class Steps {
             sink.put(prefix + ".submit.c" + level + ".p50", l.p50(), note);
             sink.put(prefix + ".submit.c" + level + ".p99", l.p99(), note);
             sink.put(prefix + ".submit.c" + level + ".max", l.maxMs(), note);
-            sink.put(prefix + ".submit.c" + level + ".jit", compiled, "JIT compile time during the level, after "
-                + warm.describe());
+            sink.put(prefix + ".submit.c" + level + ".jit", compiled, "JIT compile time during the level, " + warmed);
           }
           int paced = BenchOptions.PACED_SUBMITTERS;
           Duration interval = BenchOptions.PACED_INTERVAL;
