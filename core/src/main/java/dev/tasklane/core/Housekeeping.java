@@ -54,7 +54,8 @@ final class Housekeeping {
 
   void maintain() {
     Instant now = clock.instant();
-    int changed = store.reapLeases(now, false, retries) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
+    int changed = store.reapLeases(now, false, retries) + store.expire(now)
+        + store.forceCancels(now, config.cancelGrace());
     if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {
       lastPurge = now;
       int purged = store.purge(now.minus(config.retention()));
