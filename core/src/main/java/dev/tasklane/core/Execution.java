@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,9 @@ final class Execution implements TaskContext {
   }
 
   /** What an execution needs from its lane. */
-  record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers, Lane lane,
-      RetryPolicy retries, Runnable onHandlerReturned, Consumer<Execution> onFinish) {}
+  record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers,
+      Function<SubmitRequest, Submitted> submit, RetryPolicy retries, Runnable onHandlerReturned,
+      Consumer<Execution> onFinish) {}
 
   private final Services s;
   private final Task task;
@@ -279,7 +281,7 @@ final class Execution implements TaskContext {
     String session = r.sessionKey() == null ? task.sessionKey() : r.sessionKey();
     Origin origin = r.origin() == Origin.NONE ? task.origin() : r.origin();
     BusyPolicy policy = r.busyPolicy() == null ? BusyPolicy.PARALLEL : r.busyPolicy();
-    return s.lane().submit(new SubmitRequest(session, r.kind(), r.input(), r.priority(), r.maxAttempts(),
+    return s.submit().apply(new SubmitRequest(session, r.kind(), r.input(), r.priority(), r.maxAttempts(),
         r.notBefore(), r.expiresAt(), r.deadline(), r.idempotencyKey(), task.id(), r.dependsOn(), origin, policy));
   }
 

@@ -312,7 +312,7 @@ public final class Lane implements AutoCloseable {
   }
 
   private Execution.Services services() {
-    return new Execution.Services(store, clock, config, timers, this, retries, dispatcher::slotFreed,
+    return new Execution.Services(store, clock, config, timers, this::submit, retries, dispatcher::slotFreed,
         dispatcher::finished);
   }
 

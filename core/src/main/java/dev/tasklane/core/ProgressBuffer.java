@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Coalesces a handler's progress and output. The latest progress is visible at once (to
- * {@link Lane#get}); what is persisted, as events, is at most one write per progress interval, so
+ * {@code Lane.get}); what is persisted, as events, is at most one write per progress interval, so
  * a handler reporting 10,000 times a second costs a few writes a second. Output beyond the
  * configured cap is dropped, with one line saying so.
  */
