@@ -1,12 +1,12 @@
 package dev.tasklane.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.TaskResult;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.sqlite.SqliteOptions;

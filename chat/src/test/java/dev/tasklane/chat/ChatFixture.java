@@ -2,11 +2,11 @@ package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tasklane.chat.access.Grants;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.postgres.EmbeddedPostgresServer;
 import dev.tasklane.store.postgres.PostgresDatabase;

@@ -1,5 +1,8 @@
-package dev.tasklane.core;
+package dev.tasklane.engine.execute;
 
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.TaskId;
 import dev.tasklane.store.TaskStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
