@@ -1,6 +1,7 @@
 package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
+import dev.tasklane.agents.profile.ProfileRouter;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
@@ -67,7 +68,7 @@ final class Server implements AutoCloseable {
       chatRef.set(chat);
       chat.addChannel(web);
       chat.setAgentRouter(agents.router()::taskFor);
-      chat.addCommand("/agent", agents.router()::agentCommand);
+      chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, agents.router()::agentCommand);
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
       return new Server(o, admin, lane, chat, gateway);

@@ -104,12 +104,14 @@ public final class ChatService implements AutoCloseable {
   }
 
   /**
-   * Adds a slash command, e.g. {@code "/agent"}.
+   * Adds a slash command, e.g. {@code "/agent"}, with the line {@code /help} shows for it
+   * ({@code "/agent — pick the agent that answers this chat"}).
    *
-   * @throws IllegalArgumentException for a malformed name or a built-in command's name
+   * @throws IllegalArgumentException for a malformed name, a built-in command's name or a blank
+   *     description
    */
-  public void addCommand(String name, ChatCommand command) {
-    commands.add(name, command);
+  public void addCommand(String name, String description, ChatCommand command) {
+    commands.add(name, description, command);
   }
 
   /**

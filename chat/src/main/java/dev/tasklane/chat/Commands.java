@@ -45,7 +45,10 @@ final class Commands {
   private final Lane lane;
   private final ChatConfig config;
   private final Clock clock;
-  private final Map<String, ChatCommand> custom = new ConcurrentHashMap<>();
+  private final Map<String, Added> custom = new ConcurrentHashMap<>();
+
+  /** A command added with {@link #add}, with the line {@code /help} shows for it. */
+  private record Added(String description, ChatCommand command) {}
 
   Commands(Lane lane, ChatConfig config, Clock clock) {
     this.lane = lane;
@@ -53,13 +56,16 @@ final class Commands {
     this.clock = clock;
   }
 
-  void add(String name, ChatCommand command) {
+  void add(String name, String description, ChatCommand command) {
     String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     if (!NAME.matcher(n).matches()) {
       throw new IllegalArgumentException("a command is '/' and a lower-case word (letters, digits, _): " + name);
     }
     if (BUILT_IN.contains(n)) throw new IllegalArgumentException(n + " is a built-in command");
-    custom.put(n, command);
+    if (description == null || description.isBlank()) {
+      throw new IllegalArgumentException(n + " needs a description for /help");
+    }
+    custom.put(n, new Added(description.strip(), command));
   }
 
   /** The route of a command or status question; empty for free text (which goes to the agent). */
@@ -167,10 +173,10 @@ final class Commands {
   }
 
   private Route custom(String sessionKey, String name, String args) {
-    ChatCommand c = custom.get(name);
+    Added c = custom.get(name);
     if (c == null) return new Answer("Unknown command " + name + ". /help lists the commands.");
     try {
-      String reply = c.run(sessionKey, args);
+      String reply = c.command().run(sessionKey, args);
       return new Answer(reply == null || reply.isBlank() ? "Done." : reply);
     } catch (RuntimeException e) {
       log.warn("command {} failed in {}", name, sessionKey, e);
@@ -188,7 +194,7 @@ final class Commands {
         /run <command> — run a shell command as a task
         /help — this list
         """);
-    new TreeMap<>(custom).keySet().forEach(n -> sb.append(n).append('\n'));
+    new TreeMap<>(custom).forEach((n, c) -> sb.append(n).append(" — ").append(c.description()).append('\n'));
     sb.append("Anything else is a request for the agent; while it works, ask \"status?\" any time.");
     return sb.toString();
   }

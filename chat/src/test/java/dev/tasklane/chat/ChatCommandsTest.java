@@ -18,11 +18,13 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void helpListsTheCommandsWithoutStartingATask() {
-    f.chat.addCommand("/agent", (session, args) -> "agent is " + args);
+    f.chat.addCommand("/agent", "pick the agent that answers this chat", (session, args) -> "agent is " + args);
     Reply r = f.say("c1", "/help");
     assertThat(r.taskId()).isNull();
     assertThat(r.answer().text()).contains("/status [id]", "/tasks", "/cancel <id> | all", "/retry <id>",
-        "/run <command>", "/help", "/agent");
+        "/run <command>", "/help");
+    // An added command is listed with what it does, like the built-in ones.
+    assertThat(r.answer().text().lines()).contains("/agent — pick the agent that answers this chat");
     assertThat(f.lane.list(TaskQuery.all()).items()).isEmpty();
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);
     assertThat(f.channel.sent().getFirst().text()).isEqualTo(r.answer().text());
@@ -171,16 +173,17 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void customCommandsGetTheSessionAndArgumentsButCannotReplaceBuiltIns() {
-    f.chat.addCommand("/agent", (session, args) -> "agent for " + session + " set to " + args);
+    f.chat.addCommand("/agent", "switch agents", (session, args) -> "agent for " + session + " set to " + args);
     assertThat(f.say("c1", "/agent   coder ").answer().text()).isEqualTo("agent for test:c1 set to coder");
     assertThat(f.say("c1", "/AGENT@tasklane_bot reviewer").answer().text())
         .isEqualTo("agent for test:c1 set to reviewer");
-    f.chat.addCommand("/boom", (session, args) -> {
+    f.chat.addCommand("/boom", "fails", (session, args) -> {
       throw new IllegalStateException("no such profile");
     });
     assertThat(f.say("c1", "/boom").answer().text()).isEqualTo("/boom failed: no such profile");
-    assertThatThrownBy(() -> f.chat.addCommand("/cancel", (s, a) -> "")).hasMessageContaining("built-in");
-    assertThatThrownBy(() -> f.chat.addCommand("agent", (s, a) -> "")).hasMessageContaining("'/'");
+    assertThatThrownBy(() -> f.chat.addCommand("/cancel", "x", (s, a) -> "")).hasMessageContaining("built-in");
+    assertThatThrownBy(() -> f.chat.addCommand("agent", "x", (s, a) -> "")).hasMessageContaining("'/'");
+    assertThatThrownBy(() -> f.chat.addCommand("/quiet", " ", (s, a) -> "")).hasMessageContaining("description");
   }
 
   @Test
