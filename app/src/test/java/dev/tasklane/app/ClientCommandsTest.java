@@ -82,6 +82,31 @@ class ClientCommandsTest {
   }
 
   @Test
+  void submitSaysWhereTheTaskIsInTheQueue() throws Exception {
+    String first = taskId(run("submit", "-s", "cli:queue", "sleep 30"));
+    awaitState(first, "running");
+    // Free workers, but the session runs one task at a time: the new task waits for the first.
+    Run second = run("submit", "-s", "cli:queue", "true");
+    assertThat(second.out()).as(second.err()).startsWith("task ").contains(" queued, 1 ahead of it")
+        .doesNotContain("position");
+    assertThat(run("status", taskId(second)).out()).contains("1 ahead of it");
+    run("cancel", first);
+    // A quick task an idle worker takes at once says what it is doing, never "queued (position -1)".
+    for (int i = 0; i < 10; i++) {
+      Run quick = run("submit", "-s", "cli:quick" + i, "true");
+      assertThat(quick.out()).as(quick.err()).matches("task \\w+ (queued, (next in line|\\d+ ahead of it)|running|completed)\\s*");
+    }
+  }
+
+  void awaitState(String id, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!run("status", id).out().contains(" " + state + " ")) {
+      assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void errorsAreShortAndStructured() {
     Run missing = run("status", "7ZZZ");
     assertThat(missing.code()).isEqualTo(1);
