@@ -54,7 +54,7 @@ class ChatCommandsTest extends ChatTestBase {
 
     assertThat(answer.lines()).hasSize(2);
     assertThat(answer.lines().toList().get(0)).startsWith("Task " + running.taskId() + " (quiet 3000): running for");
-    assertThat(answer.lines().toList().get(1)).startsWith("Task " + queued.taskId() + " (quiet 10): queued, next in line");
+    assertThat(answer.lines().toList().get(1)).startsWith("Task " + queued.taskId() + " (quiet 10): queued, 1 ahead of it");
   }
 
   @Test

@@ -82,9 +82,10 @@ final class QuerySql {
       }
     }
     if (!t.get().exclusive()) return ahead;
+    // Not itself: a worker may have claimed it since it was read above.
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 AND session_key = ?")) {
-      TaskRows.bind(ps, t.get().sessionKey());
+        "SELECT COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 AND session_key = ? AND id <> ?")) {
+      TaskRows.bind(ps, t.get().sessionKey(), id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         long blocking = rs.getLong(1) - perSession + 1;
