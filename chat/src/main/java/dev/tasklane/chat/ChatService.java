@@ -92,6 +92,10 @@ public final class ChatService implements AutoCloseable {
     follower.init();
   }
 
+  public ChatConfig config() {
+    return config;
+  }
+
   /** Registers a platform under its {@link ChatChannel#name()}; messages for it are sent through it. */
   public void addChannel(ChatChannel channel) {
     channels.put(channel.name(), channel);
