@@ -18,6 +18,12 @@ class MarkdownTest {
   }
 
   @Test
+  void plainCommandOutputKeepsItsLines() {
+    assertThat(Markdown.toHtml("total 8\ndrwxr-xr-x 2 me me 4096 docs\n-rw-r--r-- 1 me me 12 notes"))
+        .isEqualTo("<p>total 8<br>\ndrwxr-xr-x 2 me me 4096 docs<br>\n-rw-r--r-- 1 me me 12 notes</p>\n");
+  }
+
+  @Test
   void htmlInTheTextIsShownAsTextAndNothingRunsOrLoads() {
     String html = Markdown.toHtml("<script>alert(1)</script>\n\nhi <img src=x onerror=\"alert(2)\"> there\n\n"
         + "<div onclick=\"alert(3)\">x</div>\n\n[click](javascript:alert(4)) ![pixel](https://tracker.example/p.png)"

@@ -28,20 +28,21 @@ final class TestGateway implements AutoCloseable {
 
   final Lane lane;
   final ChatService chat;
-  final GatewayServer server;
   final HttpClient http = HttpClient.newHttpClient();
+  private final Gateway parts;
+  GatewayServer server;
 
-  private TestGateway(Lane lane, ChatService chat, GatewayServer server) {
-    this.lane = lane;
-    this.chat = chat;
+  private TestGateway(Gateway parts, GatewayServer server) {
+    this.parts = parts;
+    this.lane = parts.lane();
+    this.chat = parts.chat();
     this.server = server;
   }
 
   /** Tasks only. */
   static TestGateway start(Path dir, GatewayConfig config) {
-    Lane lane = lane(dir);
-    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC()));
-    return new TestGateway(lane, null, server);
+    Gateway parts = new Gateway(lane(dir), null, null, tokens(), config.withPort(0), Clock.systemUTC());
+    return new TestGateway(parts, GatewayServer.start(parts));
   }
 
   /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
@@ -49,8 +50,8 @@ final class TestGateway implements AutoCloseable {
     Lane lane = lane(dir);
     WebChannel web = new WebChannel();
     ChatService chat = ChatFixture.chat(lane, web, chatConfig);
-    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC()));
-    return new TestGateway(lane, chat, server);
+    Gateway parts = new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC());
+    return new TestGateway(parts, GatewayServer.start(parts));
   }
 
   private static Lane lane(Path dir) {
@@ -69,6 +70,17 @@ final class TestGateway implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /** Stops the HTTP and WebSocket server only (the lane and chat keep running): the server is down. */
+  void stopServer() {
+    server.close();
+  }
+
+  /** Starts the server again on {@code port} (the one it had), as after a restart. */
+  void startServer(int port) {
+    server = GatewayServer.start(new Gateway(parts.lane(), parts.chat(), parts.web(), parts.tokens(),
+        parts.config().withPort(port), parts.clock()));
   }
 
   WsClient ws(String token) {

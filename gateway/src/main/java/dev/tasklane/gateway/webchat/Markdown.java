@@ -15,7 +15,8 @@ import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * Agents answer in Markdown; the web chat shows it rendered, safely. commonmark-java parses it
- * (CommonMark plus GitHub's tables and strikethrough) and renders HTML in which any HTML the text
+ * (CommonMark plus GitHub's tables and strikethrough; a line break stays a line break, as in chat
+ * apps, so plain command output keeps its lines) and renders HTML in which any HTML the text
  * contains is escaped, link targets other than http(s), mailto and relative ones are dropped, links
  * open in a new tab without access to the page, and images become links (a result must not make the
  * browser fetch from anywhere by itself).
@@ -24,6 +25,7 @@ public final class Markdown {
   private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create(), StrikethroughExtension.create());
   private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
   private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS)
+      .softbreak("<br>\n") // a line break stays one, as in chat apps: command output keeps its lines
       .escapeHtml(true)
       .sanitizeUrls(true)
       .urlSanitizer(new DefaultUrlSanitizer(List.of("http", "https", "mailto")))
