@@ -61,7 +61,11 @@ class ClientCommandsTest {
     String id = taskId(run("submit", "-s", "cli:one", "for i in 1 2 3; do echo line $i; sleep 0.2; done"));
     Run watch = run("watch", id);
     assertThat(watch.code()).as(watch.err()).isZero();
-    assertThat(watch.out()).contains("[", "%", "line 1", "line 3", "completed");
+    assertThat(watch.out()).contains("line 1", "line 3", "completed");
+    // Into a pipe or file: plain lines, no carriage returns or escape codes, no "?%" for a task
+    // that reports no fraction, but its state, elapsed time and current line.
+    assertThat(watch.out()).doesNotContain("\r", "\033", "?%");
+    assertThat(watch.out().lines()).anyMatch(l -> l.matches(id + " running  \\d+s  line \\d"));
 
     Run status = run("status", id);
     assertThat(status.out()).contains(id, "completed", "cli:one", "exec");
