@@ -8,6 +8,7 @@ import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import dev.tasklane.gateway.ops.Health;
+import dev.tasklane.gateway.ops.WarmUp;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
 import dev.tasklane.gateway.ws.WsEndpoint;
@@ -74,6 +75,7 @@ public final class GatewayServer implements AutoCloseable {
       }
       throw e;
     }
+    WarmUp.run(parts.lane(), parts.config().host(), s.port());
     log.info("listening on http://{}:{}", parts.config().host(), s.port());
     return s;
   }
