@@ -37,7 +37,7 @@ class AgentsTest {
       return agents[0].handlers(ConversationSource.NONE);
     }, LaneFixture.fastRetries())) {
       assertThat(f.lane().kinds()).containsExactlyInAnyOrder("exec", "llm");
-      agents[0].router().agentCommand("web:a", "upper");
+      agents[0].router().agentCommand("web:a", "upper", name -> true);
       Task t = f.awaitEnd(f.submit(agents[0].router().taskFor("web:a", "make me loud").orElseThrow()),
           Duration.ofSeconds(10));
       assertThat(t.state()).isEqualTo(TaskState.COMPLETED);

@@ -2,6 +2,8 @@ package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
 import dev.tasklane.agents.profile.ProfileRouter;
+import dev.tasklane.agents.profile.AgentsConfig;
+import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.core.Lane;
@@ -11,22 +13,21 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
- * channel, and the gateway in front of them.
+ * A running Tasklane server: the lane on its database (SQLite in the data folder, or PostgreSQL),
+ * the chat flow with the web channel, and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
-  static final String DATABASE_FILE = "tasklane.db";
   static final String TOKENS_FILE = "tokens";
 
   private final ServeOptions options;
@@ -47,9 +48,10 @@ final class Server implements AutoCloseable {
   static Server start(ServeOptions o) throws IOException {
     Files.createDirectories(o.dataDir());
     AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
-    TokenRegistry tokens = tokens(o, admin);
+    AccessPolicy access = access(o);
+    TokenRegistry tokens = tokens(o, admin, access);
     Clock clock = Clock.systemUTC();
-    Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    Database db = DatabaseUrl.open(o.databaseUrl(), o.dataDir());
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
     Lane lane;
@@ -67,8 +69,10 @@ final class Server implements AutoCloseable {
       chat = new ChatService(lane, ChatConfig.defaults(), clock);
       chatRef.set(chat);
       chat.addChannel(web);
+      chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
       chat.setAgentRouter(agents.router()::taskFor);
-      chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, agents.router()::agentCommand);
+      chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, call -> agents.router().agentCommand(
+          call.sessionKey(), call.args(), call.grants()::mayUseProfile));
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
       return new Server(o, admin, lane, chat, gateway);
@@ -79,10 +83,17 @@ final class Server implements AutoCloseable {
     }
   }
 
-  private static TokenRegistry tokens(ServeOptions o, AdminToken admin) throws IOException {
+  /** The {@code "access"} section of the configuration file (docs/SECURITY.md). */
+  private static AccessPolicy access(ServeOptions o) {
+    Optional<Path> file = AgentsConfig.locate(o.dataDir(), o.configFile());
+    return AccessPolicy.fromTree(file.map(AgentsConfig::read).orElse(null), o.dataDir().toAbsolutePath(),
+        file.map(Path::toString).orElse("the configuration"));
+  }
+
+  private static TokenRegistry tokens(ServeOptions o, AdminToken admin, AccessPolicy access) throws IOException {
     TokenRegistry tokens = new TokenRegistry();
     Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
-    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file);
+    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file, access);
     return tokens.add(admin.secret(), AccessToken.admin("admin"));
   }
 

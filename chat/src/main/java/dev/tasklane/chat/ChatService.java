@@ -7,6 +7,8 @@ import dev.tasklane.chat.Commands.Submit;
 import dev.tasklane.chat.OutboxSql.Target;
 import dev.tasklane.chat.TranscriptSql.InboxRow;
 import dev.tasklane.chat.TranscriptSql.NewEntry;
+import dev.tasklane.chat.access.Grants;
+import dev.tasklane.chat.access.SenderGrants;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class ChatService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatService.class);
   static final String NO_AGENT = "No agent is configured here yet, so I can't act on free text. "
-      + "/run <command> runs a shell command as a task, and /help lists the commands. "
+      + "/help lists the commands, and /run <command> runs a shell command as a task if your role allows it. "
       + "To set up an agent, see docs/AGENTS.md.";
   private static final int MAX_ID_CHARS = 256;
   /** How long after its arrival an unanswered message counts as abandoned rather than in progress. */
@@ -73,6 +75,7 @@ public final class ChatService implements AutoCloseable {
   private final OutboxSender sender;
   private final EventFollower follower;
   private volatile AgentRouter router;
+  private volatile SenderGrants access = (channel, sender) -> Grants.USER;
   private boolean started;
 
   /** Migrates the chat tables into the lane's database ({@code db/chat/<dialect>}). */
@@ -102,6 +105,14 @@ public final class ChatService implements AutoCloseable {
     sender.wake();
   }
 
+  /**
+   * Sets how the grants of a message's sender are found (docs/SECURITY.md). Without it, every sender
+   * is a {@code user}: the agent profiles, no {@code /run}.
+   */
+  public void setAccess(SenderGrants access) {
+    this.access = access;
+  }
+
   /** Sets the router that turns free text into a task; without one, free text gets a how-to reply. */
   public void setAgentRouter(AgentRouter router) {
     this.router = router;
@@ -129,10 +140,17 @@ public final class ChatService implements AutoCloseable {
   public Reply receive(IncomingMessage message) {
     validate(message);
     long deadline = System.nanoTime() + config.yieldWindow().toNanos();
-    Received received = db.write(tx -> store(tx.connection(), tx, message));
+    Received received;
+    try {
+      received = db.write(tx -> store(tx.connection(), tx, message));
+    } catch (SeenMeanwhile e) {
+      received = db.write(tx -> store(tx.connection(), tx, message)); // finds what the other stored
+    }
     if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
-    Route route = commands.route(message.sessionKey(), message.text()).orElseGet(() -> agentRoute(message));
+    Grants grants = grantsOf(message);
+    Route route = commands.route(message.sessionKey(), message.text(), message.sender(), grants)
+        .orElseGet(() -> agentRoute(message, grants));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
       case Submit s -> startTask(message, received.user(), s.request(), deadline);
@@ -174,15 +192,44 @@ public final class ChatService implements AutoCloseable {
     Instant now = clock.instant();
     ChatMessage user = transcript.append(tx, new NewEntry(session, Role.USER, m.text(), null, null, now, false,
         m.channel(), m.chatId(), m.messageId()));
-    TranscriptSql.insertInbox(c, session, m.messageId(), user.id(), now);
+    if (!TranscriptSql.insertInbox(c, session, m.messageId(), user.id(), now)) throw new SeenMeanwhile();
     return new Received(user, null);
   }
 
-  private Route agentRoute(IncomingMessage m) {
+  /** Another connection stored the same message after this one looked: this unit is undone. */
+  private static final class SeenMeanwhile extends RuntimeException {
+    SeenMeanwhile() {
+      super("the message was stored meanwhile", null, false, false);
+    }
+  }
+
+  private Grants grantsOf(IncomingMessage m) {
+    try {
+      Grants g = access.of(m.channel(), m.sender());
+      return g != null ? g : Grants.GUEST;
+    } catch (RuntimeException e) {
+      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", m.channel(), e);
+      return Grants.GUEST;
+    }
+  }
+
+  /** The agent's task for free text, if the sender may use that agent. */
+  private Route agentRoute(IncomingMessage m, Grants grants) {
     AgentRouter r = router;
     if (r == null) return new Answer(NO_AGENT);
     try {
-      return r.taskFor(m.sessionKey(), m.text()).<Route>map(Submit::new).orElse(new Answer(NO_AGENT));
+      if (!grants.mayUseAgents()) throw grants.refusal("Talking to an agent", "\"profiles\"");
+      Optional<SubmitRequest.Builder> task = r.taskFor(m.sessionKey(), m.text());
+      if (task.isEmpty()) return new Answer(NO_AGENT);
+      String profile = task.get().build().input().path("profile").textValue();
+      if (profile != null && !grants.mayUseProfile(profile)) {
+        return new Answer("This chat uses the agent '" + profile + "', which the role '" + grants.role()
+            + "' may not use. /agent lists the agents you may switch to; an admin grants this one with a role that"
+            + " has \"profiles\": [\"" + profile + "\"] (see docs/SECURITY.md). (forbidden)");
+      }
+      return new Submit(task.get());
+    } catch (LaneException e) {
+      return new Answer(e.getMessage() + " (" + e.code().wire() + ")");
     } catch (RuntimeException e) {
       log.warn("the agent router failed on a message of {}", m.sessionKey(), e);
       return new Answer("The agent could not take this message: " + e.getMessage());

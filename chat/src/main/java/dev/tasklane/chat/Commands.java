@@ -2,6 +2,7 @@ package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
@@ -68,10 +69,13 @@ final class Commands {
     custom.put(n, new Added(description.strip(), command));
   }
 
-  /** The route of a command or status question; empty for free text (which goes to the agent). */
-  Optional<Route> route(String sessionKey, String text) {
+  /**
+   * The route of a command or status question; empty for free text (which goes to the agent). A
+   * command that starts a task is checked against the sender's grants.
+   */
+  Optional<Route> route(String sessionKey, String text, String sender, Grants grants) {
     String s = text.strip();
-    if (isCommand(s)) return Optional.of(command(sessionKey, s));
+    if (isCommand(s)) return Optional.of(command(s, sessionKey, sender, grants));
     if (StatusQuestion.matches(s)) {
       List<Task> active = active(sessionKey);
       if (!active.isEmpty()) return Optional.of(new Answer(describeAll(active)));
@@ -91,7 +95,7 @@ final class Commands {
     return at > 0 ? name.substring(0, at) : name;
   }
 
-  private Route command(String sessionKey, String s) {
+  private Route command(String s, String sessionKey, String sender, Grants grants) {
     String[] parts = s.split("\\s+", 2);
     String name = commandName(s);
     String args = parts.length > 1 ? parts[1].strip() : "";
@@ -100,10 +104,10 @@ final class Commands {
         case "/status" -> new Answer(args.isEmpty() ? status(sessionKey) : status(sessionKey, args));
         case "/tasks" -> new Answer(tasks(sessionKey));
         case "/cancel" -> new Answer(cancel(sessionKey, args));
-        case "/retry" -> retry(sessionKey, args);
-        case "/run" -> run(sessionKey, args);
+        case "/retry" -> retry(sessionKey, args, grants);
+        case "/run" -> run(sessionKey, args, grants);
         case "/help" -> new Answer(help());
-        default -> custom(sessionKey, name, args);
+        default -> custom(name, new ChatCommand.Call(sessionKey, args, sender, grants));
       };
     } catch (LaneException e) {
       return new Answer(e.getMessage() + " (" + e.code().wire() + ")");
@@ -147,7 +151,7 @@ final class Commands {
     return t.state() == TaskState.CANCELED ? "Canceled task " + t.id() + "." : "Stopping task " + t.id() + "…";
   }
 
-  private Route retry(String sessionKey, String args) {
+  private Route retry(String sessionKey, String args, Grants grants) {
     if (args.isEmpty()) return new Answer("Usage: /retry <id> runs a finished task again.");
     Optional<Task> found = own(sessionKey, args);
     if (found.isEmpty()) return new Answer(notFound(args));
@@ -156,12 +160,33 @@ final class Commands {
       return new Answer("Task " + t.id() + " is still " + t.state().wire() + "; /cancel " + t.id()
           + " first, or wait for it.");
     }
+    requireRetry(t, grants);
     // Not lane.retry(): the new task answers the /retry message, not the original one.
     return new Submit(SubmitRequest.builder(sessionKey, t.kind()).input(t.input()).priority(t.priority())
         .maxAttempts(t.maxAttempts()).deadline(t.deadline()));
   }
 
-  private Route run(String sessionKey, String command) {
+  /**
+   * A retry runs the task again as its new sender: it needs the grant that starting it would need,
+   * whoever started it first (in a group chat, an admin's command is not everyone's to repeat).
+   */
+  private void requireRetry(Task t, Grants grants) {
+    String profile = t.input() == null ? null : t.input().path("profile").textValue();
+    if (profile != null) {
+      grants.requireProfile(profile);
+    } else if (grants.maySubmit(t.kind())) {
+      return;
+    } else if (t.kind().equals(config.runKind())) {
+      grants.requireRun();
+    } else if (t.origin().channel() != null) {
+      if (!grants.mayUseAgents()) throw grants.refusal("Talking to an agent", "\"profiles\"");
+    } else {
+      grants.requireKind(t.kind());
+    }
+  }
+
+  private Route run(String sessionKey, String command, Grants grants) {
+    grants.requireRun();
     if (command.isEmpty()) return new Answer("Usage: /run <command>, for example /run ls -la");
     if (!lane.kinds().contains(config.runKind())) {
       return new Answer("/run needs the '" + config.runKind() + "' handler, which this server does not have."
@@ -172,14 +197,16 @@ final class Commands {
     return new Submit(SubmitRequest.builder(sessionKey, config.runKind()).input(input));
   }
 
-  private Route custom(String sessionKey, String name, String args) {
+  private Route custom(String name, ChatCommand.Call call) {
     Added c = custom.get(name);
     if (c == null) return new Answer("Unknown command " + name + ". /help lists the commands.");
     try {
-      String reply = c.command().run(sessionKey, args);
+      String reply = c.command().run(call);
       return new Answer(reply == null || reply.isBlank() ? "Done." : reply);
+    } catch (LaneException e) {
+      throw e; // a refusal: answered with its code
     } catch (RuntimeException e) {
-      log.warn("command {} failed in {}", name, sessionKey, e);
+      log.warn("command {} failed in {}", name, call.sessionKey(), e);
       return new Answer(name + " failed: " + e.getMessage());
     }
   }
@@ -191,7 +218,7 @@ final class Commands {
         /tasks — this chat's recent tasks
         /cancel <id> | all — stop a task, or every task of this chat
         /retry <id> — run a finished task again
-        /run <command> — run a shell command as a task
+        /run <command> — run a shell command as a task (if your role allows it)
         /help — this list
         """);
     new TreeMap<>(custom).forEach((n, c) -> sb.append(n).append(" — ").append(c.description()).append('\n'));

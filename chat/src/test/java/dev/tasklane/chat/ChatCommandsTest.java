@@ -18,7 +18,7 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void helpListsTheCommandsWithoutStartingATask() {
-    f.chat.addCommand("/agent", "pick the agent that answers this chat", (session, args) -> "agent is " + args);
+    f.chat.addCommand("/agent", "pick the agent that answers this chat", call -> "agent is " + call.args());
     Reply r = f.say("c1", "/help");
     assertThat(r.taskId()).isNull();
     assertThat(r.answer().text()).contains("/status [id]", "/tasks", "/cancel <id> | all", "/retry <id>",
@@ -64,7 +64,8 @@ class ChatCommandsTest extends ChatTestBase {
     assertThat(f.say("c1", "/status !!").answer().text()).startsWith("No task '!!' in this chat");
     assertThat(f.say("c1", "/cancel").answer().text()).startsWith("Usage: /cancel <id>");
     assertThat(f.say("c1", "/retry").answer().text()).startsWith("Usage: /retry <id>");
-    assertThat(f.say("c1", "/run").answer().text()).startsWith("Usage: /run <command>");
+    assertThat(f.chat.receive(ChatFixture.adminMessage("c1", "/run")).answer().text())
+        .startsWith("Usage: /run <command>");
     assertThat(f.say("c1", "/frobnicate").answer().text())
         .isEqualTo("Unknown command /frobnicate. /help lists the commands.");
     assertThat(f.lane.list(TaskQuery.all()).items()).isEmpty();
@@ -155,7 +156,7 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void runStartsAnExecTaskWithTheCommand() {
-    Reply r = f.chat.receive(ChatFixture.message("c1", "/run echo hello from sh"));
+    Reply r = f.chat.receive(ChatFixture.adminMessage("c1", "/run echo hello from sh"));
     assertThat(f.lane.require(r.taskId()).kind()).isEqualTo("exec");
     assertThat(f.lane.require(r.taskId()).input().get("command").toString())
         .isEqualTo("[\"sh\",\"-c\",\"echo hello from sh\"]");
@@ -167,23 +168,23 @@ class ChatCommandsTest extends ChatTestBase {
   void runWithoutTheExecHandlerSaysWhatIsMissing() {
     f.chat.close();
     f.chat = f.newChat(ChatFixture.fastConfig().runKind("shell").build());
-    assertThat(f.say("c1", "/run ls").answer().text())
+    assertThat(f.chat.receive(ChatFixture.adminMessage("c1", "/run ls")).answer().text())
         .isEqualTo("/run needs the 'shell' handler, which this server does not have. See docs/AGENTS.md.");
   }
 
   @Test
   void customCommandsGetTheSessionAndArgumentsButCannotReplaceBuiltIns() {
-    f.chat.addCommand("/agent", "switch agents", (session, args) -> "agent for " + session + " set to " + args);
+    f.chat.addCommand("/agent", "switch agents", call -> "agent for " + call.sessionKey() + " set to " + call.args());
     assertThat(f.say("c1", "/agent   coder ").answer().text()).isEqualTo("agent for test:c1 set to coder");
     assertThat(f.say("c1", "/AGENT@tasklane_bot reviewer").answer().text())
         .isEqualTo("agent for test:c1 set to reviewer");
-    f.chat.addCommand("/boom", "fails", (session, args) -> {
+    f.chat.addCommand("/boom", "fails", call -> {
       throw new IllegalStateException("no such profile");
     });
     assertThat(f.say("c1", "/boom").answer().text()).isEqualTo("/boom failed: no such profile");
-    assertThatThrownBy(() -> f.chat.addCommand("/cancel", "x", (s, a) -> "")).hasMessageContaining("built-in");
-    assertThatThrownBy(() -> f.chat.addCommand("agent", "x", (s, a) -> "")).hasMessageContaining("'/'");
-    assertThatThrownBy(() -> f.chat.addCommand("/quiet", " ", (s, a) -> "")).hasMessageContaining("description");
+    assertThatThrownBy(() -> f.chat.addCommand("/cancel", "x", call -> "")).hasMessageContaining("built-in");
+    assertThatThrownBy(() -> f.chat.addCommand("agent", "x", call -> "")).hasMessageContaining("'/'");
+    assertThatThrownBy(() -> f.chat.addCommand("/quiet", " ", call -> "")).hasMessageContaining("description");
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,30 +16,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * A real lane on a SQLite file in the test's folder, with a few handlers, and a chat service over it
- * whose router picks the handler by the message's first word.
+ * A real lane on a real database (a SQLite file in the test's folder, or PostgreSQL), with a few
+ * handlers, and a chat service over it whose router picks the handler by the message's first word.
  */
 final class ChatFixture implements AutoCloseable {
   static final AtomicInteger messageIds = new AtomicInteger();
+  /** The sender who is an admin; everyone else is a {@code user}. */
+  static final String ADMIN = "root";
 
-  final Path dir;
+  final Supplier<Database> database;
   final Lane lane;
   final RecordingChannel channel = new RecordingChannel("test");
   ChatService chat;
 
-  private ChatFixture(Path dir, Lane lane) {
-    this.dir = dir;
+  private ChatFixture(Supplier<Database> database, Lane lane) {
+    this.database = database;
     this.lane = lane;
   }
 
-  /** A lane with the test handlers and a started chat service with the given config. */
-  static ChatFixture start(Path dir, ChatConfig config) {
-    ChatFixture f = new ChatFixture(dir, startLane(dir));
+  /** A lane with the test handlers on the database {@code database} opens, and a started chat service. */
+  static ChatFixture start(Supplier<Database> database, ChatConfig config) {
+    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1));
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
+  }
+
+  /** The SQLite file of a test's folder. */
+  static Supplier<Database> sqlite(Path dir) {
+    return () -> SqliteDatabase.open(dir.resolve("tasklane.db"));
   }
 
   static ChatConfig.Builder fastConfig() {
@@ -47,13 +57,9 @@ final class ChatFixture implements AutoCloseable {
         .deliveryRetryMax(Duration.ofMillis(400));
   }
 
-  static Lane startLane(Path dir) {
-    return startLane(dir, 1);
-  }
-
-  static Lane startLane(Path dir, int maxAttempts) {
+  static Lane startLane(Database database, int maxAttempts) {
     return Lane.builder()
-        .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+        .database(database)
         .config(LaneConfig.defaults().toBuilder()
             .leaseDuration(Duration.ofSeconds(3))
             .heartbeatInterval(Duration.ofMillis(500))
@@ -75,10 +81,10 @@ final class ChatFixture implements AutoCloseable {
         .start();
   }
 
-  /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
+  /** Closes the chat service and the lane, then starts both again on the same database, with a fresh channel. */
   ChatFixture restart(ChatConfig config) {
     close();
-    return start(dir, config);
+    return start(database, config);
   }
 
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */
@@ -86,6 +92,7 @@ final class ChatFixture implements AutoCloseable {
     ChatService c = new ChatService(lane, config, Clock.systemUTC());
     c.addChannel(channel);
     c.setAgentRouter(ChatFixture::route);
+    c.setAccess((channel, sender) -> ADMIN.equals(sender) ? Grants.ADMIN : Grants.USER);
     return c;
   }
 
@@ -151,6 +158,10 @@ final class ChatFixture implements AutoCloseable {
 
   static IncomingMessage message(String chatId, String text) {
     return new IncomingMessage("test", chatId, "m" + messageIds.incrementAndGet(), "alice", text);
+  }
+
+  static IncomingMessage adminMessage(String chatId, String text) {
+    return new IncomingMessage("test", chatId, "m" + messageIds.incrementAndGet(), ADMIN, text);
   }
 
   Reply say(String chatId, String text) {

@@ -3,13 +3,14 @@ package dev.tasklane.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
+import dev.tasklane.chat.access.Grants;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,15 +20,25 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
-/** A real lane on a real SQLite file behind a real gateway on a free port, with three tokens. */
+/**
+ * A real lane on a real SQLite file behind a real gateway on a free port, with four tokens: the
+ * admin, alice and bob (scoped, granted the test kinds), and carol (scoped, a plain {@code user}).
+ */
 final class TestGateway implements AutoCloseable {
   static final String ADMIN = "admin-secret";
   static final String ALICE = "alice-secret";
   static final String BOB = "bob-secret";
+  static final String CAROL = "carol-secret";
+  /** What alice and bob may do: submit the test handlers' kinds directly. */
+  static final Grants TESTER = new Grants("tester", false, Set.of("echo", "sleep", "fail"), false, Set.of(Grants.ALL),
+      false, List.of());
 
   final Lane lane;
   final ChatService chat;
+  /** The tokens it accepts; a test may add more. */
+  final TokenRegistry tokens;
   final HttpClient http = HttpClient.newHttpClient();
   private final Gateway parts;
   GatewayServer server;
@@ -36,6 +47,7 @@ final class TestGateway implements AutoCloseable {
     this.parts = parts;
     this.lane = parts.lane();
     this.chat = parts.chat();
+    this.tokens = parts.tokens();
     this.server = server;
   }
 
@@ -49,8 +61,10 @@ final class TestGateway implements AutoCloseable {
   static TestGateway withChat(Path dir, GatewayConfig config, ChatConfig chatConfig) {
     Lane lane = lane(dir);
     WebChannel web = new WebChannel();
+    TokenRegistry tokens = tokens();
     ChatService chat = ChatFixture.chat(lane, web, chatConfig);
-    Gateway parts = new Gateway(lane, chat, web, tokens(), config, Clock.systemUTC());
+    chat.setAccess(WebChannel.senderGrants(tokens, (channel, sender) -> Grants.USER));
+    Gateway parts = new Gateway(lane, chat, web, tokens, config, Clock.systemUTC());
     return new TestGateway(parts, GatewayServer.start(parts));
   }
 
@@ -64,8 +78,9 @@ final class TestGateway implements AutoCloseable {
   static TokenRegistry tokens() {
     return new TokenRegistry()
         .add(ADMIN, AccessToken.admin("admin"))
-        .add(ALICE, AccessToken.scoped("alice", List.of("web:alice")))
-        .add(BOB, AccessToken.scoped("bob", List.of("web:bob", "telegram:bob")));
+        .add(ALICE, new AccessToken("alice", List.of("web:alice"), TESTER))
+        .add(BOB, new AccessToken("bob", List.of("web:bob", "telegram:bob"), TESTER))
+        .add(CAROL, AccessToken.scoped("carol", List.of("web:carol")));
   }
 
   int port() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -65,29 +66,37 @@ public final class ProfileRouter {
   }
 
   /**
-   * The {@code /agent} command: without arguments it lists the profiles and marks the session's;
-   * with a name it switches the session to that profile (kept across restarts).
+   * The {@code /agent} command: without arguments it lists the profiles the caller may use and marks
+   * the session's; with a name it switches the session to that profile (kept across restarts).
+   *
+   * @param mayUse which profiles the caller is granted (docs/SECURITY.md); another is refused
    */
-  public String agentCommand(String sessionKey, String args) {
+  public String agentCommand(String sessionKey, String args, Predicate<String> mayUse) {
     if (config.isEmpty()) return HOW_TO_CONFIGURE;
     String name = args == null ? "" : args.strip();
-    if (name.isEmpty()) return list(sessionKey);
+    if (name.isEmpty()) return list(sessionKey, mayUse);
     Optional<AgentProfile> p = config.profile(name);
-    if (p.isEmpty()) return "There is no agent named \"" + name + "\". " + names();
+    if (p.isEmpty()) return "There is no agent named \"" + name + "\". " + names(mayUse);
+    if (!mayUse.test(name)) {
+      return "The agent " + name + " is not granted to you, so this chat keeps its agent. An admin grants it with a"
+          + " role that has \"profiles\": [\"" + name + "\"] (see docs/SECURITY.md). (forbidden)";
+    }
     choices.set(sessionKey, name);
     return "This chat now uses the agent " + name + " (" + p.get().kind().taskKind() + ").";
   }
 
-  private String list(String sessionKey) {
+  private String list(String sessionKey, Predicate<String> mayUse) {
     String current = profileFor(sessionKey).map(AgentProfile::name).orElse(null);
-    String lines = config.profiles().values().stream()
+    String lines = config.profiles().values().stream().filter(p -> mayUse.test(p.name()))
         .map(p -> "- " + p.name() + " (" + p.kind().taskKind() + ")" + (p.name().equals(current) ? ", in use" : ""))
         .collect(Collectors.joining("\n"));
+    if (lines.isEmpty()) return "No agent is granted to you here" + (current == null ? "." : "; this chat uses "
+        + current + ".");
     return "Agents:\n" + lines + "\nSwitch with /agent <name>.";
   }
 
-  private String names() {
-    return "Agents: " + String.join(", ", config.profiles().keySet()) + ".";
+  private String names(Predicate<String> mayUse) {
+    return "Agents: " + String.join(", ", config.profiles().keySet().stream().filter(mayUse).toList()) + ".";
   }
 
   private SubmitRequest.Builder task(AgentProfile p, String sessionKey, String text) {

@@ -8,17 +8,21 @@ import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProfileRouterTest {
+  /** A caller granted every profile. */
+  static final Predicate<String> ANY = name -> true;
+
   @TempDir Path dir;
 
   @Test
@@ -52,9 +56,10 @@ class ProfileRouterTest {
     Path db = dir.resolve("choices.db");
     try (Database database = SqliteDatabase.open(db)) {
       ProfileRouter r = router(database, config);
-      assertThat(r.agentCommand("web:a", "")).contains("- first (exec), in use").contains("- second (exec)\n");
-      assertThat(r.agentCommand("web:a", "third")).isEqualTo("There is no agent named \"third\". Agents: first, second.");
-      assertThat(r.agentCommand("web:a", " second ")).isEqualTo("This chat now uses the agent second (exec).");
+      assertThat(r.agentCommand("web:a", "", ANY)).contains("- first (exec), in use").contains("- second (exec)\n");
+      assertThat(r.agentCommand("web:a", "third", ANY))
+          .isEqualTo("There is no agent named \"third\". Agents: first, second.");
+      assertThat(r.agentCommand("web:a", " second ", ANY)).isEqualTo("This chat now uses the agent second (exec).");
       assertThat(r.profileFor("web:b").orElseThrow().name()).isEqualTo("first");
     }
     try (Database database = SqliteDatabase.open(db)) {
@@ -72,11 +77,25 @@ class ProfileRouterTest {
   }
 
   @Test
+  void agentCommandListsAndSwitchesToGrantedProfilesOnly() {
+    AgentsConfig config = new AgentsConfig(List.of(exec("first"), exec("second")), null);
+    try (Database database = SqliteDatabase.open(dir.resolve("t.db"))) {
+      ProfileRouter r = router(database, config);
+      Predicate<String> onlyFirst = "first"::equals;
+      assertThat(r.agentCommand("web:a", "", onlyFirst)).contains("- first (exec)").doesNotContain("second");
+      assertThat(r.agentCommand("web:a", "second", onlyFirst))
+          .startsWith("The agent second is not granted to you").contains("\"profiles\": [\"second\"]")
+          .endsWith("(forbidden)");
+      assertThat(r.profileFor("web:a").orElseThrow().name()).isEqualTo("first"); // the refusal changed nothing
+    }
+  }
+
+  @Test
   void withoutProfilesThereIsNoTaskAndTheCommandSaysHowToConfigure() {
     try (Database database = SqliteDatabase.open(dir.resolve("t.db"))) {
       ProfileRouter r = router(database, AgentsConfig.empty());
       assertThat(r.taskFor("web:a", "hello")).isEmpty();
-      assertThat(r.agentCommand("web:a", "")).isEqualTo(ProfileRouter.HOW_TO_CONFIGURE).contains("docs/AGENTS.md");
+      assertThat(r.agentCommand("web:a", "", ANY)).isEqualTo(ProfileRouter.HOW_TO_CONFIGURE).contains("docs/AGENTS.md");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tasklane.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.chat.access.DirectSubmits;
 import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
@@ -24,7 +25,9 @@ import java.util.Set;
 /**
  * The task operations behind both {@code /ws} and {@code /v1/tasks}, with the caller's scope
  * applied: a task of a session outside the scope is {@code not_found} (its existence is not
- * revealed); naming such a session outright (create, list by session) is {@code forbidden}.
+ * revealed); naming such a session outright (create, list by session) is {@code forbidden}. A create
+ * also needs the caller's grants for the kind and for the input's {@code cwd}, {@code env},
+ * {@code profile} (docs/SECURITY.md).
  */
 public final class TaskApi {
   private final Lane lane;
@@ -45,9 +48,10 @@ public final class TaskApi {
     String sessionKey = p.requiredString("sessionKey");
     String kind = p.requiredString("kind");
     checkSession(who, sessionKey);
+    JsonNode input = p.json("input");
+    DirectSubmits.check(who.grants(), kind, input);
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
         .origin(new Origin("api", sessionKey, null, who.name()));
-    JsonNode input = p.json("input");
     if (input != null) b.input(input);
     Integer priority = p.integer("priority", 0, 10, null);
     if (priority != null) b.priority(priority);
@@ -96,7 +100,7 @@ public final class TaskApi {
     Set<TaskState> states = EnumSet.noneOf(TaskState.class);
     for (String s : p.strings("state")) states.add(TaskState.fromWire(s));
     int limit = p.integer("limit", 1, TaskQuery.MAX_LIMIT, TaskQuery.DEFAULT_LIMIT);
-    TaskQuery q = new TaskQuery(sessionKey, who.admin() ? null : who.prefixes(), states, p.string("kind"), limit,
+    TaskQuery q = new TaskQuery(sessionKey, who.allSessions() ? null : who.prefixes(), states, p.string("kind"), limit,
         p.string("cursor"));
     Page<Task> page = lane.list(q);
     ObjectNode n = Json.object();

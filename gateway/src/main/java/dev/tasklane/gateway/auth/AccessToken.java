@@ -1,33 +1,45 @@
 package dev.tasklane.gateway.auth;
 
+import dev.tasklane.chat.access.Grants;
 import java.util.List;
 
 /**
- * A client's identity: a readable name and the sessions it may touch. An admin token sees every
- * session; any other token sees only sessions whose key starts with one of its prefixes.
+ * A client's identity: a readable name, the sessions it may touch, and what it may do there
+ * (docs/SECURITY.md).
  *
  * @param name shown in logs and used as the sender of chat messages; never the secret itself
- * @param prefixes session-key prefixes (e.g. {@code web:alice}, {@code telegram:}); empty for admin
+ * @param prefixes session-key prefixes (e.g. {@code web:alice}, {@code telegram:}); {@code *} = every session
+ * @param grants what it may do: which kinds it submits directly, {@code /run}, which agent profiles
  */
-public record AccessToken(String name, boolean admin, List<String> prefixes) {
+public record AccessToken(String name, List<String> prefixes, Grants grants) {
+  /** The scope of every session. */
+  public static final String ALL_SESSIONS = "*";
+
   public AccessToken {
     prefixes = List.copyOf(prefixes);
-    if (!admin && prefixes.isEmpty()) {
+    if (prefixes.isEmpty()) {
       throw new IllegalArgumentException("token '" + name + "' needs at least one session prefix");
     }
   }
 
+  /** Every session, every grant. */
   public static AccessToken admin(String name) {
-    return new AccessToken(name, true, List.of());
+    return new AccessToken(name, List.of(ALL_SESSIONS), Grants.ADMIN);
   }
 
+  /** Some sessions, with the default grants of a {@code user}. */
   public static AccessToken scoped(String name, List<String> prefixes) {
-    return new AccessToken(name, false, prefixes);
+    return new AccessToken(name, prefixes, Grants.USER);
+  }
+
+  /** True when the token covers every session. */
+  public boolean allSessions() {
+    return prefixes.contains(ALL_SESSIONS);
   }
 
   /** True when this token may read, follow and cancel the tasks of {@code sessionKey}. */
   public boolean allows(String sessionKey) {
-    if (admin) return true;
+    if (allSessions()) return true;
     if (sessionKey == null) return false;
     for (String p : prefixes) if (sessionKey.startsWith(p)) return true;
     return false;

@@ -1,5 +1,7 @@
 package dev.tasklane.gateway.auth;
 
+import dev.tasklane.chat.access.AccessPolicy;
+import dev.tasklane.chat.access.Grants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,19 +17,40 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bearer tokens the gateway accepts. Tokens are kept only as SHA-256 digests, so a lookup
- * compares digests rather than the secrets themselves.
+ * compares digests rather than the secrets themselves. Names are unique: a token's name is how the
+ * chat flow finds its grants again.
  *
- * <p>A tokens file has one token per line: {@code name secret prefix[,prefix...]}, where the prefix
- * {@code *} makes an admin token. Blank lines and lines starting with {@code #} are ignored.
+ * <p>A tokens file has one token per line: {@code name secret prefix[,prefix...] [role]}, where the
+ * prefix {@code *} covers every session and the role (docs/SECURITY.md) defaults to the access
+ * policy's. Blank lines and lines starting with {@code #} are ignored.
  */
 public final class TokenRegistry {
   private final Map<String, AccessToken> byDigest = new ConcurrentHashMap<>();
+  private final Map<String, AccessToken> byName = new ConcurrentHashMap<>();
 
-  /** Adds a token; a second {@code add} of the same secret replaces the first. */
-  public TokenRegistry add(String secret, AccessToken token) {
+  /**
+   * Adds a token; a second {@code add} of the same secret replaces the first.
+   *
+   * @throws IllegalArgumentException for an empty secret, or a name another secret already has
+   */
+  public synchronized TokenRegistry add(String secret, AccessToken token) {
     if (secret == null || secret.isBlank()) throw new IllegalArgumentException("empty token");
-    byDigest.put(digest(secret), token);
+    String digest = digest(secret);
+    AccessToken same = byName.get(token.name());
+    AccessToken replaced = byDigest.get(digest);
+    if (same != null && same != replaced) {
+      throw new IllegalArgumentException("two tokens are named '" + token.name() + "'");
+    }
+    if (replaced != null) byName.remove(replaced.name());
+    byDigest.put(digest, token);
+    byName.put(token.name(), token);
     return this;
+  }
+
+  /** The grants of the token with this name (the sender of its web chat messages), if there is one. */
+  public Optional<Grants> grantsOf(String name) {
+    AccessToken t = name == null ? null : byName.get(name);
+    return t == null ? Optional.empty() : Optional.of(t.grants());
   }
 
   /** The token for a presented secret, if it is one of ours. */
@@ -40,18 +63,26 @@ public final class TokenRegistry {
     return byDigest.size();
   }
 
-  /** Reads a tokens file into this registry; a malformed line is an error naming its number. */
-  public TokenRegistry load(Path file) throws IOException {
+  /**
+   * Reads a tokens file into this registry, each token with the grants {@code access} gives its
+   * role; a malformed line is an error naming its number (never the secret).
+   */
+  public TokenRegistry load(Path file, AccessPolicy access) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) continue;
       String[] cols = line.split("\\s+");
-      if (cols.length != 3) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected 'name secret prefix[,prefix...]'");
+      String at = file + " line " + (i + 1) + ": ";
+      if (cols.length != 3 && cols.length != 4) {
+        throw new IllegalArgumentException(at + "expected 'name secret prefix[,prefix...] [role]'");
       }
       List<String> prefixes = Arrays.stream(cols[2].split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-      add(cols[1], prefixes.contains("*") ? AccessToken.admin(cols[0]) : AccessToken.scoped(cols[0], prefixes));
+      try {
+        add(cols[1], new AccessToken(cols[0], prefixes, access.token(cols[0], cols.length == 4 ? cols[3] : null)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + e.getMessage(), e);
+      }
     }
     return this;
   }

@@ -3,7 +3,10 @@ package dev.tasklane.gateway.webchat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.chat.ChatChannel;
 import dev.tasklane.chat.Receipt;
+import dev.tasklane.chat.access.Grants;
+import dev.tasklane.chat.access.SenderGrants;
 import dev.tasklane.gateway.api.Json;
+import dev.tasklane.gateway.auth.TokenRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -25,6 +28,16 @@ public final class WebChannel implements ChatChannel {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /**
+   * The grants of a chat message's sender: in the web chat the sender is the token's name, so its
+   * token's grants (a token since removed is a {@code guest}); other channels' senders are looked up
+   * in {@code otherChannels}.
+   */
+  public static SenderGrants senderGrants(TokenRegistry tokens, SenderGrants otherChannels) {
+    return (channel, sender) -> NAME.equals(channel) ? tokens.grantsOf(sender).orElseGet(() -> Grants.GUEST)
+        : otherChannels.of(channel, sender);
   }
 
   /** The entry is already in the transcript; its platform id only has to be unique. */
