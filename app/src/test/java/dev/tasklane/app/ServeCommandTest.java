@@ -136,21 +136,22 @@ class ServeCommandTest {
     Path data = dir.resolve("data3");
     Files.createDirectories(data);
     Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"default\": \"missing\", \"profiles\": {}}}");
+    assertThat(serveFails(data)).contains("configuration:");
+    // Not JSON at all: where, and what to do, not the parser's internals.
+    Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"profiles\": {},}}");
+    assertThat(serveFails(data))
+        .contains("tasklane: configuration: " + data.resolve("tasklane.json") + " is not valid JSON at line 1")
+        .doesNotContain("com.fasterxml", "Exception", "[Source");
+  }
+
+  /** Runs {@code serve} on {@code data} as a child process that must fail to start; returns what it printed. */
+  private static String serveFails(Path data) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "serve", "--port", "0", "--data", data.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).isNotZero();
-    assertThat(out).contains("configuration:");
-    // Not JSON at all: where, and what to do, not the parser's internals.
-    Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"profiles\": {},}}");
-    Process q = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--port", "0", "--data", data.toString()).redirectErrorStream(true).start();
-    String syntax = new String(q.getInputStream().readAllBytes());
-    assertThat(q.waitFor()).isNotZero();
-    assertThat(syntax).contains("tasklane: configuration: " + data.resolve("tasklane.json") + " is not valid JSON at line 1")
-        .doesNotContain("com.fasterxml", "Exception", "[Source");
+    assertThat(p.waitFor()).as(out).isNotZero();
+    return out;
   }
 
   @Test

@@ -264,7 +264,7 @@ public final class ChatService implements AutoCloseable {
     } catch (LaneException e) {
       return answer(m, user, refusal(e));
     }
-    showReceipt(m, user, submitted);
+    Receipts.show(lane, channels.get(m.channel()), m, user.id(), submitted);
     // A task that cannot start now (behind its session's other work, or behind other queued
     // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
     Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();
@@ -326,23 +326,6 @@ public final class ChatService implements AutoCloseable {
         channel.typing(m.chatId());
       } catch (RuntimeException e) {
         log.debug("typing indicator for {} failed", m.sessionKey(), e);
-      }
-    });
-  }
-
-  /** Hands the channel the task's receipt on a thread of its own: counting the place is a read. */
-  private void showReceipt(IncomingMessage m, ChatMessage user, Submitted submitted) {
-    ChatChannel channel = channels.get(m.channel());
-    if (channel == null) return;
-    Thread.ofVirtual().name("tasklane-chat-receipt").start(() -> {
-      try {
-        long position = submitted.position();
-        Task task = submitted.task();
-        // Not queued any more: a worker took it before its place was counted; say what it is doing.
-        if (position < 0 && task.state() == TaskState.QUEUED) task = lane.get(task.id()).orElse(task);
-        channel.accepted(new Receipt(m.chatId(), m.messageId(), user.id(), task.id(), task.state(), position));
-      } catch (RuntimeException e) {
-        log.debug("receipt for {} failed", m.sessionKey(), e);
       }
     });
   }
