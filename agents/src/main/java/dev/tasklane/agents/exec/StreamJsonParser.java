@@ -81,8 +81,7 @@ public final class StreamJsonParser implements ProgressParser {
         step = nextStep(summary(text));
       } else if (type.equals("tool_use") && block.path("name").asText().equals("TodoWrite")
           && block.path("input").path("todos").isArray()) {
-        String plan = plan(block.path("input").path("todos"), "status", "completed", "in_progress", "activeForm",
-            "content");
+        String plan = plan(block.path("input").path("todos"), PlanShape.CLAUDE);
         if (plan != null) step = nextStep(plan);
       } else if (type.equals("tool_use")) {
         String name = block.path("name").asText("tool");
@@ -109,35 +108,44 @@ public final class StreamJsonParser implements ProgressParser {
     }
     if (type.equals("reasoning") && !started) return new Reading(null, null, summary(item.path("text").asText()));
     if (type.equals("todo_list") && item.path("items").isArray()) {
-      String plan = plan(item.path("items"), "completed", "true", null, null, "text");
+      String plan = plan(item.path("items"), PlanShape.CODEX);
       return plan == null ? Reading.NOTHING : new Reading(null, null, plan);
     }
     return Reading.NOTHING;
   }
 
   /**
-   * Reads the agent's plan: sets the fraction to the share of items done and describes it ("plan 2
-   * of 4 done, now: running the tests"). An item is done when its {@code doneField} reads
+   * How an agent writes the items of its plan: an item is done when its {@code doneField} reads
    * {@code doneValue}; the current one is the first whose {@code doneField} reads {@code activeValue}
-   * (else the first not done), named by {@code labelField} or else {@code textField}. Null for an
-   * empty plan.
+   * (else the first not done), named by its {@code labelField}, else its {@code textField}.
    */
-  private String plan(JsonNode items, String doneField, String doneValue, String activeValue, String labelField,
+  private record PlanShape(String doneField, String doneValue, String activeValue, String labelField,
       String textField) {
+    /** Claude Code's TodoWrite: {@code {"content", "status": "pending|in_progress|completed", "activeForm"}}. */
+    static final PlanShape CLAUDE = new PlanShape("status", "completed", "in_progress", "activeForm", "content");
+    /** Codex's todo_list: {@code {"text", "completed": true|false}}. */
+    static final PlanShape CODEX = new PlanShape("completed", "true", null, "text", "text");
+  }
+
+  /**
+   * Reads the agent's plan: sets the fraction to the share of items done and describes it ("plan 2
+   * of 4 done, now: running the tests"). Null for an empty plan.
+   */
+  private String plan(JsonNode items, PlanShape shape) {
     if (items.isEmpty()) return null;
     int done = 0;
     JsonNode current = null;
     JsonNode firstOpen = null;
     for (JsonNode item : items) {
-      String state = item.path(doneField).asText();
-      if (state.equals(doneValue)) done++;
+      String state = item.path(shape.doneField()).asText();
+      if (state.equals(shape.doneValue())) done++;
       else if (firstOpen == null) firstOpen = item;
-      if (current == null && activeValue != null && state.equals(activeValue)) current = item;
+      if (current == null && state.equals(shape.activeValue())) current = item;
     }
     if (current == null) current = firstOpen;
     fraction = (double) done / items.size();
-    String now = current == null ? "" : ", now: " + summary(current.path(labelField == null ? textField : labelField)
-        .asText(current.path(textField).asText()));
+    String now = current == null ? "" : ", now: " + summary(current.path(shape.labelField())
+        .asText(current.path(shape.textField()).asText()));
     return "plan " + done + " of " + items.size() + " done" + now;
   }
 
