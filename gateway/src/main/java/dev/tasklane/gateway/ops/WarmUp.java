@@ -1,15 +1,14 @@
 package dev.tasklane.gateway.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.chat.ChatMessage;
-import dev.tasklane.chat.TaskTitle;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.Progress;
-import dev.tasklane.core.TaskError;
 import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
@@ -35,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * fast as the hundredth: the request JSON read and the task JSON written, the store's reads, the
  * Markdown renderer, and the server's HTTP and WebSocket handshake over loopback. It changes
  * nothing: it reads, renders in memory, asks {@code /healthz}, and makes a WebSocket upgrade without
- * a token, which the server refuses. (The classes of the write path are loaded at start by the
- * launcher's class-data archive; see docs/BENCHMARKS.md.)
+ * a token, which the server refuses. The submit's write path is not run: a rolled-back submit would
+ * use up a task id (docs/BENCHMARKS.md has the figures).
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -72,7 +71,7 @@ public final class WarmUp {
     Task task = new Task(TaskId.of(1), "web:warm-up", "exec", p.json("input"), TaskState.QUEUED, 5, 0, 3, now, now,
         null, null, null, Duration.ofMinutes(30), null, null, null, null, null, null, null, null, null, true);
     ObjectNode reply = Json.object().put("id", "1").put("ok", true);
-    reply.set("result", TaskJson.task(task).put("position", 0).put("title", TaskTitle.of(task)));
+    reply.set("result", TaskJson.task(task).put("position", 0));
     Json.write(reply);
     Json.write(ChatJson.message(new ChatMessage(1, "web:warm-up", ChatMessage.Role.ASSISTANT,
         "**Done.** `code`\n\n```\nx\n```", null, null, now, null, false)));
