@@ -135,8 +135,8 @@ function setConn(s, retryMs) {
       + `Trying again in ${Math.ceil(retryMs / 1000)} s; messages you send meanwhile go out when it is back.`;
     $('notice-action').textContent = 'Try now';
     $('notice-action').onclick = connect;
-  } else if (notice.dataset.kind === 'down') {
-    notice.hidden = true;
+  } else if (notice.dataset.kind === 'down' && (s === 'open' || s === 'refused')) {
+    notice.hidden = true; // not while it tries again: the notice would blink at every try
     notice.dataset.kind = '';
   }
 }

@@ -97,8 +97,10 @@ class WebChatFailuresBrowserTest extends BrowserTestBase {
     assertThat(userBubble("typed while down")).hasClass(java.util.regex.Pattern.compile(".*pending.*"));
     shot("webchat-server-down.png");
 
+    page.locator("#notice-action").click(); // "Try now" while still down: it says so again
+    assertThat(page.locator("#conn")).hasAttribute("data-state", "down");
     gw.startServer(port);
-    page.locator("#notice-action").click(); // "Try now", rather than wait out the back-off
+    // The page tries again by itself, backing off to 5 s at the most.
     assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
     assertThat(page.locator("#notice")).isHidden();
     assertThat(answer("echo: typed while down").or(answer("typed while down"))).isVisible();
