@@ -8,6 +8,7 @@ import dev.tasklane.agents.profile.AgentChoices;
 import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.agents.profile.ProfileRouter;
 import dev.tasklane.agents.profile.SessionFolders;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.store.Database;
 import java.nio.file.Path;
@@ -62,9 +63,14 @@ public final class Agents {
 
   /** The handlers by kind: {@code exec}, and {@code llm} with the given conversation context. */
   public Map<String, TaskHandler> handlers(ConversationSource conversation) {
+    return handlers(conversation, null);
+  }
+
+  /** The same, handing the files sent with a task (kept in {@code attachments}) to its handler. */
+  public Map<String, TaskHandler> handlers(ConversationSource conversation, AttachmentStore attachments) {
     Map<String, TaskHandler> m = new LinkedHashMap<>();
-    m.put(ExecHandler.KIND, new ExecHandler(execOptions));
-    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, execOptions, clock));
+    m.put(ExecHandler.KIND, new ExecHandler(execOptions, attachments));
+    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, execOptions, clock, attachments));
     return m;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tasklane.chat;
 
+import dev.tasklane.chat.schedule.ScheduleConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param deliveryRetryMax the longest delay between two tries of a send (default 5 min)
  * @param maxDeliveryAttempts tries of one message before it is given up and logged (default 30)
  * @param runKind the task kind {@code /run <command>} submits (default {@code exec})
+ * @param schedules the knobs of {@code /later} and {@code /every}
  */
 public record ChatConfig(
     Duration yieldWindow,
@@ -32,10 +34,12 @@ public record ChatConfig(
     Duration deliveryRetryBase,
     Duration deliveryRetryMax,
     int maxDeliveryAttempts,
-    String runKind) {
+    String runKind,
+    ScheduleConfig schedules) {
 
   public ChatConfig {
     Objects.requireNonNull(runKind, "runKind");
+    Objects.requireNonNull(schedules, "schedules");
     requireNotNegative(yieldWindow, "yieldWindow");
     requirePositive(progressEditInterval, "progressEditInterval");
     requirePositive(heartbeatAfter, "heartbeatAfter");
@@ -75,6 +79,7 @@ public record ChatConfig(
     private Duration deliveryRetryMax = Duration.ofMinutes(5);
     private int maxDeliveryAttempts = 30;
     private String runKind = "exec";
+    private ScheduleConfig schedules = ScheduleConfig.defaults();
 
     public Builder() {}
 
@@ -89,6 +94,7 @@ public record ChatConfig(
       deliveryRetryMax = c.deliveryRetryMax;
       maxDeliveryAttempts = c.maxDeliveryAttempts;
       runKind = c.runKind;
+      schedules = c.schedules;
     }
 
     public Builder yieldWindow(Duration v) { yieldWindow = v; return this; }
@@ -101,10 +107,11 @@ public record ChatConfig(
     public Builder deliveryRetryMax(Duration v) { deliveryRetryMax = v; return this; }
     public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
     public Builder runKind(String v) { runKind = v; return this; }
+    public Builder schedules(ScheduleConfig v) { schedules = v; return this; }
 
     public ChatConfig build() {
       return new ChatConfig(yieldWindow, progressEditInterval, heartbeatAfter, maxMessageChars, transcriptLimit,
-          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind);
+          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind, schedules);
     }
   }
 }

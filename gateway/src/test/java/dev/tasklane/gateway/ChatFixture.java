@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class ChatFixture {
   private static final Pattern SLEEP = Pattern.compile("sleep (\\d+)");
-  private static final Pattern ECHO = Pattern.compile("echo (.+)");
+  private static final Pattern ECHO = Pattern.compile("echo (.+)", Pattern.DOTALL);
   private static final Pattern LINES = Pattern.compile("lines (\\d+)");
   /** Markdown an agent might answer with, and HTML in it that must stay text. */
   static final String HOSTILE = String.join("\n", "**Done.** Here is `the fix`:", "", "```", "x <= 1", "```", "",

@@ -29,6 +29,9 @@ final class ProcessTree {
   private boolean pendingInterrupt;
   private boolean finished;
 
+  /** Tasklane's own secrets, inherited from the server's environment: never handed to a command. */
+  private static final Set<String> SECRETS = Set.of("TASKLANE_TOKEN", "TASKLANE_TELEGRAM_TOKEN");
+
   private ProcessTree(Process process, boolean ownGroup) {
     this.process = process;
     this.ownGroup = ownGroup;
@@ -42,6 +45,7 @@ final class ProcessTree {
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     if (command.cwd() != null) pb.directory(command.cwd().toFile());
+    pb.environment().keySet().removeAll(SECRETS);
     pb.environment().putAll(command.env());
     return new ProcessTree(pb.start(), ownGroup);
   }
