@@ -32,10 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the paths of a request once at start, so that the first user's message is acknowledged as
  * fast as the hundredth: the request JSON read and the task JSON written, the store's reads, the
- * Markdown renderer, and the server's HTTP and WebSocket handshake over loopback. It changes
- * nothing: it reads, renders in memory, asks {@code /healthz}, and makes a WebSocket upgrade without
- * a token, which the server refuses. The submit's write path is not run: a rolled-back submit would
- * use up a task id (docs/BENCHMARKS.md has the figures).
+ * Markdown renderer, and the server's HTTP path over loopback. It changes nothing: it reads, renders
+ * in memory and asks {@code /healthz}. The submit's write path is not run: a rolled-back submit
+ * would use up a task id (docs/BENCHMARKS.md has the figures).
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -50,9 +49,8 @@ public final class WarmUp {
       json();
       storeJson();
       reads(lane);
+      // Not a WebSocket upgrade without a token: it would count as a guessed token from this address.
       loopback(host, port, "GET /healthz HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n");
-      loopback(host, port, "GET /ws HTTP/1.1\r\nHost: warm-up\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
       log.debug("warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     } catch (IOException | RuntimeException e) {
       log.debug("warming up failed; the first request will be slower", e);
