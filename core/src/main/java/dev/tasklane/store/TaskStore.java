@@ -204,9 +204,13 @@ public final class TaskStore {
     return db.read(tx -> QuerySql.list(tx.connection(), sessions, query));
   }
 
-  /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
-  public long position(TaskId id, int cap) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap));
+  /**
+   * Tasks that run before this one (bounded by {@code cap}): the queued ones ahead of it, and the
+   * running ones of its session it waits for when the session may run {@code perSession} at once;
+   * -1 if it is not queued.
+   */
+  public long position(TaskId id, int cap, int perSession) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {
