@@ -7,6 +7,8 @@ import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskResult;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * The {@code exec} kind: runs a command (a CLI coding agent, a script) as a process tree. Output
@@ -14,7 +16,8 @@ import java.io.IOException;
  * current step) is its progress; exit code 0 completes the task with
  * {@code {"exitCode": 0, "output": "...", "truncated": false}}, any other code fails it with
  * {@code exit_nonzero} and the end of standard error. Cancel and deadline stop the whole tree.
- * Input: see {@link ExecInput}.
+ * A command runs in its session's folder unless its input names one, with an explicit environment
+ * (never the server's own: see {@link ChildEnvironment}). Input: see {@link ExecInput}.
  */
 public final class ExecHandler implements TaskHandler {
   public static final String KIND = "exec";
@@ -23,13 +26,17 @@ public final class ExecHandler implements TaskHandler {
   public static final String AGENT_ERROR = "agent_error";
 
   private final CommandRunner runner;
+  private final Environments environments;
+  private final Function<String, Path> sessionFolder;
 
-  public ExecHandler() {
-    this(ExecOptions.defaults());
-  }
-
-  public ExecHandler(ExecOptions options) {
+  /**
+   * @param environments what commands get of the server's environment
+   * @param sessionFolder a session's own folder (created if missing), where commands run by default
+   */
+  public ExecHandler(ExecOptions options, Environments environments, Function<String, Path> sessionFolder) {
     this.runner = new CommandRunner(options);
+    this.environments = environments;
+    this.sessionFolder = sessionFolder;
   }
 
   @Override
@@ -39,7 +46,8 @@ public final class ExecHandler implements TaskHandler {
     ctx.progress(null, "starting " + StreamJsonParser.summary(String.join(" ", in.argv())));
     CommandOutcome o;
     try {
-      o = runner.run(in.toCommand(), (stream, line) -> report(ctx, parser, in.format(), stream, line), ctx::onCancel);
+      Command command = in.toCommand(in.cwd() == null ? sessionFolder.apply(ctx.sessionKey()) : null, environments);
+      o = runner.run(command, (stream, line) -> report(ctx, parser, in.format(), stream, line), ctx::onCancel);
     } catch (IOException e) {
       throw TaskFailure.permanent(START_FAILED, "cannot start " + in.argv().get(0) + ": " + e.getMessage());
     }

@@ -42,6 +42,7 @@ final class ProcessTree {
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     if (command.cwd() != null) pb.directory(command.cwd().toFile());
+    pb.environment().clear(); // the command's environment is all it gets: nothing of the server's
     pb.environment().putAll(command.env());
     return new ProcessTree(pb.start(), ownGroup);
   }

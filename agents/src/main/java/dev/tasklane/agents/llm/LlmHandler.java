@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.tasklane.agents.exec.CommandRunner;
+import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.profile.AgentProfile;
 import dev.tasklane.agents.profile.LlmSettings;
@@ -45,20 +46,28 @@ public final class LlmHandler implements TaskHandler {
   private static final Logger log = LoggerFactory.getLogger(LlmHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What the command tool runs with: the limits of commands, and their environments (a profile's
+   * commands get its {@code env} and {@code passEnv}, never its API key unless listed there).
+   */
+  public record Commands(ExecOptions options, Environments environments) {}
+
   private final ProfileRouter router;
   private final ConversationSource conversation;
-  private final CommandRunner commands;
+  private final Commands commands;
   private final Clock clock;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
 
+  /** Default limits; commands get the safe base of the server's environment only. */
   public LlmHandler(ProfileRouter router, ConversationSource conversation) {
-    this(router, conversation, ExecOptions.defaults(), Clock.systemUTC());
+    this(router, conversation, new Commands(ExecOptions.defaults(), Environments.baseOnly(System.getenv())),
+        Clock.systemUTC());
   }
 
-  public LlmHandler(ProfileRouter router, ConversationSource conversation, ExecOptions execOptions, Clock clock) {
+  public LlmHandler(ProfileRouter router, ConversationSource conversation, Commands commands, Clock clock) {
     this.router = router;
     this.conversation = conversation;
-    this.commands = new CommandRunner(execOptions);
+    this.commands = commands;
     this.clock = clock;
   }
 
@@ -68,7 +77,7 @@ public final class LlmHandler implements TaskHandler {
     AgentProfile profile = profile(in);
     LlmSettings s = profile.llm();
     Path workdir = in.workdir() != null ? in.workdir() : router.workdir(ctx.sessionKey());
-    Map<String, AgentTool> tools = tools(s, workdir, in.background());
+    Map<String, AgentTool> tools = tools(profile, workdir, in.background());
     List<ChatMessage> messages = conversation(ctx.sessionKey(), in.message(), s, workdir);
     long step = 0;
     int toolCalls = 0;
@@ -139,12 +148,14 @@ public final class LlmHandler implements TaskHandler {
     }
   }
 
-  private Map<String, AgentTool> tools(LlmSettings s, Path workdir, boolean background) {
+  private Map<String, AgentTool> tools(AgentProfile profile, Path workdir, boolean background) {
+    LlmSettings s = profile.llm();
     Map<String, AgentTool> tools = new LinkedHashMap<>();
     if (!s.allowedCommands().isEmpty()) {
-      tools.put(CommandTool.NAME, new CommandTool(s.allowedCommands(),
-          new CommandRunner(commands.options().withMaxOutputBytes(Math.max(64, s.maxToolOutputChars()))), workdir,
-          s.commandTimeout()));
+      CommandRunner runner = new CommandRunner(commands.options().withMaxOutputBytes(Math.max(64,
+          s.maxToolOutputChars())));
+      tools.put(CommandTool.NAME, new CommandTool(s.allowedCommands(), runner, workdir,
+          commands.environments().of(profile.name(), Map.of()), s.commandTimeout()));
     }
     tools.put(FetchTool.NAME, new FetchTool(s.fetchMaxBytes(), s.fetchTimeout()));
     if (!background) tools.put(BackgroundTaskTool.NAME, new BackgroundTaskTool(router::taskForProfile));
