@@ -94,7 +94,10 @@ final class Server implements AutoCloseable {
   private static TokenRegistry tokens(ServeOptions o, AdminToken admin, AccessPolicy access) throws IOException {
     TokenRegistry tokens = new TokenRegistry();
     Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
-    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file, access);
+    if (o.tokensFile() != null || Files.exists(file)) {
+      PrivateFiles.requirePrivate(file, "the tokens file");
+      tokens.load(file, access);
+    }
     return tokens.add(admin.secret(), AccessToken.admin("admin"));
   }
 

@@ -63,7 +63,7 @@ class ExecEnvironmentTest {
     Map<String, String> env = envOf(f.awaitEnd(f.submit("exec", command("env")), MAX));
 
     assertThat(env).containsEntry("HOME", "/home/tasklane").containsEntry("LANG", "C.UTF-8")
-        .containsEntry("CI_CACHE", "/var/cache/ci").containsKey("PATH");
+        .containsEntry("CI_CACHE", "/var/cache/ci").containsOnlyKeys("PATH", "HOME", "LANG", "CI_CACHE");
     assertThat(env.keySet()).doesNotContain("TASKLANE_TOKEN", "TASKLANE_TOKENS", "TASKLANE_TELEGRAM_TOKEN",
         "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LD_PRELOAD", "NO_COLOR");
     assertThat(String.join("\n", env.values())).doesNotContain("secret", "/srv/tasklane/tokens");
@@ -76,7 +76,8 @@ class ExecEnvironmentTest {
     Map<String, String> env = envOf(f.awaitEnd(f.submit("exec", input), MAX));
 
     assertThat(env).containsEntry("ANTHROPIC_API_KEY", "sk-ant-secret").containsEntry("NO_COLOR", "1")
-        .containsEntry("GREETING", "hello");
+        .containsEntry("GREETING", "hello")
+        .containsOnlyKeys("PATH", "HOME", "LANG", "ANTHROPIC_API_KEY", "NO_COLOR", "GREETING");
     assertThat(env.keySet()).doesNotContain("TASKLANE_TOKEN", "OPENAI_API_KEY", "TASKLANE_TELEGRAM_TOKEN",
         "CI_CACHE", "LD_PRELOAD");
   }
