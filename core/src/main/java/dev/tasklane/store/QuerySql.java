@@ -30,14 +30,23 @@ final class QuerySql {
       params.add(q.sessionKey());
     }
     if (!q.sessionPrefixes().isEmpty()) {
-      // substr, not LIKE: LIKE is case-insensitive on SQLite and treats % and _ as wildcards.
-      where.append(" AND (")
-          .append(String.join(" OR ", q.sessionPrefixes().stream().map(p -> "substr(session_key, 1, ?) = ?").toList()))
-          .append(")");
+      // TaskQuery.inScope in SQL. substr, not LIKE: LIKE is case-insensitive on SQLite and treats %
+      // and _ as wildcards.
+      List<String> scopes = new ArrayList<>();
       for (String p : q.sessionPrefixes()) {
-        params.add(p.length());
-        params.add(p);
+        if (TaskQuery.endsWithSeparator(p)) {
+          scopes.add("substr(session_key, 1, ?) = ?");
+          params.add(p.length());
+          params.add(p);
+        } else {
+          scopes.add("session_key = ? OR substr(session_key, 1, ?) IN (?, ?)");
+          params.add(p);
+          params.add(p.length() + 1);
+          params.add(p + ":");
+          params.add(p + "/");
+        }
       }
+      where.append(" AND (").append(String.join(" OR ", scopes)).append(")");
     }
     if (!q.states().isEmpty()) {
       where.append(" AND state IN (").append(String.join(", ", q.states().stream().map(s -> "?").toList())).append(")");

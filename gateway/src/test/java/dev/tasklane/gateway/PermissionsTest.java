@@ -120,6 +120,17 @@ class PermissionsTest {
   }
 
   @Test
+  void aWebChatScopeCoversItsOwnSubChatsButNoLongerName() {
+    try (WsClient carol = gw.ws(CAROL)) {
+      assertThat(carol.result("chat.history", params().put("chatId", "carol:work")).get("sessionKey").asText())
+          .isEqualTo("web:carol:work");
+      assertThat(carol.errorCode("chat.history", params().put("chatId", "carol2"))).isEqualTo("forbidden");
+      assertThat(carol.errorCode("chat.send", params().put("chatId", "carol2").put("text", "hi")))
+          .isEqualTo("forbidden");
+    }
+  }
+
+  @Test
   void runThroughTheWebChatNeedsTheGrant() {
     try (WsClient carol = gw.ws(CAROL); WsClient dave = gw.ws(DAVE)) {
       JsonNode refused = carol.result("chat.send", params().put("text", "/run echo $TASKLANE_TOKEN"));

@@ -62,9 +62,27 @@ class ScopeTest {
         .isEqualTo("forbidden");
     assertThat(alice.errorCode("task.list", params().put("sessionKey", "web:bob"))).isEqualTo("forbidden");
     assertThat(alice.errorCode("task.subscribe", params().put("sessionKey", "web:bob"))).isEqualTo("forbidden");
-    // A prefix is a prefix: "web:alice" does not grant "web:bob" but does grant "web:alice2".
-    assertThat(alice.result("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo"))
-        .get("state").asText()).isEqualTo("queued");
+  }
+
+  @Test
+  void aScopeEndsAtASeparator() throws Exception {
+    assertThat(alice.errorCode("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo")))
+        .isEqualTo("forbidden");
+    for (String session : List.of("web:alice:work", "web:alice/notes")) {
+      assertThat(alice.result("task.create", params().put("sessionKey", session).put("kind", "echo"))
+          .get("state").asText()).isEqualTo("queued");
+    }
+    String others;
+    try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
+      others = admin.result("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo"))
+          .get("taskId").asText();
+    }
+    assertThat(alice.errorCode("task.status", params().put("taskId", others))).isEqualTo("not_found");
+    assertThat(sessions(alice.result("task.list", params().put("limit", 500))))
+        .containsOnly("web:alice", "web:alice:work", "web:alice/notes");
+    // bob's "telegram:bob" is no scope of "telegram:bobby"
+    assertThat(bob.errorCode("task.create", params().put("sessionKey", "telegram:bobby").put("kind", "echo")))
+        .isEqualTo("forbidden");
   }
 
   @Test
@@ -72,7 +90,7 @@ class ScopeTest {
     bob.result("task.create", params().put("sessionKey", "telegram:bob").put("kind", "echo"));
     List<String> aliceSees = sessions(alice.result("task.list", params().put("limit", 500)));
     List<String> bobSees = sessions(bob.result("task.list", params().put("limit", 500)));
-    assertThat(aliceSees).isNotEmpty().allMatch(s -> s.startsWith("web:alice"));
+    assertThat(aliceSees).isNotEmpty().containsOnly("web:alice");
     assertThat(bobSees).containsOnly("web:bob", "telegram:bob");
     assertThat(sessions(TestGateway.json(gw.get("/v1/tasks", ALICE)))).allMatch(s -> s.startsWith("web:alice"));
     try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
