@@ -98,7 +98,7 @@ public final class ChatService implements AutoCloseable {
   /** Registers a platform under its {@link ChatChannel#name()}; messages for it are sent through it. */
   public void addChannel(ChatChannel channel) {
     channels.put(channel.name(), channel);
-    sender.wake();
+    sender.channelAdded(channel.name());
   }
 
   /**
@@ -358,6 +358,11 @@ public final class ChatService implements AutoCloseable {
    */
   public Subscription subscribe(String sessionKey, long afterId, Consumer<ChatMessage> listener) {
     return transcript.subscribe(sessionKey, afterId, listener);
+  }
+
+  /** How many status messages are kept up to date now (at most {@link ChatConfig#maxTrackedStatusMessages}). */
+  int trackedStatusMessages() {
+    return reporter.trackedCount();
   }
 
   /**

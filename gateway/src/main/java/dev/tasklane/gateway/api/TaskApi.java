@@ -51,7 +51,7 @@ public final class TaskApi {
     JsonNode input = p.json("input");
     DirectSubmits.check(who.grants(), kind, input);
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
-        .origin(new Origin("api", sessionKey, null, who.name()));
+        .origin(new Origin(null, null, null, who.name())); // who asked; no chat to deliver the result to
     if (input != null) b.input(input);
     Integer priority = p.integer("priority", 0, 10, null);
     if (priority != null) b.priority(priority);
