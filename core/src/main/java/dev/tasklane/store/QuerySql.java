@@ -29,25 +29,7 @@ final class QuerySql {
       params.add(q.sessionKey());
       params.add(q.sessionKey());
     }
-    if (!q.sessionPrefixes().isEmpty()) {
-      // TaskQuery.inScope in SQL. substr, not LIKE: LIKE is case-insensitive on SQLite and treats %
-      // and _ as wildcards.
-      List<String> scopes = new ArrayList<>();
-      for (String p : q.sessionPrefixes()) {
-        if (TaskQuery.endsWithSeparator(p)) {
-          scopes.add("substr(session_key, 1, ?) = ?");
-          params.add(p.length());
-          params.add(p);
-        } else {
-          scopes.add("session_key = ? OR substr(session_key, 1, ?) IN (?, ?)");
-          params.add(p);
-          params.add(p.length() + 1);
-          params.add(p + ":");
-          params.add(p + "/");
-        }
-      }
-      where.append(" AND (").append(String.join(" OR ", scopes)).append(")");
-    }
+    where.append(inScopes(q.sessionPrefixes(), params));
     if (!q.states().isEmpty()) {
       where.append(" AND state IN (").append(String.join(", ", q.states().stream().map(s -> "?").toList())).append(")");
       q.states().stream().map(TaskState::wire).sorted().forEach(params::add);
@@ -71,14 +53,41 @@ final class QuerySql {
     }
   }
 
-  static long position(Connection c, long id, int cap) throws SQLException {
+  /**
+   * {@code " AND (...)"} keeping sessions in one of {@code scopes} ({@link TaskQuery#inScope} in SQL),
+   * or nothing for no scopes. substr, not LIKE: LIKE is case-insensitive on SQLite and treats % and _
+   * as wildcards.
+   */
+  private static String inScopes(List<String> scopes, List<Object> params) {
+    if (scopes.isEmpty()) return "";
+    List<String> any = new ArrayList<>();
+    for (String p : scopes) {
+      if (TaskQuery.endsWithSeparator(p)) {
+        any.add("substr(session_key, 1, ?) = ?");
+        params.add(p.length());
+        params.add(p);
+      } else {
+        any.add("session_key = ? OR substr(session_key, 1, ?) IN (?, ?)");
+        params.add(p);
+        params.add(p.length() + 1);
+        params.add(p + ":");
+        params.add(p + "/");
+      }
+    }
+    return " AND (" + String.join(" OR ", any) + ")";
+  }
+
+  static long position(Connection c, long id, int cap, List<String> scopes) throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
     int priority = t.get().priority();
+    List<Object> params = new ArrayList<>(List.of(priority, priority, id));
+    String scope = inScopes(scopes, params);
+    params.add(cap);
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
-            + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {
-      TaskRows.bind(ps, priority, priority, id, cap);
+            + " AND (priority > ? OR (priority = ? AND id < ?))" + scope + " LIMIT ?) ahead")) {
+      TaskRows.bind(ps, params.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

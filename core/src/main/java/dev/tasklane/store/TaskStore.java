@@ -205,7 +205,12 @@ public final class TaskStore {
 
   /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
   public long position(TaskId id, int cap) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap));
+    return position(id, cap, List.of());
+  }
+
+  /** The same, counting only tasks of sessions in {@code scopes} (all when empty; see {@link TaskQuery#inScope}). */
+  public long position(TaskId id, int cap, List<String> scopes) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, scopes));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {

@@ -99,6 +99,26 @@ class ScopeTest {
   }
 
   @Test
+  void aQueuePositionCountsOnlyTheTasksTheTokenMaySee() throws Exception {
+    bob.awaitState(bobsTask, "running");
+    bob.result("task.create", WsProtocolTest.sleepTask("web:bob", 100)); // queued behind bob's running task
+    bob.result("task.create", WsProtocolTest.sleepTask("web:bob", 100));
+    String first = alice.result("task.create", WsProtocolTest.sleepTask("web:alice", 20_000)).get("taskId").asText();
+    alice.awaitState(first, "running");
+
+    JsonNode second = alice.result("task.create", WsProtocolTest.sleepTask("web:alice", 100));
+
+    assertThat(second.get("state").asText()).isEqualTo("queued");
+    assertThat(second.get("position").asLong()).isZero(); // bob's two queued tasks are not alice's business
+    String id = second.get("taskId").asText();
+    assertThat(alice.result("task.status", params().put("taskId", id)).get("position").asLong()).isZero();
+    assertThat(TestGateway.json(gw.get("/v1/tasks/" + id, ALICE)).get("position").asLong()).isZero();
+    try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
+      assertThat(admin.result("task.status", params().put("taskId", id)).get("position").asLong()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aSessionSubscriptionNeverCarriesOtherSessionsEvents() throws Exception {
     alice.result("task.subscribe", params().put("sessionKey", "web:alice"));
     bob.result("task.create", params().put("sessionKey", "web:bob").put("kind", "echo"));

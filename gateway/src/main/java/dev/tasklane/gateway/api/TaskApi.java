@@ -70,7 +70,7 @@ public final class TaskApi {
     Submitted s = metrics.submitLatency().record(() -> lane.submit(request));
     ObjectNode n = TaskJson.task(s.task());
     n.put("taskId", s.task().id().toString());
-    n.put("position", s.position());
+    n.put("position", who.allSessions() ? s.position() : position(who, s.task()));
     n.put("created", s.created());
     return new Created(n, s.created());
   }
@@ -79,8 +79,17 @@ public final class TaskApi {
   public ObjectNode status(AccessToken who, String id) {
     Task t = visibleTask(who, id);
     ObjectNode n = TaskJson.task(t);
-    n.put("position", t.state() == TaskState.QUEUED ? lane.position(t.id()) : -1);
+    n.put("position", position(who, t));
     return n;
+  }
+
+  /**
+   * Queued tasks ahead of {@code t} that the caller may see: a scoped token learns nothing of other
+   * sessions' queues from it (-1 unless queued).
+   */
+  private long position(AccessToken who, Task t) {
+    if (t.state() != TaskState.QUEUED) return -1;
+    return who.allSessions() ? lane.position(t.id()) : lane.position(t.id(), who.prefixes());
   }
 
   public ObjectNode cancel(AccessToken who, String id) {
