@@ -209,7 +209,8 @@ public final class ChatService implements AutoCloseable {
             + "' may not use. /agent lists the agents you may switch to; an admin grants this one with a role that"
             + " has \"profiles\": [\"" + profile + "\"] (see docs/SECURITY.md). (forbidden)");
       }
-      return new Submit(task.get());
+      SubmitRequest.Builder b = task.get();
+      return new Submit(b.input(grants.stampProfiles(b.build().input())));
     } catch (LaneException e) {
       return new Answer(e.getMessage() + " (" + e.code().wire() + ")");
     } catch (RuntimeException e) {

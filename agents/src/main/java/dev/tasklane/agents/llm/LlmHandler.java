@@ -77,7 +77,7 @@ public final class LlmHandler implements TaskHandler {
     AgentProfile profile = profile(in);
     LlmSettings s = profile.llm();
     Path workdir = in.workdir() != null ? in.workdir() : router.workdir(ctx.sessionKey());
-    Map<String, AgentTool> tools = tools(profile, workdir, in.background());
+    Map<String, AgentTool> tools = tools(profile, workdir, in);
     List<ChatMessage> messages = conversation(ctx.sessionKey(), in.message(), s, workdir);
     long step = 0;
     int toolCalls = 0;
@@ -148,7 +148,7 @@ public final class LlmHandler implements TaskHandler {
     }
   }
 
-  private Map<String, AgentTool> tools(AgentProfile profile, Path workdir, boolean background) {
+  private Map<String, AgentTool> tools(AgentProfile profile, Path workdir, LlmInput in) {
     LlmSettings s = profile.llm();
     Map<String, AgentTool> tools = new LinkedHashMap<>();
     if (!s.allowedCommands().isEmpty()) {
@@ -158,7 +158,9 @@ public final class LlmHandler implements TaskHandler {
           commands.environments().of(profile.name(), Map.of()), s.commandTimeout()));
     }
     tools.put(FetchTool.NAME, new FetchTool(s.fetchMaxBytes(), s.fetchTimeout()));
-    if (!background) tools.put(BackgroundTaskTool.NAME, new BackgroundTaskTool(router::taskForProfile));
+    if (!in.background()) {
+      tools.put(BackgroundTaskTool.NAME, new BackgroundTaskTool(router::taskForProfile, in.grantedProfiles()));
+    }
     return tools;
   }
 

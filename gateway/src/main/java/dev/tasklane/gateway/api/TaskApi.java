@@ -52,7 +52,7 @@ public final class TaskApi {
     DirectSubmits.check(who.grants(), kind, input);
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
         .origin(new Origin(null, null, null, who.name())); // who asked; no chat to deliver the result to
-    if (input != null) b.input(input);
+    if (input != null) b.input(who.grants().stampProfiles(input));
     Integer priority = p.integer("priority", 0, 10, null);
     if (priority != null) b.priority(priority);
     Integer maxAttempts = p.integer("maxAttempts", 1, 100, null);
