@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tasklane serve}: runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the server: HTTP + WebSocket API, web chat, SQLite store in the data folder.")
+    description = "Run the server: HTTP + WebSocket API, web chat; SQLite in the data folder or PostgreSQL.")
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "${env:TASKLANE_DATA:-data}",
       description = "Data folder: database, admin token (env TASKLANE_DATA, default ${DEFAULT-VALUE}).")
   Path data;
+
+  @Option(names = "--database", defaultValue = "${env:TASKLANE_DATABASE_URL}",
+      description = "PostgreSQL to keep everything in, postgresql://user:password@host:5432/db "
+          + "(env TASKLANE_DATABASE_URL, default SQLite in the data folder).")
+  String database;
 
   @Option(names = "--tokens", defaultValue = "${env:TASKLANE_TOKENS}",
       description = "File of scoped tokens, one 'name secret prefix[,prefix...] [role]' per line "
@@ -57,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
     GatewayConfig gateway = GatewayConfig.defaults().withHost(host).withPort(port).withMaxRequestBytes(maxRequestBytes)
         .withRateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2)));
     ServeOptions options = new ServeOptions(gateway, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
-        shutdownGrace);
+        shutdownGrace, database);
     Server server = Server.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
   private void banner(Server server, PrintWriter out) {
     AdminToken t = server.adminToken();
     out.println("Tasklane is listening on " + server.baseUrl());
+    out.println("Database: " + DatabaseUrl.describe(database, data));
     if (t.fromEnvironment()) {
       out.println("Web chat: " + server.baseUrl() + "/#token=<your TASKLANE_TOKEN>");
     } else {

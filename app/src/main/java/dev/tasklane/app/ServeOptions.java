@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param configFile agent profiles and settings; null = {@code <data>/tasklane.json} (or YAML) if present
  * @param envToken the admin token from {@code TASKLANE_TOKEN}, or null to keep one in the data folder
  * @param shutdownGrace how long running tasks may finish on shutdown before they go back to the queue
+ * @param databaseUrl a PostgreSQL URL, or null for SQLite in the data folder
  */
-record ServeOptions(
-    GatewayConfig gateway, Path dataDir, Path tokensFile, Path configFile, String envToken, Duration shutdownGrace) {}
+record ServeOptions(GatewayConfig gateway, Path dataDir, Path tokensFile, Path configFile, String envToken,
+    Duration shutdownGrace, String databaseUrl) {}

@@ -12,7 +12,6 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Tasklane server: the lane on SQLite in the data folder, the chat flow with the web
- * channel, and the gateway in front of them.
+ * A running Tasklane server: the lane on its database (SQLite in the data folder, or PostgreSQL),
+ * the chat flow with the web channel, and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
-  static final String DATABASE_FILE = "tasklane.db";
   static final String TOKENS_FILE = "tokens";
 
   private final ServeOptions options;
@@ -52,7 +50,7 @@ final class Server implements AutoCloseable {
     AccessPolicy access = access(o);
     TokenRegistry tokens = tokens(o, admin, access);
     Clock clock = Clock.systemUTC();
-    Database db = SqliteDatabase.open(o.dataDir().resolve(DATABASE_FILE));
+    Database db = DatabaseUrl.open(o.databaseUrl(), o.dataDir());
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
     Lane lane;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.gateway.api.Json;
+import dev.tasklane.store.postgres.EmbeddedPostgresServer;
+import dev.tasklane.store.postgres.PostgresOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +94,40 @@ class ServeCommandTest {
       assertThat(runTask.at("/result/output").asText()).contains("from-the-web-chat");
       assertThat(get(s.url + "/v1/tasks/" + free, "env-admin").body()).contains("agent heard: hello agent");
       ws.close();
+    }
+  }
+
+  @Test
+  void theWholeProductRunsOnPostgresqlNamedByTheDatabaseUrl() throws Exception {
+    Path data = dir.resolve("data-pg");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("tasklane.json"),
+        "{\"agents\": {\"profiles\": {\"echoer\": {\"command\": [\"echo\", \"agent heard: {message}\"]}}}}");
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+    PostgresOptions schema = pg.freshSchema();
+    Map<String, String> env = Map.of("TASKLANE_TOKEN", "t", "TASKLANE_DATABASE_URL", pg.url(schema));
+    String run;
+    try (ServerProcess s = ServerProcess.start(data, env)) {
+      assertThat(s.output()).contains("Database: PostgreSQL jdbc:postgresql://localhost:");
+      Frames ws = Frames.open(http, s.url, "t");
+      run = ws.send("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"me\","
+          + "\"text\":\"/run echo from-postgres\"}}").at("/result/taskId").asText();
+      String free = ws.send("{\"id\":\"2\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"other\","
+          + "\"text\":\"hello agent\"}}").at("/result/taskId").asText();
+      awaitState(s, run, "completed", "t");
+      awaitState(s, free, "completed", "t");
+      assertThat(get(s.url + "/v1/tasks/" + free, "t").body()).contains("agent heard: hello agent");
+      ws.close();
+      assertThat(s.terminate(30)).isEqualTo(143);
+    }
+    assertThat(Files.exists(data.resolve("tasklane.db"))).isFalse();
+    try (var c = java.sql.DriverManager.getConnection(schema.jdbcUrl());
+        var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM chat_messages")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("the chat's transcript, in PostgreSQL").isGreaterThanOrEqualTo(4);
+    }
+    try (ServerProcess s = ServerProcess.start(data, env)) {
+      assertThat(get(s.url + "/v1/tasks/" + run, "t").body()).contains("from-postgres");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.tasklane.bench;
 
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
-import dev.tasklane.store.SqliteOptions;
+import dev.tasklane.store.sqlite.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -134,7 +134,12 @@ public final class ChatService implements AutoCloseable {
   public Reply receive(IncomingMessage message) {
     validate(message);
     long deadline = System.nanoTime() + config.yieldWindow().toNanos();
-    Received received = db.write(tx -> store(tx.connection(), tx, message));
+    Received received;
+    try {
+      received = db.write(tx -> store(tx.connection(), tx, message));
+    } catch (SeenMeanwhile e) {
+      received = db.write(tx -> store(tx.connection(), tx, message)); // finds what the other stored
+    }
     if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
     Grants grants = grantsOf(message);
@@ -181,8 +186,15 @@ public final class ChatService implements AutoCloseable {
     Instant now = clock.instant();
     ChatMessage user = transcript.append(tx, new NewEntry(session, Role.USER, m.text(), null, null, now, false,
         m.channel(), m.chatId(), m.messageId()));
-    TranscriptSql.insertInbox(c, session, m.messageId(), user.id(), now);
+    if (!TranscriptSql.insertInbox(c, session, m.messageId(), user.id(), now)) throw new SeenMeanwhile();
     return new Received(user, null);
+  }
+
+  /** Another connection stored the same message after this one looked: this unit is undone. */
+  private static final class SeenMeanwhile extends RuntimeException {
+    SeenMeanwhile() {
+      super("the message was stored meanwhile", null, false, false);
+    }
   }
 
   private Grants grantsOf(IncomingMessage m) {

@@ -95,15 +95,23 @@ final class EventFollower implements AutoCloseable {
   private void record(TaskEvent e) {
     Optional<Task> task = lane.get(e.taskId()).filter(Task::isTerminal).filter(Outcomes::fromChat);
     if (task.isEmpty()) return;
+    try {
+      recordOnce(e, task.get());
+    } catch (Outcomes.RecordedMeanwhile meanwhile) {
+      recordOnce(e, task.get()); // finds the outcome the other recorded
+    }
+    saved = e.id();
+  }
+
+  private void recordOnce(TaskEvent e, Task task) {
     db.write(tx -> {
-      outcomes.record(tx, task.get()).ifPresent(r -> {
+      outcomes.record(tx, task).ifPresent(r -> {
         if (r.closedStatus() != null) tx.afterCommit(() -> reporter.closed(r.closedStatus()));
       });
       OutboxSql.advance(tx.connection(), OutboxSql.EVENTS_CURSOR, e.id());
       tx.afterCommit(sender::wake);
       return null;
     });
-    saved = e.id();
   }
 
   private void save(long position) {

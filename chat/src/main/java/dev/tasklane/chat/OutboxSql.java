@@ -23,12 +23,16 @@ final class OutboxSql {
   record Pending(long id, long entryId, boolean status, String text, Target target, int attempts, int partsSent,
       Instant nextAttemptAt) {}
 
-  static void enqueue(Connection c, long entryId, Target t, TaskId resultOf, Instant now) throws SQLException {
+  /**
+   * Queues a message; false if it delivers the outcome of {@code resultOf} and another connection
+   * queued that outcome first (the unique {@code result_of} decides, not a look before the insert).
+   */
+  static boolean enqueue(Connection c, long entryId, Target t, TaskId resultOf, Instant now) throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
         "INSERT INTO chat_outbox (entry_id, channel, chat_id, reply_to, result_of, state, next_attempt_at,"
-            + " created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)"),
+            + " created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (result_of) DO NOTHING"),
         entryId, t.channel(), t.chatId(), t.replyTo(), resultOf == null ? null : resultOf.value(), now, now)) {
-      ps.executeUpdate();
+      return ps.executeUpdate() == 1;
     }
   }
 

@@ -35,6 +35,13 @@ final class Outcomes {
     return t.origin().channel() != null && t.origin().chatId() != null;
   }
 
+  /** Another connection recorded the task's outcome after this one looked: this unit is undone. */
+  static final class RecordedMeanwhile extends RuntimeException {
+    RecordedMeanwhile(Task task) {
+      super("the outcome of task " + task.id() + " was recorded meanwhile", null, false, false);
+    }
+  }
+
   /**
    * Records the reply of a finished task from a chat, or returns the one recorded earlier. Empty for
    * a task that did not come from a chat.
@@ -51,7 +58,9 @@ final class Outcomes {
         : TranscriptSql.inbox(c, o.channel() + ":" + o.chatId(), o.messageId()).map(InboxRow::userEntry).orElse(null);
     ChatMessage reply = transcript.append(tx, new NewEntry(task.sessionKey(), Role.ASSISTANT, TaskTexts.outcome(task),
         task.id(), replyTo, now, false, o.channel(), o.chatId(), null));
-    OutboxSql.enqueue(c, reply.id(), new Target(o.channel(), o.chatId(), o.messageId()), task.id(), now);
+    if (!OutboxSql.enqueue(c, reply.id(), new Target(o.channel(), o.chatId(), o.messageId()), task.id(), now)) {
+      throw new RecordedMeanwhile(task);
+    }
     Optional<ChatMessage> status = TranscriptSql.statusOf(c, task.id());
     ChatMessage closed = null;
     if (status.isPresent()) closed = transcript.edit(tx, status.get().id(), TaskTexts.finalStatus(task), now, false);

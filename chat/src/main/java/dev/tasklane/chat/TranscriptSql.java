@@ -134,12 +134,14 @@ final class TranscriptSql {
     }
   }
 
-  static void insertInbox(Connection c, String sessionKey, String messageId, long userEntry, Instant at)
+  /** Records a received message id; false if another connection recorded it first (the key decides). */
+  static boolean insertInbox(Connection c, String sessionKey, String messageId, long userEntry, Instant at)
       throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
-        "INSERT INTO chat_inbox (session_key, message_id, user_entry, received_at) VALUES (?, ?, ?, ?)"),
+        "INSERT INTO chat_inbox (session_key, message_id, user_entry, received_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (session_key, message_id) DO NOTHING"),
         sessionKey, messageId, userEntry, at)) {
-      ps.executeUpdate();
+      return ps.executeUpdate() == 1;
     }
   }
 

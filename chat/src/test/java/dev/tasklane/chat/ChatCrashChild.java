@@ -1,6 +1,7 @@
 package dev.tasklane.chat;
 
 import dev.tasklane.core.Lane;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ public final class ChatCrashChild {
     boolean down = args[1].equals("down");
     String text = args[2];
     Path log = dir.resolve("sent.log");
-    Lane lane = ChatFixture.startLane(dir, 3);
+    Lane lane = ChatFixture.startLane(SqliteDatabase.open(dir.resolve("tasklane.db")), 3);
     // down: a long window, so that the one answer is the result
     Duration window = down ? Duration.ofSeconds(10) : Duration.ofMillis(200);
     ChatService chat = new ChatService(lane, ChatFixture.fastConfig().yieldWindow(window).build(), Clock.systemUTC());

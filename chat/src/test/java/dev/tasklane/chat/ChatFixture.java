@@ -7,7 +7,8 @@ import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,32 +16,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * A real lane on a SQLite file in the test's folder, with a few handlers, and a chat service over it
- * whose router picks the handler by the message's first word.
+ * A real lane on a real database (a SQLite file in the test's folder, or PostgreSQL), with a few
+ * handlers, and a chat service over it whose router picks the handler by the message's first word.
  */
 final class ChatFixture implements AutoCloseable {
   static final AtomicInteger messageIds = new AtomicInteger();
   /** The sender who is an admin; everyone else is a {@code user}. */
   static final String ADMIN = "root";
 
-  final Path dir;
+  final Supplier<Database> database;
   final Lane lane;
   final RecordingChannel channel = new RecordingChannel("test");
   ChatService chat;
 
-  private ChatFixture(Path dir, Lane lane) {
-    this.dir = dir;
+  private ChatFixture(Supplier<Database> database, Lane lane) {
+    this.database = database;
     this.lane = lane;
   }
 
-  /** A lane with the test handlers and a started chat service with the given config. */
-  static ChatFixture start(Path dir, ChatConfig config) {
-    ChatFixture f = new ChatFixture(dir, startLane(dir));
+  /** A lane with the test handlers on the database {@code database} opens, and a started chat service. */
+  static ChatFixture start(Supplier<Database> database, ChatConfig config) {
+    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1));
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
+  }
+
+  /** The SQLite file of a test's folder. */
+  static Supplier<Database> sqlite(Path dir) {
+    return () -> SqliteDatabase.open(dir.resolve("tasklane.db"));
   }
 
   static ChatConfig.Builder fastConfig() {
@@ -50,13 +57,9 @@ final class ChatFixture implements AutoCloseable {
         .deliveryRetryMax(Duration.ofMillis(400));
   }
 
-  static Lane startLane(Path dir) {
-    return startLane(dir, 1);
-  }
-
-  static Lane startLane(Path dir, int maxAttempts) {
+  static Lane startLane(Database database, int maxAttempts) {
     return Lane.builder()
-        .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+        .database(database)
         .config(LaneConfig.defaults().toBuilder()
             .leaseDuration(Duration.ofSeconds(3))
             .heartbeatInterval(Duration.ofMillis(500))
@@ -78,10 +81,10 @@ final class ChatFixture implements AutoCloseable {
         .start();
   }
 
-  /** Closes the chat service and the lane, then starts both again on the same file, with a fresh channel. */
+  /** Closes the chat service and the lane, then starts both again on the same database, with a fresh channel. */
   ChatFixture restart(ChatConfig config) {
     close();
-    return start(dir, config);
+    return start(database, config);
   }
 
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */

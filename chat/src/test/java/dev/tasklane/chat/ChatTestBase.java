@@ -1,16 +1,26 @@
 package dev.tasklane.chat;
 
+import dev.tasklane.store.Database;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A test folder per test, and the fixture started in it closed after the test. */
+/**
+ * A test folder per test, and the fixture started in it closed after the test; on SQLite, or on
+ * the database a subclass names (the same tests on PostgreSQL).
+ */
 abstract class ChatTestBase {
   @TempDir Path dir;
   ChatFixture f;
 
+  /** Opens this test's database, the same one each time. */
+  Supplier<Database> database() {
+    return ChatFixture.sqlite(dir);
+  }
+
   ChatFixture start(ChatConfig config) {
-    f = ChatFixture.start(dir, config);
+    f = ChatFixture.start(database(), config);
     return f;
   }
 

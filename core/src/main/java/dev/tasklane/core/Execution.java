@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ final class Execution implements TaskContext {
 
   /** What an execution needs from its lane. */
   record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers, Lane lane,
-      LongConsumer onHandlerReturned, Consumer<Execution> onFinish) {}
+      RetryPolicy retries, Runnable onHandlerReturned, Consumer<Execution> onFinish) {}
 
   private final Services s;
   private final Task task;
@@ -101,12 +100,11 @@ final class Execution implements TaskContext {
 
   private void run() {
     Outcome outcome;
-    long began = System.nanoTime();
     try {
       outcome = runHandler();
     } finally {
       deadlineTimer.cancel(false);
-      s.onHandlerReturned().accept(System.nanoTime() - began);
+      s.onHandlerReturned().run();
     }
     CompletableFuture<?> stored;
     try {
@@ -126,7 +124,7 @@ final class Execution implements TaskContext {
 
   /** Runs the handler and turns whatever it did into an outcome. */
   private Outcome runHandler() {
-    // Stopped before it started (claimed ahead, then canceled or timed out): the handler never runs.
+    // Stopped between its claim and its start (canceled, or shutting down): the handler never runs.
     if (stop.get() != null) return Outcome.interrupted();
     try {
       input = prepareInput();
@@ -208,17 +206,10 @@ final class Execution implements TaskContext {
   }
 
   private void failOrRetry(TaskError error, Duration retryAfter, Instant now) {
-    if (error.retryable() && task.attempt() < task.maxAttempts()) {
-      Duration delay = retryAfter != null ? retryAfter
-          : new Backoff(s.config().retryBase(), s.config().retryMax()).delay(task.attempt());
-      s.store().retry(task.id(), fence, error, now.plus(delay), now);
-      return;
+    switch (s.retries().afterFailure(task, error, retryAfter, now)) {
+      case RetryPolicy.Retry r -> s.store().retry(task.id(), fence, r.error(), r.notBefore(), now);
+      case RetryPolicy.Fail f -> s.store().fail(task.id(), fence, f.error(), now);
     }
-    TaskError last = error.retryable()
-        ? new TaskError(error.code(), error.message() + " (attempt " + task.attempt() + " of " + task.maxAttempts()
-            + ", no attempts left)", false)
-        : error;
-    s.store().fail(task.id(), fence, last, now);
   }
 
   private static String describe(Duration d) {

@@ -24,13 +24,15 @@ final class Housekeeping {
   private final Clock clock;
   private final LaneConfig config;
   private final Dispatcher dispatcher;
+  private final RetryPolicy retries;
   private Instant lastPurge = Instant.EPOCH;
 
-  Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher) {
+  Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher, RetryPolicy retries) {
     this.store = store;
     this.clock = clock;
     this.config = config;
     this.dispatcher = dispatcher;
+    this.retries = retries;
   }
 
   void start(ScheduledExecutorService timers) {
@@ -51,9 +53,8 @@ final class Housekeeping {
   }
 
   void maintain() {
-    dispatcher.handBackStale();
     Instant now = clock.instant();
-    int changed = store.reapLeases(now, false) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
+    int changed = store.reapLeases(now, false, retries) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
     if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {
       lastPurge = now;
       int purged = store.purge(now.minus(config.retention()));

@@ -49,6 +49,7 @@ public final class Lane implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Dispatcher dispatcher;
   private final Housekeeping housekeeping;
+  private final RetryPolicy retries;
   private volatile boolean accepting = true;
   private volatile boolean closed;
 
@@ -59,11 +60,12 @@ public final class Lane implements AutoCloseable {
     this.handlers = new ConcurrentHashMap<>(b.handlers);
     this.store = new TaskStore(database, bus::publish);
     this.validator = new SubmitValidator(config);
+    this.retries = RetryPolicy.of(config);
     this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("tasklane-timer-", 0).daemon(true)
         .factory());
     this.dispatcher = new Dispatcher(store, clock, config, handlers.keySet(),
         task -> new Execution(services(), task, handlers.get(task.kind())));
-    this.housekeeping = new Housekeeping(store, clock, config, dispatcher);
+    this.housekeeping = new Housekeeping(store, clock, config, dispatcher, retries);
   }
 
   public static Builder builder() {
@@ -73,7 +75,7 @@ public final class Lane implements AutoCloseable {
   private Lane start() {
     store.migrate();
     if (database.dialect().singleProcess()) {
-      int orphans = store.reapLeases(clock.instant(), true);
+      int orphans = store.reapLeases(clock.instant(), true, retries);
       if (orphans > 0) log.info("recovered {} tasks left running by a previous process", orphans);
     }
     // A completed task may let dependents run: wake the dispatcher when anything ends.
@@ -312,7 +314,8 @@ public final class Lane implements AutoCloseable {
   }
 
   private Execution.Services services() {
-    return new Execution.Services(store, clock, config, timers, this, dispatcher::slotFreed, dispatcher::finished);
+    return new Execution.Services(store, clock, config, timers, this, retries, dispatcher::slotFreed,
+        dispatcher::finished);
   }
 
   private void checkAccepting() {

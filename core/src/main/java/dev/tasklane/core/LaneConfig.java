@@ -10,9 +10,6 @@ import java.util.UUID;
  *
  * @param nodeId this process's name in leases (random per start by default)
  * @param concurrency tasks running at once in this process (default 4)
- * @param claimAhead at most this many tasks claimed beyond the free worker slots, for slots that are
- *     about to free up (default: four times {@code concurrency}; 0 turns it off). Only quick tasks
- *     make the lane claim ahead: see docs/ENGINE.md
  * @param perSession tasks of one session running at once (default 1: in submission order)
  * @param perKind limits per kind (absent = only the global limit)
  * @param defaultMaxAttempts attempts per task unless the request says otherwise (default 3)
@@ -34,7 +31,6 @@ import java.util.UUID;
 public record LaneConfig(
     String nodeId,
     int concurrency,
-    int claimAhead,
     int perSession,
     Map<String, Integer> perKind,
     int defaultMaxAttempts,
@@ -54,19 +50,11 @@ public record LaneConfig(
     BusyPolicy defaultBusyPolicy) {
 
   public static final int MIN_PRIORITY = 0;
-  /**
-   * Default tasks claimed ahead per worker slot. Measured with no-op tasks, side by side: four per
-   * slot drained 10-15 % more than one per slot (bigger commits), eight about 14 % more than four
-   * with 32 workers (sixteen no more than eight within the noise); a task waits in the buffer about
-   * as long as eight quick tasks take, well within the second after which it goes back.
-   */
-  public static final int CLAIM_AHEAD_PER_SLOT = 8;
   public static final int MAX_PRIORITY = 10;
 
   public LaneConfig {
     perKind = Map.copyOf(perKind);
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
-    if (claimAhead < 0) throw new IllegalArgumentException("claimAhead must not be negative");
     if (perSession < 1) throw new IllegalArgumentException("perSession must be at least 1");
     if (defaultMaxAttempts < 1) throw new IllegalArgumentException("defaultMaxAttempts must be at least 1");
     if (heartbeatInterval.compareTo(leaseDuration) >= 0) {
@@ -86,7 +74,6 @@ public record LaneConfig(
   public static final class Builder {
     private String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private int concurrency = 4;
-    private Integer claimAhead; // null: CLAIM_AHEAD_PER_SLOT per slot
     private int perSession = 1;
     private Map<String, Integer> perKind = Map.of();
     private int defaultMaxAttempts = 3;
@@ -110,8 +97,6 @@ public record LaneConfig(
     private Builder(LaneConfig c) {
       nodeId = c.nodeId;
       concurrency = c.concurrency;
-      // Keeps following concurrency unless it was set.
-      claimAhead = c.claimAhead == CLAIM_AHEAD_PER_SLOT * c.concurrency ? null : c.claimAhead;
       perSession = c.perSession;
       perKind = c.perKind;
       defaultMaxAttempts = c.defaultMaxAttempts;
@@ -133,7 +118,6 @@ public record LaneConfig(
 
     public Builder nodeId(String v) { nodeId = v; return this; }
     public Builder concurrency(int v) { concurrency = v; return this; }
-    public Builder claimAhead(int v) { claimAhead = v; return this; }
     public Builder perSession(int v) { perSession = v; return this; }
     public Builder perKind(Map<String, Integer> v) { perKind = v; return this; }
     public Builder defaultMaxAttempts(int v) { defaultMaxAttempts = v; return this; }
@@ -153,8 +137,7 @@ public record LaneConfig(
     public Builder defaultBusyPolicy(BusyPolicy v) { defaultBusyPolicy = v; return this; }
 
     public LaneConfig build() {
-      return new LaneConfig(nodeId, concurrency, claimAhead == null ? CLAIM_AHEAD_PER_SLOT * concurrency : claimAhead,
-          perSession, perKind, defaultMaxAttempts, defaultDeadline,
+      return new LaneConfig(nodeId, concurrency, perSession, perKind, defaultMaxAttempts, defaultDeadline,
           defaultPriority, leaseDuration, heartbeatInterval, cancelGrace, retryBase, retryMax, progressInterval,
           maintenanceInterval, retention, maxPendingPerSession, maxInputBytes, maxOutputBytes, defaultBusyPolicy);
     }

@@ -1,7 +1,6 @@
 package dev.tasklane.store;
 
 import dev.tasklane.store.Transitions.Claimed;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Claiming queued tasks for a worker: the highest priority first, oldest first within a priority,
@@ -26,13 +27,17 @@ final class ClaimSql {
 
   private ClaimSql() {}
 
-  static Claimed claim(Connection c, ClaimRequest r, Instant now) throws SQLException {
+  static Claimed claim(Tx tx, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
     if (max <= 0 || r.kinds().isEmpty()) return new Claimed(List.of(), List.of());
-    Map<String, Integer> sessionRunning = runningBySession(c);
-    Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(c);
+    List<Candidate> candidates = candidates(tx, r, max, now);
+    if (candidates.isEmpty()) return new Claimed(List.of(), List.of());
+    if (tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, candidates);
+    // Counted after the sessions are locked: another connection's claim in them has committed by now.
+    Map<String, Integer> sessionRunning = runningBySession(tx);
+    Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
     List<Long> chosen = new ArrayList<>();
-    for (Candidate cand : candidates(c, r, max, now)) {
+    for (Candidate cand : candidates) {
       if (chosen.size() >= max) break;
       if (cand.exclusive && sessionRunning.getOrDefault(cand.session, 0) >= r.perSession()) continue;
       Integer kindLimit = r.perKind().get(cand.kind);
@@ -42,27 +47,50 @@ final class ClaimSql {
       if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
     }
     if (chosen.isEmpty()) return new Claimed(List.of(), List.of());
-    return Transitions.claim(c, chosen, r.owner(), now, now.plus(r.lease()));
+    return Transitions.claim(tx, chosen, r.owner(), now, now.plus(r.lease()));
+  }
+
+  /**
+   * With several writers, two claims could each count a session's running tasks before the other
+   * commits, and together run more than its limit. So a claim locks the pending-count rows of the
+   * sessions it takes exclusive tasks from, skipping sessions another claim holds, and keeps only the
+   * candidates it may count: the limit holds across connections and nodes.
+   */
+  private static List<Candidate> inSessionsLockedHere(Tx tx, List<Candidate> candidates) throws SQLException {
+    List<String> sessions = candidates.stream().filter(Candidate::exclusive).map(Candidate::session).distinct().toList();
+    if (sessions.isEmpty()) return candidates;
+    Set<String> locked = new HashSet<>();
+    String marks = String.join(", ", sessions.stream().map(x -> "?").toList());
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT session_key FROM session_pending"
+        + " WHERE session_key IN (" + marks + ")" + tx.dialect().lockSkipLocked())) {
+      TaskRows.bind(ps, sessions.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) locked.add(rs.getString(1));
+      }
+    }
+    return candidates.stream().filter(c -> !c.exclusive || locked.contains(c.session)).toList();
   }
 
   /** A queued task's few columns the claim decides on; full rows are read only for tasks claimed. */
   private record Candidate(long id, String session, String kind, boolean exclusive) {}
 
-  private static List<Candidate> candidates(Connection c, ClaimRequest r, int max, Instant now)
+  private static List<Candidate> candidates(Tx tx, ClaimRequest r, int max, Instant now)
       throws SQLException {
     String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
     // The subquery skips, in SQL, the queued tasks of sessions already at their limit, so one busy
     // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
     // the row, so it is evaluated once per claim, not once per queued task.
+    Dialect d = tx.dialect();
     String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive FROM tasks t"
-        // "+t.not_before": keeps SQLite from picking the (state, not_before) index, which would
-        // make it sort every queued task; walking tasks_queue in order stops after LIMIT rows.
-        + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND +t.not_before <= ?"
+        // not_before without its index: SQLite would otherwise pick the (state, not_before) index and
+        // sort every queued task; walking tasks_queue in order stops after LIMIT rows.
+        + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND " + d.noIndex("t.not_before") + " <= ?"
         + " AND t.kind IN (" + kinds + ")"
         + " AND (t.exclusive = 0 OR t.session_key NOT IN (SELECT r.session_key FROM tasks r"
-        + "  WHERE r.state = 'running' AND r.exclusive = 1 GROUP BY +r.session_key HAVING COUNT(*) >= ?))"
-        + " ORDER BY t.priority DESC, t.id LIMIT ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+        + "  WHERE r.state = 'running' AND r.exclusive = 1 GROUP BY " + d.noIndex("r.session_key")
+        + " HAVING COUNT(*) >= ?))"
+        + " ORDER BY t.priority DESC, t.id LIMIT ?" + d.lockSkipLocked();
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
       int i = 1;
       ps.setLong(i++, now.toEpochMilli());
       for (String k : r.kinds()) ps.setString(i++, k);
@@ -79,22 +107,22 @@ final class ClaimSql {
   }
 
   /**
-   * Exclusive tasks running per session: few rows, as many as tasks run at once. ("+session_key":
-   * grouping by the plain column makes SQLite walk the whole session index to save a sort.)
+   * Exclusive tasks running per session: few rows, as many as tasks run at once. (Grouping by the
+   * session without its index: otherwise SQLite walks the whole session index to save a sort.)
    */
-  private static Map<String, Integer> runningBySession(Connection c) throws SQLException {
-    return counts(c,
-        "SELECT session_key, COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 GROUP BY +session_key");
+  private static Map<String, Integer> runningBySession(Tx tx) throws SQLException {
+    return counts(tx, "SELECT session_key, COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1"
+        + " GROUP BY " + tx.dialect().noIndex("session_key"));
   }
 
-  private static Map<String, Integer> runningByKind(Connection c) throws SQLException {
-    return counts(c, "SELECT kind, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY kind");
+  private static Map<String, Integer> runningByKind(Tx tx) throws SQLException {
+    return counts(tx, "SELECT kind, COUNT(*) FROM tasks WHERE state = 'running' GROUP BY kind");
   }
 
   /** A (key, count) query as a mutable map. */
-  private static Map<String, Integer> counts(Connection c, String sql) throws SQLException {
+  private static Map<String, Integer> counts(Tx tx, String sql) throws SQLException {
     Map<String, Integer> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(sql);
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
     }

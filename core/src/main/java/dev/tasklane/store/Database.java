@@ -1,25 +1,35 @@
 package dev.tasklane.store;
 
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The one database a Tasklane process writes to. Every module keeps its tables here, so that on
- * SQLite all writes go through the one writer connection.
+ * The one database a Tasklane process keeps its tables in: SQLite (one process) or PostgreSQL
+ * (several). Every module reads and writes its own tables through it, with plain portable SQL.
  *
- * <p>{@link #write} runs a unit of work in a transaction; on SQLite a single writer thread commits
- * the units waiting at that moment together (group commit), each in its own savepoint, so one
- * failing unit does not undo the others. When {@code write} returns, the work is committed.
+ * <p>The contract every implementation keeps (docs/ENGINE.md, "The store contract"):
+ *
+ * <ul>
+ *   <li>{@link #write} returns only once the work is committed and durable; it throws a
+ *       {@link StoreException} only when the work did not happen, or one whose
+ *       {@link StoreException#outcomeUnknown()} is true when the database failed in a way that
+ *       leaves it unknown (the SQLite store then stops taking writes).
+ *   <li>A unit of work may run more than once before its transaction commits (a batch is replayed
+ *       unit by unit when one unit fails): it must do nothing outside the transaction except through
+ *       {@link Tx#afterCommit}, which runs once, after the commit is durable, in commit order.
+ *   <li>A reader sees only commits that are durable.
+ * </ul>
  */
 public interface Database extends AutoCloseable {
+  /** What differs between the databases: SQL that differs, and capabilities as flags. */
   Dialect dialect();
 
-  /** Runs {@code work} in a write transaction and returns its value once committed. */
+  /** Runs {@code work} in a write transaction and returns its value once committed and durable. */
   <T> T write(SqlWork<T> work);
 
   /**
    * Like {@link #write}, without waiting: the future completes (on the database's thread, so its
-   * callbacks must be quick) once the work is committed, or exceptionally if it failed.
+   * callbacks must be quick and may not write and wait) once the work is committed and durable, or
+   * exceptionally if it failed.
    */
   default <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
     try {
@@ -28,31 +38,6 @@ public interface Database extends AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
   }
-
-  /** How much the writer has to do when it offers housekeeping a turn. */
-  enum Load {
-    /** No write has been waiting for a while (20 ms on SQLite). */
-    QUIET,
-    /** A batch was just committed and only a few writes wait: housekeeping now delays only them. */
-    LIGHT
-  }
-
-  /** Housekeeping for the writer's lulls (see {@link #whenIdle}). */
-  interface IdleWork {
-    /** Whether a turn is due in a lull of this kind. */
-    boolean due(Load load);
-
-    /** One turn, sized for the lull: a few waiting writes wait for all of it. */
-    void run(Tx tx, Load load) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} in the writer's lulls, each turn in a write transaction of its own: after a
-   * commit that leaves only a few writes waiting (one turn, taken in turn with other housekeeping),
-   * and when none has waited for a while (turns as long as it is due and nothing waits). For work that would slow a busy writer and can
-   * wait (its caller bounds how long, e.g. by doing it inline past a cap).
-   */
-  void whenIdle(IdleWork work);
 
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);

@@ -1,8 +1,8 @@
 package dev.tasklane.store;
 
 /**
- * What differs between the databases. Capabilities are flags, not {@code instanceof} checks; the
- * SQL itself is shared wherever both databases accept it.
+ * What differs between the databases: the few statements whose SQL differs, and capabilities as
+ * flags (never {@code instanceof}). Everything else is shared SQL.
  */
 public interface Dialect {
   /** Folder name of this dialect's migrations: {@code sqlite} or {@code postgresql}. */
@@ -11,6 +11,40 @@ public interface Dialect {
   /** True when one process owns the database (SQLite): running tasks found at start are orphans. */
   boolean singleProcess();
 
-  /** True when claims can skip rows other transactions hold ({@code FOR UPDATE SKIP LOCKED}). */
-  boolean supportsSkipLocked();
+  /**
+   * True when several connections may write at once, so claims lock the rows they take
+   * ({@code FOR UPDATE SKIP LOCKED}) and the sessions they count; false when one writer serializes
+   * every write.
+   */
+  boolean concurrentWriters();
+
+  /**
+   * True when the database can tell other processes of a change as it commits
+   * ({@code LISTEN/NOTIFY}): what wakes workers and carries events and cancels across nodes.
+   */
+  boolean supportsListener();
+
+  /** How a session's tasks are found. */
+  SessionIndex sessionIndex();
+
+  /**
+   * A table of {@code (pos, id)} rows, one per element of a JSON array of ids bound as text to its
+   * one parameter; {@code pos} counts from 0.
+   */
+  String idsOf();
+
+  /** {@code column} as a planner should not use an index for it (SQLite: a unary {@code +}). */
+  default String noIndex(String column) {
+    return column;
+  }
+
+  /** Appended to a {@code SELECT} that picks rows to change: locks them, skipping rows others hold. */
+  default String lockSkipLocked() {
+    return "";
+  }
+
+  /** Appended to a {@code SELECT} that reads rows it will change: locks them. */
+  default String lockForUpdate() {
+    return "";
+  }
 }

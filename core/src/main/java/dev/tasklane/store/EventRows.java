@@ -20,7 +20,7 @@ import java.util.List;
 final class EventRows {
   private static final String COLUMNS = "id, task_id, session_key, seq, type, state, at, payload";
 
-  private static final InsertBuffer.Shape ROW = new InsertBuffer.Shape(
+  private static final InsertShape ROW = new InsertShape(
       "INSERT INTO task_events (id, task_id, session_key, seq, type, state, at, payload) VALUES ",
       "(?, ?, ?, ?, ?, ?, ?, ?)", 8);
 
@@ -44,14 +44,14 @@ final class EventRows {
    * {@code last_seq}; the payload carries the progress while running, the result of a completion,
    * the error of a failure.
    */
-  static TaskEvent append(Connection c, long id, EventType type, Instant at, String output) throws SQLException {
+  static TaskEvent append(Tx tx, long id, EventType type, Instant at, String output) throws SQLException {
     String session;
     TaskState state;
     long seq;
     String progress;
     String result;
     String error;
-    try (PreparedStatement ps = c.prepareStatement(
+    try (PreparedStatement ps = tx.connection().prepareStatement(
         "SELECT session_key, state, last_seq, progress, result, error FROM tasks WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -83,7 +83,7 @@ final class EventRows {
     }
     if (output != null) payload.put("output", output);
     Body body = payload.isEmpty() ? Body.EMPTY : new Body(Json.write(payload), p, r, e, output);
-    return insert(c, id, session, seq, type, state, at, body);
+    return insert(tx, id, session, seq, type, state, at, body);
   }
 
   /**
@@ -92,11 +92,11 @@ final class EventRows {
    * unit) or at once. Not one {@code INSERT ... SELECT ... RETURNING}: such an insert cannot wait
    * in the buffer, and through the driver a {@code RETURNING} costs more than the insert itself.
    */
-  static TaskEvent appendBuilt(Connection c, long id, EventType type, TaskState state, Instant at, Body body)
+  static TaskEvent appendBuilt(Tx tx, long id, EventType type, TaskState state, Instant at, Body body)
       throws SQLException {
     String session;
     long seq;
-    try (PreparedStatement ps = c.prepareStatement("SELECT session_key, last_seq FROM tasks WHERE id = ?")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT session_key, last_seq FROM tasks WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new IllegalStateException("no task " + id + " to append an event to");
@@ -104,14 +104,14 @@ final class EventRows {
         seq = rs.getLong(2);
       }
     }
-    return insert(c, id, session, seq, type, state, at, body);
+    return insert(tx, id, session, seq, type, state, at, body);
   }
 
   /** Inserts an event whose fields the caller already knows (perhaps at the end of an appending unit's batch). */
-  static TaskEvent insert(Connection c, long id, String session, long seq, EventType type, TaskState state,
+  static TaskEvent insert(Tx tx, long id, String session, long seq, EventType type, TaskState state,
       Instant at, Body body) throws SQLException {
-    long eventId = RowIds.reserve(c, RowIds.Table.EVENTS, 1);
-    InsertBuffer.insert(c, ROW, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
+    long eventId = tx.rows().reserveIds(Rows.Table.EVENTS, 1);
+    tx.rows().insert(ROW, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
     return event(eventId, id, session, seq, type, state, at, body);
   }
 
@@ -131,14 +131,15 @@ final class EventRows {
   }
 
   /** Events after a global id, of one session or (sessionKey null) of all. */
-  static List<TaskEvent> after(Connection c, String sessionKey, long afterId, int limit) throws SQLException {
+  static List<TaskEvent> after(Connection c, SessionIndex sessions, String sessionKey, long afterId, int limit)
+      throws SQLException {
     String sql = sessionKey == null
         ? "SELECT " + COLUMNS + " FROM task_events WHERE id > ? ORDER BY id LIMIT ?"
-        : "SELECT " + COLUMNS + " FROM task_events WHERE task_id IN (" + SessionTasks.IDS + ")"
+        : "SELECT " + COLUMNS + " FROM task_events WHERE task_id IN (" + sessions.taskIds() + ")"
             + " AND id > ? ORDER BY id LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (sessionKey == null) TaskRows.bind(ps, afterId, limit);
-      else TaskRows.bind(ps, sessionKey, sessionKey, afterId, limit);
+      else TaskRows.bind(ps, TaskRows.concat(TaskRows.repeat(sessionKey, sessions.parameters()), afterId, limit));
       return mapAll(ps);
     }
   }

@@ -1,11 +1,11 @@
 package dev.tasklane.store;
 
+import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.store.TaskStore.Renewal;
 import dev.tasklane.store.Transitions.Changed;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,10 +22,10 @@ final class MaintenanceSql {
 
   private MaintenanceSql() {}
 
-  static Renewal renew(Connection c, String owner, Map<TaskId, Long> fences, Instant until) throws SQLException {
+  static Renewal renew(Tx tx, String owner, Map<TaskId, Long> fences, Instant until) throws SQLException {
     List<TaskId> lost = new ArrayList<>();
     List<TaskId> cancel = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
+    try (PreparedStatement ps = tx.connection().prepareStatement(
         "UPDATE tasks SET lease_until = ? WHERE id = ? AND state = 'running' AND fence = ? AND lease_owner = ?"
             + " RETURNING cancel_requested_at")) {
       for (var e : fences.entrySet()) {
@@ -43,9 +43,9 @@ final class MaintenanceSql {
     return new Renewal(lost, cancel);
   }
 
-  static List<Changed> reapLeases(Connection c, Instant now, boolean all) throws SQLException {
+  static List<Changed> reapLeases(Tx tx, Instant now, boolean all, RetryPolicy retries) throws SQLException {
     List<Task> orphans;
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + TaskRows.COLUMNS
         + " FROM tasks WHERE state = 'running'" + (all ? "" : " AND lease_until < ?"))) {
       if (!all) ps.setLong(1, now.toEpochMilli());
       orphans = TaskRows.mapAll(ps);
@@ -55,15 +55,15 @@ final class MaintenanceSql {
       long id = t.id().value();
       String owner = t.lease() == null ? "a worker" : t.lease().owner();
       if (t.cancelRequestedAt() != null) {
-        changes.addAll(Transitions.cancelRunning(c, id, null, "canceled; " + owner + " stopped responding", now));
-      } else if (t.attempt() < t.maxAttempts()) {
-        TaskError error = new TaskError(TaskError.LEASE_EXPIRED,
-            owner + " stopped renewing its lease (crashed or stalled); running again", true);
-        Transitions.retry(c, id, null, error, now, now, "lost").ifPresent(changes::add);
-      } else {
-        TaskError error = new TaskError(TaskError.LEASE_EXPIRED,
-            owner + " stopped renewing its lease, and all " + t.maxAttempts() + " attempts are used", false);
-        changes.addAll(Transitions.fail(c, id, null, error, now));
+        changes.addAll(Transitions.cancelRunning(tx, id, null, "canceled; " + owner + " stopped responding", now));
+        continue;
+      }
+      // Guarded by the fence read here: a node that renewed or finished meanwhile changes nothing.
+      long fence = t.lease() == null ? 0 : t.lease().fence();
+      switch (retries.afterLostLease(t, now)) {
+        case RetryPolicy.Retry r ->
+            Transitions.retry(tx, id, fence, r.error(), r.notBefore(), now, "lost").ifPresent(changes::add);
+        case RetryPolicy.Fail f -> changes.addAll(Transitions.fail(tx, id, fence, f.error(), now));
       }
     }
     return changes;
@@ -72,50 +72,50 @@ final class MaintenanceSql {
   /** Queued tasks past their expiry: found through an index of the few tasks that have one. */
   static final String EXPIRED = "SELECT id FROM tasks WHERE state = 'queued' AND expires_at <= ?";
 
-  static List<Changed> expire(Connection c, Instant now) throws SQLException {
+  static List<Changed> expire(Tx tx, Instant now) throws SQLException {
     List<Changed> changes = new ArrayList<>();
-    for (long id : ids(c, EXPIRED, now.toEpochMilli())) {
-      changes.addAll(Transitions.expire(c, id, now));
+    for (long id : ids(tx, EXPIRED, now.toEpochMilli())) {
+      changes.addAll(Transitions.expire(tx, id, now));
     }
     return changes;
   }
 
-  static List<Changed> forceCancels(Connection c, Instant now, Duration grace) throws SQLException {
+  static List<Changed> forceCancels(Tx tx, Instant now, Duration grace) throws SQLException {
     List<Changed> changes = new ArrayList<>();
     long cutoff = now.minus(grace).toEpochMilli();
-    for (long id : ids(c, "SELECT id FROM tasks WHERE state = 'running' AND cancel_requested_at <= ?", cutoff)) {
-      changes.addAll(Transitions.cancelRunning(c, id, null,
+    for (long id : ids(tx, "SELECT id FROM tasks WHERE state = 'running' AND cancel_requested_at <= ?", cutoff)) {
+      changes.addAll(Transitions.cancelRunning(tx, id, null,
           "canceled; the handler did not stop within " + grace.toSeconds() + " s, its result will be discarded", now));
     }
     return changes;
   }
 
-  static int purge(Connection c, Instant before) throws SQLException {
+  static int purge(Tx tx, Instant before) throws SQLException {
     String old = "SELECT id FROM tasks WHERE finished_at < ? AND state IN " + TERMINAL;
     long cutoff = before.toEpochMilli();
-    SessionTasks.forget(c, old, cutoff);
+    tx.dialect().sessionIndex().forget(tx, old, cutoff);
     for (String table : List.of("task_events", "task_attempts", "task_dependencies")) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_id IN (" + old + ")")) {
+      try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM " + table + " WHERE task_id IN (" + old + ")")) {
         ps.setLong(1, cutoff);
         ps.executeUpdate();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM tasks WHERE id IN (" + old + ")")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM tasks WHERE id IN (" + old + ")")) {
       ps.setLong(1, cutoff);
       return ps.executeUpdate();
     }
   }
 
-  static boolean saveCheckpoint(Connection c, long id, long fence, String json) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
+  static boolean saveCheckpoint(Tx tx, long id, long fence, String json) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(
         "UPDATE tasks SET checkpoint = ? WHERE id = ? AND state = 'running' AND fence = ?")) {
       TaskRows.bind(ps, json, id, fence);
       return ps.executeUpdate() == 1;
     }
   }
 
-  static Optional<String> checkpoint(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT checkpoint FROM tasks WHERE id = ?")) {
+  static Optional<String> checkpoint(Tx tx, long id) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT checkpoint FROM tasks WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -123,9 +123,9 @@ final class MaintenanceSql {
     }
   }
 
-  private static List<Long> ids(Connection c, String sql, long param) throws SQLException {
+  private static List<Long> ids(Tx tx, String sql, long param) throws SQLException {
     List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
       ps.setLong(1, param);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(rs.getLong(1));

@@ -7,12 +7,18 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /** Flyway migrations, one history table per module so modules version their schemas on their own. */
-final class Migrations {
+public final class Migrations {
   private Migrations() {}
 
-  static void apply(Connection connection, String name, String location) {
+  /** Applies the migrations at {@code classpath:<location>} over the one connection given (SQLite's writer). */
+  public static void apply(Connection connection, String name, String location) {
+    apply(new SingleConnectionDataSource(connection), name, location);
+  }
+
+  /** Applies the migrations at {@code classpath:<location>}, recorded in {@code <name>_schema_history}. */
+  public static void apply(DataSource dataSource, String name, String location) {
     Flyway.configure()
-        .dataSource(new SingleConnectionDataSource(connection))
+        .dataSource(dataSource)
         .locations("classpath:" + location)
         .table(name + "_schema_history")
         .baselineOnMigrate(true)

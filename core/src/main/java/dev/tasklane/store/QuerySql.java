@@ -21,13 +21,12 @@ import java.util.Optional;
 final class QuerySql {
   private QuerySql() {}
 
-  static Page<Task> list(Connection c, TaskQuery q) throws SQLException {
+  static Page<Task> list(Connection c, SessionIndex sessions, TaskQuery q) throws SQLException {
     StringBuilder where = new StringBuilder(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (q.sessionKey() != null) {
-      where.append(" AND id IN (" + SessionTasks.IDS + ")");
-      params.add(q.sessionKey());
-      params.add(q.sessionKey());
+      where.append(" AND id IN (" + sessions.taskIds() + ")");
+      for (int i = 0; i < sessions.parameters(); i++) params.add(q.sessionKey());
     }
     where.append(inScopes(q.sessionPrefixes(), params));
     if (!q.states().isEmpty()) {

@@ -136,6 +136,20 @@ final class TaskRows {
     return out;
   }
 
+  /** {@code value}, {@code times} times: a session key for each parameter of a {@link SessionIndex#taskIds()}. */
+  static Object[] repeat(Object value, int times) {
+    Object[] out = new Object[times];
+    java.util.Arrays.fill(out, value);
+    return out;
+  }
+
+  /** {@code first}'s values, then {@code more}. */
+  static Object[] concat(Object[] first, Object... more) {
+    Object[] out = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, out, first.length, more.length);
+    return out;
+  }
+
   /** Binds parameters in order; nulls as SQL NULL. */
   static void bind(PreparedStatement ps, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);

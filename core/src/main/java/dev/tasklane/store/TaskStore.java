@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasklane.core.Attempt;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Progress;
+import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
@@ -27,26 +28,20 @@ import java.util.function.Consumer;
 public final class TaskStore {
   private final Database db;
   private final Consumer<List<TaskEvent>> publisher;
-  private final SessionTasks sessionTasks;
+  private final SessionIndex sessions;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
-    this(db, publisher, new SessionTasks());
-  }
-
-  /** With other limits for moving recent session rows (tests: the limits at their edges). */
-  TaskStore(Database db, Consumer<List<TaskEvent>> publisher, SessionTasks sessionTasks) {
     this.db = db;
     this.publisher = publisher;
-    this.sessionTasks = sessionTasks;
+    this.sessions = db.dialect().sessionIndex();
   }
 
   public void migrate() {
     db.migrate("core", "db/core");
     db.write(tx -> {
-      sessionTasks.start(tx.connection());
+      sessions.start(tx);
       return null;
     });
-    db.whenIdle(sessionTasks);
   }
 
   /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */
@@ -59,14 +54,18 @@ public final class TaskStore {
   public record Renewal(List<TaskId> lost, List<TaskId> cancelRequested) {}
 
   public SubmitResult submit(NewTask task, int maxPending, Instant now) {
-    return db.write(submitting(task, maxPending, now));
+    try {
+      return db.write(submitting(task, maxPending, now));
+    } catch (SubmitSql.KeyTaken e) {
+      return db.write(submitting(task, maxPending, now)); // finds the task that took the key
+    }
   }
 
   /** A submit as a unit of work; its rows may go in with those of the other submits of its batch. */
-  AppendingWork<SubmitResult> submitting(NewTask task, int maxPending, Instant now) {
+  public AppendingWork<SubmitResult> submitting(NewTask task, int maxPending, Instant now) {
     return tx -> {
-      SubmitSql.Inserted r = SubmitSql.insert(tx.connection(), task, maxPending, now);
-      if (r.created()) sessionTasks.added(tx.connection(), r.task().id().value(), task.sessionKey());
+      SubmitSql.Inserted r = SubmitSql.insert(tx, sessions, task, maxPending, now);
+      if (r.created()) sessions.added(tx, r.task().id().value(), task.sessionKey());
       publish(tx, r.changes());
       return new SubmitResult(r.task(), r.created(), r.interrupted());
     };
@@ -74,7 +73,7 @@ public final class TaskStore {
 
   public List<Task> claim(ClaimRequest request, Instant now) {
     List<TaskRows.Raw> rows = db.write(tx -> {
-      Transitions.Claimed claimed = ClaimSql.claim(tx.connection(), request, now);
+      Transitions.Claimed claimed = ClaimSql.claim(tx, request, now);
       publish(tx, claimed.changes());
       return claimed.rows();
     });
@@ -99,15 +98,15 @@ public final class TaskStore {
   private static SqlWork<List<Changed>> completion(TaskId id, long fence, JsonNode result, Instant now) {
     JsonNode value = result == null ? NullNode.getInstance() : result;
     String json = Json.write(value);
-    return tx -> Transitions.complete(tx.connection(), id.value(), fence, value, json, now);
+    return tx -> Transitions.complete(tx, id.value(), fence, value, json, now);
   }
 
   public boolean fail(TaskId id, Long fence, TaskError error, Instant now) {
-    return change(tx -> Transitions.fail(tx.connection(), id.value(), fence, error, now));
+    return change(tx -> Transitions.fail(tx, id.value(), fence, error, now));
   }
 
   public boolean retry(TaskId id, long fence, TaskError error, Instant notBefore, Instant now) {
-    return change(tx -> Transitions.retry(tx.connection(), id.value(), fence, error, notBefore, now, "retrying")
+    return change(tx -> Transitions.retry(tx, id.value(), fence, error, notBefore, now, "retrying")
         .map(List::of).orElse(List.of()));
   }
 
@@ -122,13 +121,13 @@ public final class TaskStore {
 
   /** Hands a running task back to the queue without spending an attempt, for {@code reason}. */
   public boolean release(TaskId id, long fence, TaskError reason, Instant now) {
-    return change(tx -> Transitions.release(tx.connection(), id.value(), fence, reason, now)
+    return change(tx -> Transitions.release(tx, id.value(), fence, reason, now)
         .map(List::of).orElse(List.of()));
   }
 
   /** running → canceled; {@code fence} null when the grace period ended regardless of the worker. */
   public boolean cancelRunning(TaskId id, Long fence, String message, Instant now) {
-    return change(tx -> Transitions.cancelRunning(tx.connection(), id.value(), fence, message, now));
+    return change(tx -> Transitions.cancelRunning(tx, id.value(), fence, message, now));
   }
 
   public Optional<CancelResult> cancel(TaskId id, Instant now) {
@@ -138,12 +137,12 @@ public final class TaskStore {
       if (current.isEmpty()) return Optional.empty();
       Task t = current.get();
       if (t.state() == TaskState.QUEUED) {
-        List<Changed> changes = Transitions.cancelQueued(c, id.value(), now);
+        List<Changed> changes = Transitions.cancelQueued(tx, id.value(), now);
         publish(tx, changes);
         return Optional.of(new CancelResult(TaskRows.find(c, id.value()).orElse(t), false));
       }
       if (t.state() == TaskState.RUNNING) {
-        Optional<Changed> requested = Transitions.requestCancel(c, id.value(), now);
+        Optional<Changed> requested = Transitions.requestCancel(tx, id.value(), now);
         requested.ifPresent(ch -> publish(tx, List.of(ch)));
         return Optional.of(new CancelResult(TaskRows.find(c, id.value()).orElse(t), true));
       }
@@ -153,46 +152,46 @@ public final class TaskStore {
 
   /** Persists progress and/or output of a running attempt; false if the attempt lost its lease. */
   public boolean progress(TaskId id, long fence, Progress progress, String output, Instant now) {
-    return change(tx -> Transitions.progress(tx.connection(), id.value(), fence, progress, output, now)
+    return change(tx -> Transitions.progress(tx, id.value(), fence, progress, output, now)
         .map(List::of).orElse(List.of()));
   }
 
   public boolean saveCheckpoint(TaskId id, long fence, JsonNode state) {
-    return db.write(tx -> MaintenanceSql.saveCheckpoint(tx.connection(), id.value(), fence, Json.write(state)));
+    return db.write(tx -> MaintenanceSql.saveCheckpoint(tx, id.value(), fence, Json.write(state)));
   }
 
   public Optional<JsonNode> checkpoint(TaskId id) {
-    return db.read(tx -> MaintenanceSql.checkpoint(tx.connection(), id.value())).map(Json::tree);
+    return db.read(tx -> MaintenanceSql.checkpoint(tx, id.value())).map(Json::tree);
   }
 
   /** Renews the leases of tasks this node runs ({@code fences}: task id → fence). */
   public Renewal renew(String owner, Map<TaskId, Long> fences, Instant until) {
     if (fences.isEmpty()) return new Renewal(List.of(), List.of());
-    return db.write(tx -> MaintenanceSql.renew(tx.connection(), owner, fences, until));
+    return db.write(tx -> MaintenanceSql.renew(tx, owner, fences, until));
   }
 
   /**
-   * Running tasks whose lease ran out (their node died) go back to the queue, or fail when their
-   * attempts are exhausted. With {@code all}, every running task counts as orphaned: used at start on
+   * Running tasks whose lease ran out (their node died) go back to the queue, or fail, as
+   * {@code retries} decides. With {@code all}, every running task counts as orphaned: used at start on
    * a single-process database, where no other process can be running them.
    */
-  public int reapLeases(Instant now, boolean all) {
-    return changeAll(tx -> MaintenanceSql.reapLeases(tx.connection(), now, all));
+  public int reapLeases(Instant now, boolean all, RetryPolicy retries) {
+    return changeAll(tx -> MaintenanceSql.reapLeases(tx, now, all, retries));
   }
 
   /** Queued tasks past their {@code expiresAt} become expired. */
   public int expire(Instant now) {
-    return changeAll(tx -> MaintenanceSql.expire(tx.connection(), now));
+    return changeAll(tx -> MaintenanceSql.expire(tx, now));
   }
 
   /** Running tasks whose cancel was requested more than {@code grace} ago become canceled regardless. */
   public int forceCancels(Instant now, Duration grace) {
-    return changeAll(tx -> MaintenanceSql.forceCancels(tx.connection(), now, grace));
+    return changeAll(tx -> MaintenanceSql.forceCancels(tx, now, grace));
   }
 
   /** Deletes terminal tasks that finished before {@code before}, with their events and attempts. */
   public int purge(Instant before) {
-    return db.write(tx -> MaintenanceSql.purge(tx.connection(), before));
+    return db.write(tx -> MaintenanceSql.purge(tx, before));
   }
 
   public Optional<Task> find(TaskId id) {
@@ -200,7 +199,7 @@ public final class TaskStore {
   }
 
   public Page<Task> list(TaskQuery query) {
-    return db.read(tx -> QuerySql.list(tx.connection(), query));
+    return db.read(tx -> QuerySql.list(tx.connection(), sessions, query));
   }
 
   /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
@@ -219,7 +218,7 @@ public final class TaskStore {
 
   /** Events after a global id, of one session or (sessionKey null) of all. */
   public List<TaskEvent> eventsAfter(String sessionKey, long afterId, int limit) {
-    return db.read(tx -> EventRows.after(tx.connection(), sessionKey, afterId, limit));
+    return db.read(tx -> EventRows.after(tx.connection(), sessions, sessionKey, afterId, limit));
   }
 
   public long lastEventId() {

@@ -7,7 +7,6 @@ import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,20 +39,21 @@ final class Transitions {
    * in): one UPDATE, one SELECT and one INSERT of their {@code started} events however many (the
    * ids go in as one JSON array).
    */
-  static Claimed claim(Connection c, List<Long> ids, String owner, Instant now, Instant leaseUntil)
+  static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil)
       throws SQLException {
     TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
     String idArray = ids.toString();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'running', attempt = attempt + 1,"
-        + " started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1, cancel_requested_at = NULL,"
-        + " last_seq = last_seq + 1 WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'")) {
+    String chosen = "SELECT id FROM " + tx.dialect().idsOf() + " AS chosen";
+    try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET state = 'running',"
+        + " attempt = attempt + 1, started_at = ?, lease_owner = ?, lease_until = ?, fence = fence + 1,"
+        + " cancel_requested_at = NULL, last_seq = last_seq + 1 WHERE id IN (" + chosen + ") AND state = 'queued'")) {
       TaskRows.bind(ps, now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), idArray);
       if (ps.executeUpdate() == 0) return new Claimed(List.of(), List.of());
     }
     Map<Long, TaskRows.Raw> byId = new HashMap<>();
     // Guarded by this claim's owner and time: on a shared database another node may have won a row.
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + TaskRows.COLUMNS + " FROM tasks"
-        + " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND lease_owner = ? AND started_at = ?")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + TaskRows.COLUMNS + " FROM tasks"
+        + " WHERE id IN (" + chosen + ") AND state = 'running' AND lease_owner = ? AND started_at = ?")) {
       TaskRows.bind(ps, idArray, owner, now.toEpochMilli());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -64,11 +64,11 @@ final class Transitions {
     }
     List<TaskRows.Raw> rows = ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     // The started events, one statement for all; the i-th claimed task's event gets the i-th id reserved.
-    long firstEventId = RowIds.reserve(c, RowIds.Table.EVENTS, rows.size());
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_events (id, task_id, session_key, seq, type,"
-        + " state, at, payload) SELECT ? + j.key, t.id, t.session_key, t.last_seq, 'started', 'running', ?,"
+    long firstEventId = tx.rows().reserveIds(Rows.Table.EVENTS, rows.size());
+    try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO task_events (id, task_id, session_key,"
+        + " seq, type, state, at, payload) SELECT ? + j.pos, t.id, t.session_key, t.last_seq, 'started', 'running', ?,"
         + " CASE WHEN t.progress IS NULL THEN NULL ELSE '{\"progress\":' || t.progress || '}' END"
-        + " FROM json_each(?) j JOIN tasks t ON t.id = j.value")) {
+        + " FROM " + tx.dialect().idsOf() + " AS j JOIN tasks t ON t.id = j.id")) {
       TaskRows.bind(ps, firstEventId, now.toEpochMilli(), rows.stream().map(TaskRows.Raw::id).toList().toString());
       ps.executeUpdate();
     }
@@ -89,25 +89,25 @@ final class Transitions {
    * running → completed; {@code resultJson} is {@code result} serialized (by the caller, off the
    * writer thread). Fit for an {@link AppendingWork}: its event may go in with its batch's others.
    */
-  static List<Changed> complete(Connection c, long id, long fence, JsonNode result, String resultJson, Instant now)
+  static List<Changed> complete(Tx tx, long id, long fence, JsonNode result, String resultJson, Instant now)
       throws SQLException {
     TaskState.RUNNING.checkMoveTo(TaskState.COMPLETED);
-    try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = 'completed', finished_at = ?,"
+    try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET state = 'completed', finished_at = ?,"
         + " result = ?, lease_until = NULL, error = NULL, last_seq = last_seq + 1"
         + " WHERE id = ? AND state = 'running' AND fence = ?")) {
       TaskRows.bind(ps, now.toEpochMilli(), resultJson, id, fence);
       if (ps.executeUpdate() != 1) return List.of();
     }
-    TaskEvent event = EventRows.appendBuilt(c, id, EventType.COMPLETED, TaskState.COMPLETED, now,
+    TaskEvent event = EventRows.appendBuilt(tx, id, EventType.COMPLETED, TaskState.COMPLETED, now,
         EventRows.Body.result(result, resultJson));
-    endPending(c, event.sessionKey());
+    endPending(tx, event.sessionKey());
     // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
     // planned as a walk over every queued task, which makes each completion cost O(queue). A
     // dependent submitted earlier in this batch may still be in the insert buffer.
-    List<Long> dependents = dependents(c, id);
-    if (!dependents.isEmpty()) InsertBuffer.flush(c);
+    List<Long> dependents = dependents(tx, id);
+    if (!dependents.isEmpty()) tx.rows().flush();
     for (long dependent : dependents) {
-      try (PreparedStatement ps = c.prepareStatement(
+      try (PreparedStatement ps = tx.connection().prepareStatement(
           "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
         ps.setLong(1, dependent);
         ps.executeUpdate();
@@ -117,79 +117,79 @@ final class Transitions {
   }
 
   /** running → failed; the attempt ends with {@code error}; dependents fail too. */
-  static List<Changed> fail(Connection c, long id, Long fence, TaskError error, Instant now) throws SQLException {
-    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
+  static List<Changed> fail(Tx tx, long id, Long fence, TaskError error, Instant now) throws SQLException {
+    Optional<Changed> done = move(tx, id, TaskState.RUNNING, TaskState.FAILED, fence, EventType.FAILED, now, null,
         "finished_at = ?, error = ?, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    return withDependents(c, done.get(), now);
+    return withDependents(tx, done.get(), now);
   }
 
   /** running → queued for another attempt after {@code notBefore}. */
-  static Optional<Changed> retry(Connection c, long id, Long fence, TaskError error, Instant notBefore, Instant now,
+  static Optional<Changed> retry(Tx tx, long id, Long fence, TaskError error, Instant notBefore, Instant now,
       String outcome) throws SQLException {
-    if (!endAttempt(c, id, fence, outcome, error, now)) return Optional.empty();
-    return move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+    if (!endAttempt(tx, id, fence, outcome, error, now)) return Optional.empty();
+    return move(tx, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL", notBefore.toEpochMilli(),
         Json.write(error));
   }
 
   /** running → queued without spending an attempt: the process is shutting down, or never started it. */
-  static Optional<Changed> release(Connection c, long id, long fence, TaskError error, Instant now)
+  static Optional<Changed> release(Tx tx, long id, long fence, TaskError error, Instant now)
       throws SQLException {
     // No attempt row: the attempt did not end, it is given back (and its number reused).
-    return move(c, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
+    return move(tx, id, TaskState.RUNNING, TaskState.QUEUED, fence, EventType.RETRYING, now, null,
         "attempt = attempt - 1, not_before = ?, error = ?, lease_owner = NULL, lease_until = NULL",
         now.toEpochMilli(), Json.write(error));
   }
 
-  static List<Changed> cancelQueued(Connection c, long id, Instant now) throws SQLException {
+  static List<Changed> cancelQueued(Tx tx, long id, Instant now) throws SQLException {
     TaskError error = new TaskError(TaskError.CANCELED, "canceled before it started", false);
-    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.CANCELED, null, EventType.CANCELED, now, null,
+    Optional<Changed> done = move(tx, id, TaskState.QUEUED, TaskState.CANCELED, null, EventType.CANCELED, now, null,
         "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
-    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+    return done.isEmpty() ? List.of() : withDependents(tx, done.get(), now);
   }
 
   /** running → canceled: the handler stopped, or the grace period ended ({@code fence} null). */
-  static List<Changed> cancelRunning(Connection c, long id, Long fence, String message, Instant now)
+  static List<Changed> cancelRunning(Tx tx, long id, Long fence, String message, Instant now)
       throws SQLException {
     TaskError error = new TaskError(TaskError.CANCELED, message, false);
-    Optional<Changed> done = move(c, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
+    Optional<Changed> done = move(tx, id, TaskState.RUNNING, TaskState.CANCELED, fence, EventType.CANCELED, now, null,
         "finished_at = ?, error = ?, lease_until = NULL", now.toEpochMilli(), Json.write(error));
     if (done.isEmpty()) return List.of();
-    return withDependents(c, done.get(), now);
+    return withDependents(tx, done.get(), now);
   }
 
-  static List<Changed> expire(Connection c, long id, Instant now) throws SQLException {
+  static List<Changed> expire(Tx tx, long id, Instant now) throws SQLException {
     TaskError error = new TaskError(TaskError.EXPIRED, "expired before it started", false);
-    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.EXPIRED, null, EventType.EXPIRED, now, null,
+    Optional<Changed> done = move(tx, id, TaskState.QUEUED, TaskState.EXPIRED, null, EventType.EXPIRED, now, null,
         "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
-    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+    return done.isEmpty() ? List.of() : withDependents(tx, done.get(), now);
   }
 
   /** queued → failed: a task it depends on will never complete. */
-  static List<Changed> failQueued(Connection c, long id, TaskError error, Instant now) throws SQLException {
-    Optional<Changed> done = move(c, id, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now, null,
+  static List<Changed> failQueued(Tx tx, long id, TaskError error, Instant now) throws SQLException {
+    Optional<Changed> done = move(tx, id, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now, null,
         "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
-    return done.isEmpty() ? List.of() : withDependents(c, done.get(), now);
+    return done.isEmpty() ? List.of() : withDependents(tx, done.get(), now);
   }
 
   /** Marks a running task's cancel as requested (once); its node stops the handler. */
-  static Optional<Changed> requestCancel(Connection c, long id, Instant now) throws SQLException {
-    return same(c, id, TaskState.RUNNING, null, EventType.CANCEL_REQUESTED, now, null,
+  static Optional<Changed> requestCancel(Tx tx, long id, Instant now) throws SQLException {
+    return same(tx, id, TaskState.RUNNING, null, EventType.CANCEL_REQUESTED, now, null,
         "cancel_requested_at = ?", " AND cancel_requested_at IS NULL", now.toEpochMilli());
   }
 
-  static Optional<Changed> progress(Connection c, long id, long fence, Progress progress, String output, Instant now)
+  static Optional<Changed> progress(Tx tx, long id, long fence, Progress progress, String output, Instant now)
       throws SQLException {
     EventType type = output != null && progress == null ? EventType.OUTPUT : EventType.PROGRESS;
     if (progress == null) {
-      return same(c, id, TaskState.RUNNING, fence, type, now, output, "fence = fence", "");
+      return same(tx, id, TaskState.RUNNING, fence, type, now, output, "fence = fence", "");
     }
-    return same(c, id, TaskState.RUNNING, fence, type, now, output, "progress = ?", "", Json.write(progress));
+    return same(tx, id, TaskState.RUNNING, fence, type, now, output, "progress = ?", "", Json.write(progress));
   }
 
   /** Fails every queued task waiting on {@code failed}, and theirs in turn. */
-  private static List<Changed> withDependents(Connection c, Changed failed, Instant now) throws SQLException {
+  private static List<Changed> withDependents(Tx tx, Changed failed, Instant now) throws SQLException {
     List<Changed> all = new ArrayList<>();
     all.add(failed);
     Deque<Changed> todo = new ArrayDeque<>();
@@ -198,8 +198,8 @@ final class Transitions {
       Changed dep = todo.poll();
       TaskError error = new TaskError(TaskError.DEPENDENCY_FAILED,
           "task " + dep.id() + " it depends on ended " + dep.state().wire(), false);
-      for (long dependent : dependents(c, dep.id().value())) {
-        Optional<Changed> done = move(c, dependent, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now,
+      for (long dependent : dependents(tx, dep.id().value())) {
+        Optional<Changed> done = move(tx, dependent, TaskState.QUEUED, TaskState.FAILED, null, EventType.FAILED, now,
             null, "finished_at = ?, error = ?", now.toEpochMilli(), Json.write(error));
         if (done.isPresent()) {
           all.add(done.get());
@@ -210,9 +210,9 @@ final class Transitions {
     return all;
   }
 
-  private static List<Long> dependents(Connection c, long id) throws SQLException {
+  private static List<Long> dependents(Tx tx, long id) throws SQLException {
     List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT task_id FROM task_dependencies WHERE depends_on = ?")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT task_id FROM task_dependencies WHERE depends_on = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(rs.getLong(1));
@@ -228,12 +228,14 @@ final class Transitions {
    * which clears the lease owner it copies. A task's last attempt has no row: the task row (attempt,
    * lease owner, start, finish, state, error) describes it, so the common path writes one row less.
    */
-  private static boolean endAttempt(Connection c, long id, Long fence, String outcome, TaskError error, Instant now)
+  private static boolean endAttempt(Tx tx, long id, Long fence, String outcome, TaskError error, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_attempts"
+    try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO task_attempts"
         + " (task_id, number, owner, started_at, finished_at, outcome, error)"
         + " SELECT id, attempt, lease_owner, started_at, ?, ?, ? FROM tasks WHERE id = ? AND state = 'running'"
-        + (fence == null ? "" : " AND fence = ?"))) {
+        + (fence == null ? "" : " AND fence = ?")
+        // Two nodes' reapers may end the same attempt: the first row stands, the second changes nothing.
+        + " ON CONFLICT (task_id, number) DO NOTHING")) {
       TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id);
       if (fence != null) ps.setLong(5, fence);
       return ps.executeUpdate() == 1;
@@ -244,38 +246,38 @@ final class Transitions {
    * A task stopped being pending: its session's count goes down, and its row goes at zero (so the
    * table holds only sessions with pending work). One statement while the session has more pending.
    */
-  private static void endPending(Connection c, String session) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
+  private static void endPending(Tx tx, String session) throws SQLException {
+    try (PreparedStatement ps = tx.connection().prepareStatement(
         "UPDATE session_pending SET pending = pending - 1 WHERE session_key = ? AND pending > 1")) {
       ps.setString(1, session);
       if (ps.executeUpdate() == 1) return;
     }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_pending WHERE session_key = ?")) {
+    try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM session_pending WHERE session_key = ?")) {
       ps.setString(1, session);
       ps.executeUpdate();
     }
   }
 
-  private static Optional<Changed> move(Connection c, long id, TaskState from, TaskState to, Long fence,
+  private static Optional<Changed> move(Tx tx, long id, TaskState from, TaskState to, Long fence,
       EventType type, Instant now, String output, String set, Object... params) throws SQLException {
     from.checkMoveTo(to);
-    return update(c, id, from, fence, type, now, output, "state = '" + to.wire() + "', " + set, "", params);
+    return update(tx, id, from, fence, type, now, output, "state = '" + to.wire() + "', " + set, "", params);
   }
 
-  private static Optional<Changed> same(Connection c, long id, TaskState state, Long fence, EventType type,
+  private static Optional<Changed> same(Tx tx, long id, TaskState state, Long fence, EventType type,
       Instant now, String output, String set, String extraWhere, Object... params) throws SQLException {
-    return update(c, id, state, fence, type, now, output, set, extraWhere, params);
+    return update(tx, id, state, fence, type, now, output, set, extraWhere, params);
   }
 
   /**
    * One guarded UPDATE, then the event. No RETURNING: on SQLite it costs more than the update
    * itself, and the event needs only a few columns, read back by primary key.
    */
-  private static Optional<Changed> update(Connection c, long id, TaskState from, Long fence, EventType type,
+  private static Optional<Changed> update(Tx tx, long id, TaskState from, Long fence, EventType type,
       Instant now, String output, String set, String extraWhere, Object... params) throws SQLException {
     String sql = "UPDATE tasks SET " + set + ", last_seq = last_seq + 1 WHERE id = ? AND state = ?"
         + (fence == null ? "" : " AND fence = ?") + extraWhere;
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
       int i = 1;
       for (Object p : params) ps.setObject(i++, p);
       ps.setLong(i++, id);
@@ -283,8 +285,8 @@ final class Transitions {
       if (fence != null) ps.setLong(i, fence);
       if (ps.executeUpdate() == 0) return Optional.empty();
     }
-    TaskEvent event = EventRows.append(c, id, type, now, output);
-    if (event.state().isTerminal()) endPending(c, event.sessionKey());
+    TaskEvent event = EventRows.append(tx, id, type, now, output);
+    if (event.state().isTerminal()) endPending(tx, event.sessionKey());
     return Optional.of(new Changed(event.taskId(), event.state(), event));
   }
 }

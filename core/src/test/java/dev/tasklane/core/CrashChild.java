@@ -1,6 +1,9 @@
 package dev.tasklane.core;
 
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.postgres.PostgresDatabase;
+import dev.tasklane.store.postgres.PostgresOptions;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,14 +12,13 @@ import java.time.Duration;
 
 /**
  * The engine in a process of its own, for the crash test: runs the "count" tasks in the given
- * database, logging each execution's start and end to a file outside the database (fsynced, so a
+ * database (a SQLite file or a PostgreSQL URL), logging each execution's start and end to a file outside the database (fsynced, so a
  * SIGKILL cannot lose a line), and exits once no task is left queued or running.
  */
 public final class CrashChild {
   private CrashChild() {}
 
   public static void main(String[] args) throws Exception {
-    Path db = Path.of(args[0]);
     Path log = Path.of(args[1]);
     TaskHandler count = ctx -> {
       write(log, "start " + ctx.id() + " " + ctx.attempt());
@@ -26,13 +28,19 @@ public final class CrashChild {
     };
     LaneConfig config = LaneConfig.defaults().toBuilder().concurrency(4).perSession(4)
         .leaseDuration(Duration.ofSeconds(5)).heartbeatInterval(Duration.ofSeconds(1)).build();
-    try (Lane lane = Lane.builder().database(SqliteDatabase.open(db)).config(config).handler("count", count).start()) {
+    try (Lane lane = Lane.builder().database(open(args[0])).config(config).handler("count", count).start()) {
       while (true) {
         var counts = lane.countByState();
         if (counts.get(TaskState.QUEUED) + counts.get(TaskState.RUNNING) == 0) break;
         Thread.sleep(50);
       }
     }
+  }
+
+  /** A PostgreSQL JDBC URL, or the path of a SQLite file. */
+  static Database open(String location) {
+    return location.startsWith("jdbc:postgresql:") ? PostgresDatabase.open(PostgresOptions.fromUrl(location))
+        : SqliteDatabase.open(Path.of(location));
   }
 
   private static synchronized void write(Path log, String line) throws IOException {

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.TaskStore;
+import dev.tasklane.store.postgres.EmbeddedPostgresServer;
+import dev.tasklane.store.postgres.PostgresDatabase;
+import dev.tasklane.store.postgres.PostgresOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real engine process with SIGKILL while it runs tasks, starts another on the same file,
- * and checks that every task completes, none is lost and none is completed twice.
+ * Kills a real engine process with SIGKILL while it runs tasks, starts another on the same
+ * database, and checks that every task completes, none is lost and none is completed twice: on
+ * SQLite and on PostgreSQL.
  */
 @Tag("slow")
 class CrashRecoveryTest {
@@ -34,13 +39,24 @@ class CrashRecoveryTest {
   @TempDir Path dir;
 
   @Test
-  void killedEngineLosesNothingAndCompletesNothingTwice() throws Exception {
-    Path db = dir.resolve("tasklane.db");
+  void killedEngineOnSqliteLosesNothingAndCompletesNothingTwice() throws Exception {
+    Path file = dir.resolve("tasklane.db");
+    killAndRecover(file.toString(), () -> SqliteDatabase.open(file));
+  }
+
+  @Test
+  void killedEngineOnPostgresqlLosesNothingAndCompletesNothingTwice() throws Exception {
+    PostgresOptions schema = EmbeddedPostgresServer.shared().freshSchema();
+    killAndRecover(schema.jdbcUrl(), () -> PostgresDatabase.open(schema));
+  }
+
+  /** @param location what the child opens: {@link CrashChild#open} */
+  private void killAndRecover(String location, Supplier<Database> db) throws Exception {
     Path log = dir.resolve("executions.log");
     Files.createFile(log);
     List<TaskId> ids = submitTasks(db);
 
-    Process first = child(db, log);
+    Process first = child(location, log);
     await().atMost(Duration.ofSeconds(30)).until(() -> ends(log) >= 8 && inFlight(log) >= 2 || !first.isAlive());
     assertThat(first.isAlive()).as("first engine still running when killed").isTrue();
     first.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -55,12 +71,12 @@ class CrashRecoveryTest {
     assertThat(cutOffMidRun).as("tasks the kill cut off mid-run").isNotEmpty();
 
     long started = System.nanoTime();
-    Process second = child(db, log);
+    Process second = child(location, log);
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second engine drains the queue").isTrue();
     assertThat(second.exitValue()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
 
-    try (Database database = SqliteDatabase.open(db)) {
+    try (Database database = db.get()) {
       TaskStore store = new TaskStore(database, e -> {});
       for (TaskId id : ids) {
         Task t = store.find(id).orElseThrow();
@@ -81,17 +97,17 @@ class CrashRecoveryTest {
     assertThat(starts.values()).allMatch(n -> n <= 2);
   }
 
-  private static Set<String> runningIn(Path db) {
-    try (Database database = SqliteDatabase.open(db)) {
+  private static Set<String> runningIn(Supplier<Database> db) {
+    try (Database database = db.get()) {
       return new TaskStore(database, e -> {}).list(TaskQuery.all().withLimit(TASKS)
           .withStates(Set.of(TaskState.RUNNING))).items().stream().map(t -> t.id().toString())
           .collect(Collectors.toSet());
     }
   }
 
-  private List<TaskId> submitTasks(Path db) {
+  private List<TaskId> submitTasks(Supplier<Database> db) {
     List<TaskId> ids = new ArrayList<>();
-    try (Database database = SqliteDatabase.open(db)) {
+    try (Database database = db.get()) {
       TaskStore store = new TaskStore(database, e -> {});
       store.migrate();
       Instant now = Instant.now();
@@ -104,12 +120,12 @@ class CrashRecoveryTest {
     return ids;
   }
 
-  private static Process child(Path db, Path log) throws IOException {
+  private Process child(String location, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), CrashChild.class.getName(), db.toString(), log.toString())
+        System.getProperty("java.class.path"), CrashChild.class.getName(), location, log.toString())
         .redirectErrorStream(true)
-        .redirectOutput(db.resolveSibling("child-" + System.nanoTime() + ".out").toFile())
+        .redirectOutput(dir.resolve("child-" + System.nanoTime() + ".out").toFile())
         .start();
   }
 

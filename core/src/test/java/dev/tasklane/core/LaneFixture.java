@@ -2,7 +2,7 @@ package dev.tasklane.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.store.Json;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Progress;
+import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskEvent;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class TaskStoreContract {
   private static final Duration LEASE = Duration.ofSeconds(30);
+  protected static final RetryPolicy RETRIES = new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(5));
 
   @TempDir protected Path dir;
   protected Database db;
@@ -238,7 +240,7 @@ public abstract class TaskStoreContract {
     Task t = submit(task("s"));
     long fence = claim(1).get(0).lease().fence();
     Instant later = now.plus(LEASE).plusSeconds(1);
-    store.reapLeases(later, false); // lease lost: back to queued
+    store.reapLeases(later, false, RETRIES); // lease lost: back to queued
     long newFence = claimAt(1, later).get(0).lease().fence();
     assertThat(newFence).isGreaterThan(fence);
     assertThat(store.complete(t.id(), fence, TextNode.valueOf("zombie"), now)).isFalse();
@@ -292,14 +294,14 @@ public abstract class TaskStoreContract {
     Task t = submit(new NewTask("s", "work", base.input(), 5, 2, now, null, base.deadline(), null, null, List.of(),
         Origin.NONE, BusyPolicy.ENQUEUE));
     claim(1);
-    assertThat(store.reapLeases(now.plus(LEASE).minusSeconds(1), false)).isZero();
-    assertThat(store.reapLeases(now.plus(LEASE).plusSeconds(1), false)).isEqualTo(1);
+    assertThat(store.reapLeases(now.plus(LEASE).minusSeconds(1), false, RETRIES)).isZero();
+    assertThat(store.reapLeases(now.plus(LEASE).plusSeconds(1), false, RETRIES)).isEqualTo(1);
     Task requeued = store.find(t.id()).orElseThrow();
     assertThat(requeued.state()).isEqualTo(TaskState.QUEUED);
     assertThat(requeued.error().code()).isEqualTo(TaskError.LEASE_EXPIRED);
     Instant later = now.plus(LEASE).plusSeconds(1);
     assertThat(claimAt(1, later)).hasSize(1);
-    store.reapLeases(later.plus(LEASE).plusSeconds(1), false);
+    store.reapLeases(later.plus(LEASE).plusSeconds(1), false, RETRIES);
     Task failed = store.find(t.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(TaskState.FAILED);
     assertThat(store.attempts(t.id())).extracting(a -> a.outcome()).containsExactly("lost", "failed");
@@ -437,7 +439,7 @@ public abstract class TaskStoreContract {
   void orphansOfADeadProcessAreRecoveredAtOnceWhenAllAreOrphans() {
     Task t = submit(task("a"));
     claim(1);
-    assertThat(store.reapLeases(now, true)).isEqualTo(1);
+    assertThat(store.reapLeases(now, true, RETRIES)).isEqualTo(1);
     assertThat(store.find(t.id()).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
   }
 

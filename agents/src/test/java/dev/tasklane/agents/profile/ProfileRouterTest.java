@@ -8,7 +8,7 @@ import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

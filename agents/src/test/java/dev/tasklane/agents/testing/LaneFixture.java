@@ -17,7 +17,7 @@ import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.store.Database;
-import dev.tasklane.store.SqliteDatabase;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

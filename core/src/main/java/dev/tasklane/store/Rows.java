@@ -1,0 +1,41 @@
+package dev.tasklane.store;
+
+import java.sql.SQLException;
+
+/**
+ * How a unit of work inserts the engine's hot rows (tasks, events), as each database does it best:
+ * one database may keep them back and insert a whole batch's rows with one statement per table,
+ * and hand out their ids itself; another inserts them at once.
+ *
+ * <p>Rows kept back are invisible to queries until {@link #flush}: a unit that reads a table it, or
+ * an earlier unit of its batch, may have inserted into flushes first.
+ */
+public interface Rows {
+  /** Tables whose ids are reserved before their rows are inserted. */
+  enum Table {
+    TASKS("tasks"),
+    EVENTS("task_events");
+
+    private final String table;
+
+    Table(String table) {
+      this.table = table;
+    }
+
+    public String table() {
+      return table;
+    }
+  }
+
+  /**
+   * The first of {@code count} consecutive new ids for rows of {@code table}; ids grow in the order
+   * they become visible, and are never reused.
+   */
+  long reserveIds(Table table, int count) throws SQLException;
+
+  /** Inserts a row now, or with the rest of the batch's at the next {@link #flush}. */
+  void insert(InsertShape shape, Object... values) throws SQLException;
+
+  /** Inserts every row kept back, so that queries see them. */
+  void flush() throws SQLException;
+}

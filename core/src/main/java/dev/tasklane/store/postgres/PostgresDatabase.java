@@ -1,0 +1,112 @@
+package dev.tasklane.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tasklane.store.Database;
+import dev.tasklane.store.Dialect;
+import dev.tasklane.store.Migrations;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.StoreException;
+import dev.tasklane.store.Tx;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * PostgreSQL, for users who outgrow one machine: a HikariCP pool of connections for reads, and this
+ * process's writes group-committed by one {@link PostgresWriter}. Several processes may share the
+ * database; nothing here assumes it is alone.
+ */
+public final class PostgresDatabase implements Database {
+  private static final Dialect DIALECT = new PostgresDialect();
+
+  private final PostgresOptions options;
+  private final HikariDataSource pool;
+  private final PostgresWriter writer;
+  private volatile boolean closed;
+
+  private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
+    this.options = options;
+    this.pool = pool;
+    this.writer = new PostgresWriter(pool, DIALECT, options.maxBatch());
+  }
+
+  /** Connects (and checks the connection) to the database {@code options} name. */
+  public static Database open(PostgresOptions options) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(options.jdbcUrl());
+    if (options.user() != null) config.setUsername(options.user());
+    if (options.password() != null) config.setPassword(options.password());
+    config.setMaximumPoolSize(options.readers() + 1);
+    config.setMinimumIdle(1);
+    config.setPoolName("tasklane-postgres");
+    try {
+      return new PostgresDatabase(options, new HikariDataSource(config));
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open PostgreSQL database " + options + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Dialect dialect() {
+    return DIALECT;
+  }
+
+  @Override
+  public <T> T write(SqlWork<T> work) {
+    checkOpen();
+    return writer.submit(work);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
+    checkOpen();
+    return writer.submitAsync(work);
+  }
+
+  @Override
+  public <T> T read(SqlWork<T> work) {
+    checkOpen();
+    try (Connection c = pool.getConnection()) {
+      return work.run(new ReadTx(c));
+    } catch (SQLException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void migrate(String name, String location) {
+    checkOpen();
+    Migrations.apply(pool, name, location + "/" + DIALECT.name());
+  }
+
+  private void checkOpen() {
+    if (closed) throw new StoreException("database " + options + " is closed", null);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    writer.close();
+    pool.close();
+  }
+
+  private record ReadTx(Connection connection) implements Tx {
+    @Override
+    public void afterCommit(Runnable action) {
+      action.run();
+    }
+
+    @Override
+    public Dialect dialect() {
+      return DIALECT;
+    }
+
+    @Override
+    public Rows rows() {
+      throw new IllegalStateException("a read transaction inserts no rows");
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.tasklane.store.postgres;
+
+import dev.tasklane.store.Dialect;
+import dev.tasklane.store.Rows;
+import dev.tasklane.store.SqlWork;
+import dev.tasklane.store.StoreException;
+import dev.tasklane.store.Tx;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's writes to PostgreSQL: one thread commits the units of work waiting at that moment
+ * as one transaction, each in its own savepoint when one of them fails, and runs their after-commit
+ * actions in commit order. One commit (one WAL flush) for many submits, claims and completions,
+ * and events published in the order of their ids. Other processes write beside it; what must hold
+ * across them (limits, uniqueness, event order) is held by the database's locks and constraints,
+ * not by this thread.
+ *
+ * <p>A failure before the commit undoes the batch: its callers are told it failed. A failure of the
+ * commit itself (the connection broke while committing) leaves the outcome unknown, and the callers
+ * are told so. Either way the writer goes on with a fresh connection.
+ */
+final class PostgresWriter {
+  private static final Logger log = LoggerFactory.getLogger(PostgresWriter.class);
+
+  private record Unit(SqlWork<?> work, CompletableFuture<Object> done) {}
+
+  private static final Unit STOP = new Unit(tx -> null, new CompletableFuture<>());
+
+  private final DataSource pool;
+  private final Dialect dialect;
+  private final int maxBatch;
+  private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private Connection connection;
+
+  PostgresWriter(DataSource pool, Dialect dialect, int maxBatch) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.maxBatch = maxBatch;
+    this.thread = Thread.ofPlatform().name("tasklane-postgres-writer").daemon(true).start(this::loop);
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> CompletableFuture<T> submitAsync(SqlWork<T> work) {
+    if (Thread.currentThread() == thread) throw new IllegalStateException("nested write on the writer thread");
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    queue.add(new Unit(work, done));
+    return (CompletableFuture<T>) (CompletableFuture<?>) done;
+  }
+
+  /** Waits for the write; an interrupt does not abandon a write in flight, it is restored after. */
+  <T> T submit(SqlWork<T> work) {
+    CompletableFuture<T> done = submitAsync(work);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return done.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) throw re;
+          if (e.getCause() instanceof Error err) throw err;
+          throw new StoreException("write failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  void close() {
+    queue.add(STOP);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void loop() {
+    List<Unit> batch = new ArrayList<>();
+    while (true) {
+      batch.clear();
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // only close() stops the writer
+      }
+      queue.drainTo(batch, maxBatch - 1);
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) commitAll(List.copyOf(batch));
+      if (stop) {
+        closeConnection();
+        return;
+      }
+    }
+  }
+
+  private void commitAll(List<Unit> units) {
+    Object[] results = new Object[units.size()];
+    Throwable[] failures = new Throwable[units.size()];
+    List<Runnable> afterCommit = new ArrayList<>();
+    try {
+      Connection c = connection();
+      if (!runAll(c, units, results, failures, afterCommit, false)) {
+        c.rollback();
+        afterCommit.clear();
+        runAll(c, units, results, failures, afterCommit, true);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
+      discardConnection();
+      fail(units, new StoreException("write failed: " + e.getMessage(), e));
+      return;
+    }
+    try {
+      connection.commit();
+    } catch (SQLException e) {
+      log.error("committing {} writes failed: their outcome is unknown", units.size(), e);
+      discardConnection();
+      fail(units, new StoreException("the database failed while committing this write; it may or may not be stored: "
+          + e.getMessage(), e, true));
+      return;
+    }
+    for (Runnable action : afterCommit) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.error("after-commit action failed", e);
+      }
+    }
+    for (int i = 0; i < units.size(); i++) {
+      if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
+      else units.get(i).done().complete(results[i]);
+    }
+  }
+
+  /**
+   * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
+   * false (the transaction is then aborted); with them, undoes a failing unit alone.
+   */
+  private boolean runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
+      List<Runnable> afterCommit, boolean savepoints) throws SQLException {
+    Rows rows = new PostgresRows(c); // one per transaction: it knows whether it holds the events lock
+    for (int i = 0; i < units.size(); i++) {
+      List<Runnable> mine = new ArrayList<>();
+      Tx tx = new WriteTx(c, mine, rows, dialect);
+      if (savepoints) execute(c, "SAVEPOINT unit");
+      try {
+        results[i] = units.get(i).work().run(tx);
+        failures[i] = null;
+        if (savepoints) execute(c, "RELEASE SAVEPOINT unit");
+        afterCommit.addAll(mine);
+      } catch (Exception | Error e) {
+        if (!savepoints) return false;
+        execute(c, "ROLLBACK TO SAVEPOINT unit");
+        execute(c, "RELEASE SAVEPOINT unit");
+        failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
+      }
+    }
+    return true;
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static void fail(List<Unit> units, Throwable cause) {
+    for (Unit u : units) u.done().completeExceptionally(cause);
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      connection = pool.getConnection();
+      connection.setAutoCommit(false);
+    }
+    return connection;
+  }
+
+  /** After a failure the transaction is rolled back and the connection replaced: it may be broken. */
+  private void discardConnection() {
+    if (connection == null) return;
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("rolling back after a failure", e);
+    }
+    closeConnection();
+  }
+
+  private void closeConnection() {
+    if (connection == null) return;
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing the writer connection", e);
+    }
+    connection = null;
+  }
+
+  private record WriteTx(Connection connection, List<Runnable> actions, Rows rows, Dialect dialect) implements Tx {
+    @Override
+    public void afterCommit(Runnable action) {
+      actions.add(action);
+    }
+  }
+}

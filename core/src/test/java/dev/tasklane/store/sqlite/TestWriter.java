@@ -1,0 +1,80 @@
+package dev.tasklane.store.sqlite;
+
+import dev.tasklane.store.Dialect;
+import dev.tasklane.store.SessionIndex;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A writer over a fresh SQLite file with one test table, and a separate connection that reads what
+ * it committed.
+ */
+record TestWriter(GroupCommitWriter writer, Connection reader) implements AutoCloseable {
+  /** @param table the test table's definition, e.g. {@code "t (v INTEGER)"} */
+  static TestWriter open(Path file, String table, int maxBatch) throws SQLException {
+    return open(CachingConnection.open(file, new SQLiteConfig()), file, table, maxBatch);
+  }
+
+  /** Over {@code writerConnection} (tests: one that fails when told to). */
+  static TestWriter open(Connection writerConnection, Path file, String table, int maxBatch) throws SQLException {
+    try (Statement st = writerConnection.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      // The writer's mechanics, not the disk, are under test here: commits need not wait for a sync.
+      st.execute("PRAGMA synchronous=NORMAL");
+      st.execute("CREATE TABLE " + table);
+    }
+    GroupCommitWriter writer = new GroupCommitWriter(writerConnection, DIALECT, maxBatch, "test-writer");
+    return new TestWriter(writer, DriverManager.getConnection("jdbc:sqlite:" + file));
+  }
+
+  private static final Dialect DIALECT = new Dialect() {
+    @Override
+    public String name() {
+      return "sqlite";
+    }
+
+    @Override
+    public boolean singleProcess() {
+      return true;
+    }
+
+    @Override
+    public boolean concurrentWriters() {
+      return false;
+    }
+
+    @Override
+    public boolean supportsListener() {
+      return false;
+    }
+
+    @Override
+    public SessionIndex sessionIndex() {
+      return SessionIndex.BY_COLUMN;
+    }
+
+    @Override
+    public String idsOf() {
+      return "(SELECT key AS pos, value AS id FROM json_each(?))";
+    }
+  };
+
+  /** Rows committed in {@code table}, as another connection sees them. */
+  long rows(String table) throws SQLException {
+    try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    writer.close();
+    reader.close();
+  }
+}
