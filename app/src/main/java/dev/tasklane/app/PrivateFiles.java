@@ -19,6 +19,22 @@ final class PrivateFiles {
   private PrivateFiles() {}
 
   /**
+   * Creates the data folder, if it is missing, as its owner's alone (mode 700): it holds the
+   * database, whose tasks hold commands' output. An existing folder is left as it is.
+   */
+  static void createFolder(Path folder) throws IOException {
+    if (Files.isDirectory(folder)) return;
+    if (folder.getParent() != null) Files.createDirectories(folder.getParent());
+    try {
+      Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(folder); // not a POSIX file system
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // created meanwhile by someone else: left as it is
+    }
+  }
+
+  /**
    * @throws IllegalArgumentException when {@code file} can be read or written by its group or by
    *     other users (on a file system without POSIX permissions there is nothing to check)
    */

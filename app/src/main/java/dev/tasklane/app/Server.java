@@ -45,7 +45,7 @@ final class Server implements AutoCloseable {
   }
 
   static Server start(ServeOptions o) throws IOException {
-    Files.createDirectories(o.dataDir());
+    PrivateFiles.createFolder(o.dataDir());
     AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
     AccessPolicy access = access(o);
     TokenRegistry tokens = tokens(o, admin, access);
