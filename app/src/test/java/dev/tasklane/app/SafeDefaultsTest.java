@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.agents.profile.SessionFolders;
 import dev.tasklane.app.ServeCommandTest.Frames;
 import dev.tasklane.gateway.api.Json;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +66,7 @@ class SafeDefaultsTest {
     String log;
     try (ServerProcess s = ServerProcess.start(data, secrets(tokens))) {
       assertThat(s.url).startsWith("http://127.0.0.1:");
+      assertNotReachableFromTheNetwork(URI.create(s.url).getPort());
 
       // Wrong tokens, as a client guessing would send them.
       assertThat(get(s, "/v1/tasks", ADMIN + "x").statusCode()).isEqualTo(401);
@@ -148,6 +153,19 @@ class SafeDefaultsTest {
     assertThat(exited).as("serve should refuse to start, but: %s", out).isTrue();
     assertThat(p.exitValue()).as(out).isNotZero();
     return out;
+  }
+
+  /** Connecting to the port on any of this machine's other addresses is refused: only loopback listens. */
+  private static void assertNotReachableFromTheNetwork(int port) throws Exception {
+    for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+        if (address.isLoopbackAddress() || address.isLinkLocalAddress()) continue;
+        try (Socket socket = new Socket()) {
+          assertThatThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 2000))
+              .as("port %d on %s", port, address).isInstanceOf(java.io.IOException.class);
+        }
+      }
+    }
   }
 
   private static void assertNoServerSecret(String output, Path tokens) {
