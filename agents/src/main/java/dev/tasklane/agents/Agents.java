@@ -9,6 +9,7 @@ import dev.tasklane.agents.profile.AgentChoices;
 import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.agents.profile.ProfileRouter;
 import dev.tasklane.agents.profile.SessionFolders;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.store.Database;
 import java.nio.file.Path;
@@ -67,10 +68,16 @@ public final class Agents {
    * commands run in the session's folder with an explicit environment (docs/SECURITY.md).
    */
   public Map<String, TaskHandler> handlers(ConversationSource conversation) {
+    return handlers(conversation, null);
+  }
+
+  /** The same, handing the files sent with a task (kept in {@code attachments}) to its handler. */
+  public Map<String, TaskHandler> handlers(ConversationSource conversation, AttachmentStore attachments) {
     ExecOptions options = router.config().execOptions();
     Map<String, TaskHandler> m = new LinkedHashMap<>();
-    m.put(ExecHandler.KIND, new ExecHandler(options, environments, router::workdir));
-    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, new LlmHandler.Commands(options, environments), clock));
+    m.put(ExecHandler.KIND, new ExecHandler(options, environments, router::workdir, attachments));
+    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, new LlmHandler.Commands(options, environments), clock,
+        attachments));
     return m;
   }
 }

@@ -5,8 +5,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Reads durations people type: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT30S}). */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+/**
+ * Reads durations people type: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 2d}, or
+ * ISO-8601 ({@code PT30S}).
+ */
+public final class Durations implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     return parse(value);
@@ -22,10 +25,11 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         case 's' -> Duration.ofSeconds(n);
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
         default -> throw new NumberFormatException();
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (try 30s, 2m, 500ms)");
+      throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (try 30s, 2m, 1h, 2d, 500ms)");
     }
   }
 }

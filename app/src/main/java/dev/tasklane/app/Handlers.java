@@ -2,6 +2,7 @@ package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
 import dev.tasklane.agents.llm.ConversationSource;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.Lane;
 
 /**
@@ -11,8 +12,9 @@ import dev.tasklane.core.Lane;
 final class Handlers {
   private Handlers() {}
 
-  static Lane.Builder register(Lane.Builder lane, Agents agents, ConversationSource conversation) {
-    agents.handlers(conversation).forEach(lane::handler);
+  static Lane.Builder register(Lane.Builder lane, Agents agents, ConversationSource conversation,
+      AttachmentStore attachments) {
+    agents.handlers(conversation, attachments).forEach(lane::handler);
     return lane;
   }
 }

@@ -53,16 +53,39 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest WebSocket request or HTTP body; larger ones get too_large (default ${DEFAULT-VALUE}).")
   int maxRequestBytes;
 
+  @Option(names = "--send-buffer-per-connection", defaultValue = "4194304",
+      description = "Bytes waiting to be sent to one WebSocket client beyond which it is closed as too slow "
+          + "(default ${DEFAULT-VALUE}).")
+  long sendBufferPerConnection;
+
+  @Option(names = "--send-buffer-total", defaultValue = "67108864",
+      description = "Bytes waiting to be sent to all WebSocket clients together beyond which the one furthest "
+          + "behind is dropped (default ${DEFAULT-VALUE}).")
+  long sendBufferTotal;
+
+  @Option(names = "--auth-failures-per-minute", defaultValue = "20",
+      description = "Failed authentications per minute from one address before it gets rate_limited, 0 = no limit "
+          + "(default ${DEFAULT-VALUE}).")
+  int authFailuresPerMinute;
+
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Durations.class,
       description = "How long running tasks may finish on shutdown (default ${DEFAULT-VALUE}).")
   Duration shutdownGrace;
 
+  @Option(names = "--telegram-token", defaultValue = "${env:TASKLANE_TELEGRAM_TOKEN}",
+      description = "Telegram bot token from BotFather: runs the Telegram bot (env TASKLANE_TELEGRAM_TOKEN, "
+          + "or telegram.token in the configuration file). See docs/TELEGRAM.md.")
+  String telegramToken;
+
   @Override
   public Integer call() throws Exception {
     GatewayConfig gateway = GatewayConfig.defaults().withHost(host).withPort(port).withMaxRequestBytes(maxRequestBytes)
-        .withRateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2)));
+        .withRateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2)))
+        .withSendBuffers(new GatewayConfig.SendBuffers(sendBufferPerConnection, sendBufferTotal,
+            GatewayConfig.SendBuffers.defaults().closeGrace()))
+        .withAuthFailuresPerMinute(authFailuresPerMinute);
     ServeOptions options = new ServeOptions(gateway, data, tokens, config, System.getenv("TASKLANE_TOKEN"),
-        shutdownGrace, database);
+        shutdownGrace, database, telegramToken);
     Server server = Server.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
     PrintWriter out = spec.commandLine().getOut();
@@ -89,6 +112,9 @@ final class ServeCommand implements Callable<Integer> {
       out.println("Web chat: " + server.baseUrl() + "/#token=" + t.secret());
       out.println("Admin token " + (t.generated() ? "created in " : "read from ") + data.resolve(AdminToken.FILE));
     }
+    server.telegram().ifPresent(bot -> out.println("Telegram bot: on, "
+        + (bot.allow().isEmpty() ? "but nobody is allowed yet: set TASKLANE_TELEGRAM_ALLOW to your user id"
+            : "allowed ids " + bot.allow().ids())));
     out.println("Stop with Ctrl-C: running tasks get " + shutdownGrace.toSeconds() + " s to finish.");
     out.flush();
   }

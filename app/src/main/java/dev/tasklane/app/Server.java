@@ -1,6 +1,8 @@
 package dev.tasklane.app;
 
 import dev.tasklane.agents.Agents;
+import dev.tasklane.attachments.AttachmentLimits;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
@@ -12,6 +14,8 @@ import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import dev.tasklane.store.Database;
+import dev.tasklane.telegram.TelegramBot;
+import dev.tasklane.telegram.TelegramConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,25 +27,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Tasklane server: the lane on its database (SQLite in the data folder, or PostgreSQL),
- * the chat flow with the web channel, and the gateway in front of them.
+ * attachments in the data folder, the chat flow with the web channel (and the Telegram bot when a
+ * token is set), and the gateway in front of them.
  */
 final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
   static final String TOKENS_FILE = "tokens";
+  static final String ATTACHMENTS_FOLDER = "attachments";
 
   private final ServeOptions options;
   private final AdminToken adminToken;
   private final Lane lane;
   private final ChatService chat;
   private final GatewayServer gateway;
+  private final AttachmentStore files;
+  private final Telegram telegram;
   private boolean closed;
 
-  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway) {
+  /** The Telegram bot and its settings, when one is configured. */
+  private record Telegram(TelegramBot bot, TelegramConfig config) {}
+
+  private Server(ServeOptions options, AdminToken adminToken, Lane lane, ChatService chat, GatewayServer gateway,
+      AttachmentStore files, Telegram telegram) {
     this.options = options;
     this.adminToken = adminToken;
     this.lane = lane;
     this.chat = chat;
     this.gateway = gateway;
+    this.files = files;
+    this.telegram = telegram;
   }
 
   static Server start(ServeOptions o) throws IOException {
@@ -50,14 +64,19 @@ final class Server implements AutoCloseable {
     AccessPolicy access = access(o);
     TokenRegistry tokens = tokens(o, admin, access);
     Clock clock = Clock.systemUTC();
+    Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
+        o.configFile());
     Database db = DatabaseUrl.open(o.databaseUrl(), o.dataDir());
     AtomicReference<ChatService> chatRef = new AtomicReference<>();
     Agents agents;
     Lane lane;
+    AttachmentStore files;
     try {
       agents = Agents.load(o.dataDir(), o.configFile(), System.getenv(), db, clock);
+      files = AttachmentStore.open(db, o.dataDir().resolve(ATTACHMENTS_FOLDER), AttachmentLimits.defaults(), clock);
       lane = Handlers.register(Lane.builder().database(db).clock(clock), agents,
-          new TranscriptConversation(chatRef::get)).start();
+          new TranscriptConversation(chatRef::get), files).start();
+      files.start(); // its purge reads the lane's tasks: after the lane's migration
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -70,13 +89,20 @@ final class Server implements AutoCloseable {
       chat.addChannel(web);
       chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
       chat.setAgentRouter(agents.router()::taskFor);
+      chat.setAttachments(files);
       chat.addCommand("/agent", call -> agents.router().agentCommand(call.sessionKey(), call.args(),
           call.grants()::mayUseProfile));
       chat.start();
-      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock));
-      return new Server(o, admin, lane, chat, gateway);
+      GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock, files));
+      Telegram telegram = null;
+      if (telegramConfig.isPresent()) {
+        telegram = new Telegram(TelegramBot.start(lane, chat, telegramConfig.get(), gateway.meterRegistry(), clock),
+            telegramConfig.get());
+      }
+      return new Server(o, admin, lane, chat, gateway, files, telegram);
     } catch (RuntimeException e) {
       if (chat != null) chat.close();
+      files.close();
       lane.close();
       throw e;
     }
@@ -103,6 +129,11 @@ final class Server implements AutoCloseable {
     return gateway.port();
   }
 
+  /** The Telegram bot's settings, when it runs. */
+  Optional<TelegramConfig> telegram() {
+    return Optional.ofNullable(telegram).map(Telegram::config);
+  }
+
   AdminToken adminToken() {
     return adminToken;
   }
@@ -123,7 +154,9 @@ final class Server implements AutoCloseable {
     closed = true;
     log.info("shutting down: running tasks get up to {} s to finish", options.shutdownGrace().toSeconds());
     gateway.close();
+    if (telegram != null) telegram.bot().close();
     chat.close();
+    files.close();
     lane.shutdown(options.shutdownGrace());
     lane.close();
     log.info("stopped");

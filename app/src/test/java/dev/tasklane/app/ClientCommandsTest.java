@@ -82,6 +82,22 @@ class ClientCommandsTest {
   }
 
   @Test
+  void submitSendsFilesWaitsForOthersAndStartsLater() throws Exception {
+    Path notes = dir.resolve("notes.txt");
+    java.nio.file.Files.writeString(notes, "from the file");
+    String first = taskId(run("submit", "-s", "cli:four", "--attach", notes.toString(),
+        "cat \"$TASKLANE_ATTACHMENTS\""));
+    String second = taskId(run("submit", "-s", "cli:four", "--depends-on", first, "-k", "exec", "-i",
+        "{\"shell\": \"echo after\"}"));
+    assertThat(run("watch", second).code()).isZero();
+    assertThat(run("status", first, "--json").out()).contains("from the file");
+    String later = taskId(run("submit", "-s", "cli:five", "--delay", "1d", "--ttl", "1h", "true"));
+    Run status = run("status", later, "--json");
+    assertThat(status.out()).contains("\"state\" : \"queued\"", "\"notBefore\"", "\"expiresAt\"");
+    assertThat(run("submit", "--delay", "soon", "true").err()).contains("not a duration");
+  }
+
+  @Test
   void errorsAreShortAndStructured() {
     Run missing = run("status", "7ZZZ");
     assertThat(missing.code()).isEqualTo(1);

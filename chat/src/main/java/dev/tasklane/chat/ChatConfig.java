@@ -1,5 +1,6 @@
 package dev.tasklane.chat;
 
+import dev.tasklane.chat.schedule.ScheduleConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param runKind the task kind {@code /run <command>} submits (default {@code exec})
  * @param maxTrackedStatusMessages status messages kept up to date at once (default 10,000); past it,
  *     the ones of finished tasks, then the oldest, are no longer edited (their results still arrive)
+ * @param schedules the knobs of {@code /later} and {@code /every}
  */
 public record ChatConfig(
     Duration yieldWindow,
@@ -35,10 +37,12 @@ public record ChatConfig(
     Duration deliveryRetryMax,
     int maxDeliveryAttempts,
     String runKind,
-    int maxTrackedStatusMessages) {
+    int maxTrackedStatusMessages,
+    ScheduleConfig schedules) {
 
   public ChatConfig {
     Objects.requireNonNull(runKind, "runKind");
+    Objects.requireNonNull(schedules, "schedules");
     requireNotNegative(yieldWindow, "yieldWindow");
     requirePositive(progressEditInterval, "progressEditInterval");
     requirePositive(heartbeatAfter, "heartbeatAfter");
@@ -80,6 +84,7 @@ public record ChatConfig(
     private int maxDeliveryAttempts = 30;
     private String runKind = "exec";
     private int maxTrackedStatusMessages = 10_000;
+    private ScheduleConfig schedules = ScheduleConfig.defaults();
 
     public Builder() {}
 
@@ -95,6 +100,7 @@ public record ChatConfig(
       maxDeliveryAttempts = c.maxDeliveryAttempts;
       runKind = c.runKind;
       maxTrackedStatusMessages = c.maxTrackedStatusMessages;
+      schedules = c.schedules;
     }
 
     public Builder yieldWindow(Duration v) { yieldWindow = v; return this; }
@@ -108,11 +114,12 @@ public record ChatConfig(
     public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
     public Builder runKind(String v) { runKind = v; return this; }
     public Builder maxTrackedStatusMessages(int v) { maxTrackedStatusMessages = v; return this; }
+    public Builder schedules(ScheduleConfig v) { schedules = v; return this; }
 
     public ChatConfig build() {
       return new ChatConfig(yieldWindow, progressEditInterval, heartbeatAfter, maxMessageChars, transcriptLimit,
           maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind,
-          maxTrackedStatusMessages);
+          maxTrackedStatusMessages, schedules);
     }
   }
 }

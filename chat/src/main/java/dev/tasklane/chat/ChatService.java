@@ -1,5 +1,7 @@
 package dev.tasklane.chat;
 
+import dev.tasklane.attachments.Attachment;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatMessage.Role;
 import dev.tasklane.chat.Commands.Answer;
 import dev.tasklane.chat.Commands.Route;
@@ -9,6 +11,8 @@ import dev.tasklane.chat.TranscriptSql.InboxRow;
 import dev.tasklane.chat.TranscriptSql.NewEntry;
 import dev.tasklane.chat.access.Grants;
 import dev.tasklane.chat.access.SenderGrants;
+import dev.tasklane.chat.schedule.ScheduleCommands;
+import dev.tasklane.chat.schedule.Schedules;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
@@ -27,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,9 +79,13 @@ public final class ChatService implements AutoCloseable {
   private final StatusReporter reporter;
   private final OutboxSender sender;
   private final EventFollower follower;
+  private final Schedules schedules;
   private volatile AgentRouter router;
+  private final MessageFiles files = new MessageFiles();
   private volatile SenderGrants access = (channel, sender) -> Grants.USER;
   private boolean started;
+  /** Messages stored before this instant were received by an earlier run of the process. */
+  private final Instant startedAt;
 
   /** Migrates the chat tables into the lane's database ({@code db/chat/<dialect>}). */
   public ChatService(Lane lane, ChatConfig config, Clock clock) {
@@ -84,10 +93,12 @@ public final class ChatService implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.db = lane.database();
+    this.startedAt = clock.instant();
     db.migrate("chat", "db/chat");
     this.transcript = new Transcript(db, config.transcriptLimit());
     this.outcomes = new Outcomes(transcript, clock);
-    this.commands = new Commands(lane, config, clock);
+    this.schedules = new Schedules(db, config.schedules(), clock, new ScheduledMessages(this::receive));
+    this.commands = new Commands(lane, config, clock, new ScheduleCommands(schedules, clock));
     this.waiter = new TaskWaiter(lane);
     this.reporter = new StatusReporter(lane, transcript, channels, config, clock);
     this.sender = new OutboxSender(db, channels, config, clock, reporter::sent);
@@ -114,6 +125,11 @@ public final class ChatService implements AutoCloseable {
     this.router = router;
   }
 
+  /** Lets messages carry files stored here; without a store, a message with attachments is refused. */
+  public void setAttachments(AttachmentStore attachments) {
+    files.setStore(attachments);
+  }
+
   /**
    * Adds a slash command, e.g. {@code "/agent"}.
    *
@@ -134,20 +150,24 @@ public final class ChatService implements AutoCloseable {
   public Reply receive(IncomingMessage message) {
     validate(message);
     long deadline = System.nanoTime() + config.yieldWindow().toNanos();
+    List<Attachment> attached = files.of(message);
+    IncomingMessage shown = attached.isEmpty() ? message : new IncomingMessage(message.channel(), message.chatId(),
+        message.messageId(), message.sender(), message.text() + MessageFiles.note(attached), message.attachments());
     Received received;
     try {
-      received = db.write(tx -> store(tx.connection(), tx, message));
+      received = db.write(tx -> store(tx.connection(), tx, shown));
     } catch (SeenMeanwhile e) {
-      received = db.write(tx -> store(tx.connection(), tx, message)); // finds what the other stored
+      received = db.write(tx -> store(tx.connection(), tx, shown)); // finds what the other stored
     }
     if (received.earlier() != null && !neverAnswered(received.earlier())) return received.earlier();
     typing(message);
     Grants grants = grantsOf(message);
-    Route route = commands.route(message.sessionKey(), message.text(), message.sender(), grants)
-        .orElseGet(() -> agentRoute(message, grants));
+    // Commands read what was typed; the agent also reads which files came with it.
+    Route route = commands.route(message, grants).orElseGet(() -> agentRoute(shown, grants));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
-      case Submit s -> startTask(message, received.user(), s.request(), deadline);
+      case Submit s -> startTask(message, received.user(), MessageFiles.into(s.request(), attached), attached,
+          deadline);
     };
   }
 
@@ -162,13 +182,16 @@ public final class ChatService implements AutoCloseable {
 
   /**
    * True for a message stored by an earlier call that never answered it (the process stopped in
-   * between): the platform's redelivery is answered now. Routing again is safe: the task's submit
-   * carries the message's idempotency key, so it finds the task submitted before, if any.
+   * between): the platform's redelivery is answered now. That is a message stored before this
+   * service started, or one old enough that no call can still be working on it. Routing again is
+   * safe: the task's submit carries the message's idempotency key, so it finds the task submitted
+   * before, if any.
    */
   private boolean neverAnswered(Reply earlier) {
     if (earlier.answer() != null) return false;
+    Instant stored = earlier.userMessage().at();
     Instant stale = clock.instant().minus(config.yieldWindow()).minus(ANSWER_GRACE);
-    return earlier.userMessage().at().isBefore(stale);
+    return stored.isBefore(startedAt.truncatedTo(ChronoUnit.MILLIS)) || stored.isBefore(stale);
   }
 
   /** The stored user message, or the earlier reply when the message was seen before. */
@@ -198,11 +221,15 @@ public final class ChatService implements AutoCloseable {
   }
 
   private Grants grantsOf(IncomingMessage m) {
+    return grantsOf(m.channel(), m.sender());
+  }
+
+  private Grants grantsOf(String channel, String sender) {
     try {
-      Grants g = access.of(m.channel(), m.sender());
+      Grants g = access.of(channel, sender);
       return g != null ? g : Grants.GUEST;
     } catch (RuntimeException e) {
-      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", m.channel(), e);
+      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", channel, e);
       return Grants.GUEST;
     }
   }
@@ -243,7 +270,38 @@ public final class ChatService implements AutoCloseable {
     });
   }
 
-  private Reply startTask(IncomingMessage m, ChatMessage user, SubmitRequest.Builder builder, long deadline) {
+  /**
+   * Runs the command behind a button that {@code sender} pressed under a message in this chat (e.g.
+   * {@code /cancel 00KQ}), with the sender's grants, and returns the short answer to show: nothing is
+   * stored in the transcript, and nothing but a command can run this way.
+   */
+  public String action(String channel, String chatId, String sender, String action) {
+    Optional<Route> route = action == null ? Optional.empty()
+        : commands.route(new IncomingMessage(channel, chatId, null, sender, action), grantsOf(channel, sender));
+    if (route.isPresent() && route.get() instanceof Answer a) return a.text();
+    return "That button does nothing any more.";
+  }
+
+  /**
+   * Sends a notice to a chat through the outbox, outside the flow of messages: a reply to a message
+   * that was not taken (a stranger's, one too long). It is stored in the chat's transcript as an
+   * answer; the message it replies to is not.
+   *
+   * @param replyTo the platform id of the message it answers, or null
+   */
+  public void tell(String channel, String chatId, String replyTo, String text) {
+    String session = channel + ":" + chatId;
+    db.write(tx -> {
+      ChatMessage notice = transcript.append(tx, new NewEntry(session, Role.ASSISTANT, text, null, null,
+          clock.instant(), false, channel, chatId, null));
+      OutboxSql.enqueue(tx.connection(), notice.id(), new Target(channel, chatId, replyTo), null, clock.instant());
+      tx.afterCommit(sender::wake);
+      return null;
+    });
+  }
+
+  private Reply startTask(IncomingMessage m, ChatMessage user, SubmitRequest.Builder builder,
+      List<Attachment> attached, long deadline) {
     SubmitRequest request = builder.origin(new Origin(m.channel(), m.chatId(), m.messageId(), m.sender())).build();
     if (!m.sessionKey().equals(request.sessionKey())) {
       log.error("the agent router built a task for session {} from a message of {}", request.sessionKey(),
@@ -259,6 +317,7 @@ public final class ChatService implements AutoCloseable {
     } catch (LaneException e) {
       return answer(m, user, refusal(e));
     }
+    files.link(submitted.task().id(), attached);
     // A task that cannot start now (behind its session's other work, or behind other queued
     // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
     Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();
@@ -294,7 +353,7 @@ public final class ChatService implements AutoCloseable {
   }
 
   private static Target target(IncomingMessage m) {
-    return new Target(m.channel(), m.chatId(), m.messageId());
+    return new Target(m.channel(), m.chatId(), ScheduledMessages.platformReplyTo(m.messageId()));
   }
 
   private static String idempotencyKey(IncomingMessage m) {
@@ -378,6 +437,11 @@ public final class ChatService implements AutoCloseable {
     return reporter.trackedCount();
   }
 
+  /** The schedules of {@code /later} and {@code /every}. */
+  public Schedules schedules() {
+    return schedules;
+  }
+
   /**
    * Starts following the lane's events (from where the last run stopped), the status messages, and
    * the delivery of pending messages.
@@ -388,11 +452,13 @@ public final class ChatService implements AutoCloseable {
     reporter.start();
     sender.start();
     follower.start();
+    schedules.start();
   }
 
   /** Stops the background work; the lane stays open. Pending deliveries wait for the next start. */
   @Override
   public synchronized void close() {
+    schedules.close();
     follower.close();
     reporter.close();
     sender.close();

@@ -3,6 +3,8 @@ package dev.tasklane.chat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.chat.access.Grants;
+import dev.tasklane.chat.schedule.ScheduleCommands;
+import dev.tasklane.chat.schedule.Schedules;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
@@ -46,12 +48,14 @@ final class Commands {
   private final Lane lane;
   private final ChatConfig config;
   private final Clock clock;
+  private final ScheduleCommands schedules;
   private final Map<String, ChatCommand> custom = new ConcurrentHashMap<>();
 
-  Commands(Lane lane, ChatConfig config, Clock clock) {
+  Commands(Lane lane, ChatConfig config, Clock clock, ScheduleCommands schedules) {
     this.lane = lane;
     this.config = config;
     this.clock = clock;
+    this.schedules = schedules;
   }
 
   void add(String name, ChatCommand command) {
@@ -59,7 +63,9 @@ final class Commands {
     if (!NAME.matcher(n).matches()) {
       throw new IllegalArgumentException("a command is '/' and a lower-case word (letters, digits, _): " + name);
     }
-    if (BUILT_IN.contains(n)) throw new IllegalArgumentException(n + " is a built-in command");
+    if (BUILT_IN.contains(n) || ScheduleCommands.NAMES.contains(n)) {
+      throw new IllegalArgumentException(n + " is a built-in command");
+    }
     custom.put(n, command);
   }
 
@@ -67,9 +73,10 @@ final class Commands {
    * The route of a command or status question; empty for free text (which goes to the agent). A
    * command that starts a task is checked against the sender's grants.
    */
-  Optional<Route> route(String sessionKey, String text, String sender, Grants grants) {
-    String s = text.strip();
-    if (isCommand(s)) return Optional.of(command(s, sessionKey, sender, grants));
+  Optional<Route> route(IncomingMessage m, Grants grants) {
+    String sessionKey = m.sessionKey();
+    String s = m.text().strip();
+    if (isCommand(s)) return Optional.of(command(m, s, grants));
     if (StatusQuestion.matches(s)) {
       List<Task> active = active(sessionKey);
       if (!active.isEmpty()) return Optional.of(new Answer(describeAll(active)));
@@ -89,7 +96,9 @@ final class Commands {
     return at > 0 ? name.substring(0, at) : name;
   }
 
-  private Route command(String s, String sessionKey, String sender, Grants grants) {
+  private Route command(IncomingMessage m, String s, Grants grants) {
+    String sessionKey = m.sessionKey();
+    String sender = m.sender();
     String[] parts = s.split("\\s+", 2);
     String name = commandName(s);
     String args = parts.length > 1 ? parts[1].strip() : "";
@@ -101,6 +110,7 @@ final class Commands {
         case "/retry" -> retry(sessionKey, args, grants);
         case "/run" -> run(sessionKey, args, grants);
         case "/help" -> new Answer(help());
+        case "/later", "/every", "/schedules", "/timezone" -> new Answer(schedule(m, name, args, grants));
         default -> custom(name, new ChatCommand.Call(sessionKey, args, sender, grants));
       };
     } catch (LaneException e) {
@@ -192,6 +202,19 @@ final class Commands {
     return new Submit(SubmitRequest.builder(sessionKey, config.runKind()).input(input));
   }
 
+  /**
+   * The schedule commands. Making a schedule needs a role that may start work (an agent or
+   * {@code /run}): a guest's message would be refused at each occurrence anyway. Each occurrence is
+   * checked again with the grants its author has then.
+   */
+  private String schedule(IncomingMessage m, String name, String args, Grants grants) {
+    boolean makes = name.equals("/later") || name.equals("/every");
+    if (makes && !args.isBlank() && !grants.mayUseAgents() && !grants.mayRun()) {
+      throw grants.refusal("Scheduling a message", "\"profiles\" or \"run\"");
+    }
+    return schedules.run(name, new Schedules.Author(m.sessionKey(), m.channel(), m.chatId(), m.sender()), args);
+  }
+
   private Route custom(String name, ChatCommand.Call call) {
     ChatCommand c = custom.get(name);
     if (c == null) return new Answer("Unknown command " + name + ". /help lists the commands.");
@@ -214,6 +237,10 @@ final class Commands {
         /cancel <id> | all — stop a task, or every task of this chat
         /retry <id> — run a finished task again
         /run <command> — run a shell command as a task (if your role allows it)
+        /later <when> <message> — send a message later: in 2h, at 17:30, tomorrow 9:00
+        /every <rule> <message> — send a message again and again: day 9:00, weekday 8:30, hour, or cron
+        /schedules — this chat's schedules; /schedules cancel <n> drops one
+        /timezone [zone] — the chat's time zone for /later and /every, e.g. Europe/Berlin
         /help — this list
         """);
     new TreeMap<>(custom).keySet().forEach(n -> sb.append(n).append('\n'));

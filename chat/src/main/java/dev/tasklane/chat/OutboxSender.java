@@ -1,6 +1,7 @@
 package dev.tasklane.chat;
 
 import dev.tasklane.chat.OutboxSql.Pending;
+import dev.tasklane.chat.OutgoingMessage.Button;
 import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,11 +133,13 @@ final class OutboxSender implements AutoCloseable {
 
   /** Sends the parts not yet sent; true when the whole message went through. */
   private boolean deliver(Pending p, ChatChannel channel) throws InterruptedException {
-    List<String> parts = MessageSplitter.split(p.text(), config.maxMessageChars());
+    List<String> parts = channel.parts(p.text(), config.maxMessageChars());
     for (int i = p.partsSent(); i < parts.size(); i++) {
       String platformId;
+      List<Button> buttons = p.openTask() == null || i < parts.size() - 1 ? List.of() : StatusButtons.of(p.openTask());
       try {
-        platformId = channel.send(p.target().chatId(), parts.get(i), i == 0 ? p.target().replyTo() : null);
+        platformId = channel.send(new OutgoingMessage(p.target().chatId(), parts.get(i),
+            i == 0 ? p.target().replyTo() : null, buttons));
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
@@ -158,10 +161,16 @@ final class OutboxSender implements AutoCloseable {
 
   private void failed(Pending p, Exception e) {
     int attempts = p.attempts() + 1;
-    boolean giveUp = attempts >= config.maxDeliveryAttempts();
-    Instant next = clock.instant().plus(backoff(attempts));
-    String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-    if (giveUp) {
+    boolean refused = e instanceof DeliveryException d && d.permanent();
+    boolean giveUp = refused || attempts >= config.maxDeliveryAttempts();
+    Duration wait = backoff(attempts);
+    if (e instanceof DeliveryException d && d.retryAfter().compareTo(wait) > 0) wait = d.retryAfter();
+    Instant next = clock.instant().plus(wait);
+    String error = e instanceof DeliveryException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (refused) {
+      log.error("chat message {} to {}:{} was refused and will not be tried again: {}", p.id(), p.target().channel(),
+          p.target().chatId(), error);
+    } else if (giveUp) {
       log.error("giving up on chat message {} to {}:{} after {} attempts: {}", p.id(), p.target().channel(),
           p.target().chatId(), attempts, error);
     } else {

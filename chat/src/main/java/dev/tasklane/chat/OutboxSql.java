@@ -19,9 +19,12 @@ final class OutboxSql {
   /** Where a message goes: the channel, the chat, and the platform id of the message it answers. */
   record Target(String channel, String chatId, String replyTo) {}
 
-  /** A message waiting to be sent, with the current text of its transcript entry. */
+  /**
+   * A message waiting to be sent, with the current text of its transcript entry; {@code openTask} is
+   * the task of a status message whose task has not finished (it gets a Cancel button), else null.
+   */
   record Pending(long id, long entryId, boolean status, String text, Target target, int attempts, int partsSent,
-      Instant nextAttemptAt) {}
+      Instant nextAttemptAt, TaskId openTask) {}
 
   /**
    * Queues a message; false if it delivers the outcome of {@code resultOf} and another connection
@@ -55,15 +58,15 @@ final class OutboxSql {
   static List<Pending> dueHeads(Connection c, String channel, Instant now, int limit) throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
             "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
-                + " o.next_attempt_at FROM chat_outbox o JOIN chat_messages m ON m.id = o.entry_id"
-                + " WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?"),
+                + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m"
+                + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?"),
             channel, now, limit);
         ResultSet rs = ps.executeQuery()) {
       List<Pending> out = new ArrayList<>();
       while (rs.next()) {
         out.add(new Pending(rs.getLong("id"), rs.getLong("entry_id"), rs.getInt("status") != 0, rs.getString("text"),
             new Target(rs.getString("channel"), rs.getString("chat_id"), rs.getString("reply_to")),
-            rs.getInt("attempts"), rs.getInt("parts_sent"), Sql.instant(rs, "next_attempt_at")));
+            rs.getInt("attempts"), rs.getInt("parts_sent"), Sql.instant(rs, "next_attempt_at"), openTask(rs)));
       }
       return out;
     }
@@ -77,6 +80,11 @@ final class OutboxSql {
       rs.next();
       return Optional.ofNullable(Sql.instant(rs, "next"));
     }
+  }
+
+  private static TaskId openTask(ResultSet rs) throws SQLException {
+    Long task = Sql.nullableLong(rs, "task_id");
+    return task != null && rs.getInt("status") != 0 && rs.getInt("status_open") != 0 ? TaskId.of(task) : null;
   }
 
   /** Records that the platform took part {@code partsSent - 1}; the message is sent once all parts are. */

@@ -58,7 +58,8 @@ final class Outcomes {
         : TranscriptSql.inbox(c, o.channel() + ":" + o.chatId(), o.messageId()).map(InboxRow::userEntry).orElse(null);
     ChatMessage reply = transcript.append(tx, new NewEntry(task.sessionKey(), Role.ASSISTANT, TaskTexts.outcome(task),
         task.id(), replyTo, now, false, o.channel(), o.chatId(), null));
-    if (!OutboxSql.enqueue(c, reply.id(), new Target(o.channel(), o.chatId(), o.messageId()), task.id(), now)) {
+    Target target = new Target(o.channel(), o.chatId(), ScheduledMessages.platformReplyTo(o.messageId()));
+    if (!OutboxSql.enqueue(c, reply.id(), target, task.id(), now)) {
       throw new RecordedMeanwhile(task);
     }
     Optional<ChatMessage> status = TranscriptSql.statusOf(c, task.id());

@@ -47,6 +47,7 @@ final class StatusReporter implements AutoCloseable {
     boolean open;
     Instant lastCheck;
     Instant lastPlatformEdit = Instant.MIN;
+    Instant notBefore = Instant.MIN;
     Instant lastActivity;
     String lastOutput;
 
@@ -219,22 +220,48 @@ final class StatusReporter implements AutoCloseable {
     }
   }
 
-  /** Edits the platform's message when its text is behind, at most once per interval. */
+  /**
+   * Edits the platform's message when its text is behind, at most once per interval and not before
+   * the platform allows: the newest text goes out then, and the final text always does (the message
+   * stays tracked until the platform shows it). A running task's message carries a Cancel button;
+   * the final edit goes without, which removes it.
+   */
   private void pushToPlatform(Tracked t, Instant now) {
     String text;
     String platformId;
+    boolean open;
     synchronized (t) {
-      if (t.platformId == null || t.text.equals(t.platformText) || !due(t.lastPlatformEdit, now)) return;
+      if (t.platformId == null || t.text.equals(t.platformText) || !due(t.lastPlatformEdit, now)
+          || now.isBefore(t.notBefore)) {
+        return;
+      }
       t.lastPlatformEdit = now;
       text = t.text;
       platformId = t.platformId;
+      open = t.open;
     }
     ChatChannel channel = channels.get(t.channel);
     if (channel == null) return;
     try {
-      channel.edit(t.chatId, platformId, text);
+      channel.edit(platformId, new OutgoingMessage(t.chatId, text, null,
+          open ? StatusButtons.of(t.taskId) : List.of()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
+    } catch (DeliveryException e) {
+      if (!e.permanent()) {
+        synchronized (t) {
+          t.notBefore = now.plus(e.retryAfter());
+        }
+        log.debug("the status message of task {} waits {} for the platform: {}", t.taskId, e.retryAfter(),
+            e.getMessage());
+        return;
+      }
+      log.warn("the status message of task {} can no longer be edited: {}", t.taskId, e.getMessage());
+      synchronized (t) {
+        t.platformText = text; // nothing more can be shown there: settle it
+        if (open) t.open = false;
+      }
       return;
     } catch (Exception e) {
       log.debug("editing the status message of task {} failed; trying again later", t.taskId, e);

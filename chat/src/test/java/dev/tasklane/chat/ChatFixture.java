@@ -30,16 +30,23 @@ final class ChatFixture implements AutoCloseable {
   final Supplier<Database> database;
   final Lane lane;
   final RecordingChannel channel = new RecordingChannel("test");
+  final Clock clock;
   ChatService chat;
 
-  private ChatFixture(Supplier<Database> database, Lane lane) {
+  private ChatFixture(Supplier<Database> database, Lane lane, Clock clock) {
     this.database = database;
     this.lane = lane;
+    this.clock = clock;
   }
 
   /** A lane with the test handlers on the database {@code database} opens, and a started chat service. */
   static ChatFixture start(Supplier<Database> database, ChatConfig config) {
-    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1));
+    return start(database, config, Clock.systemUTC());
+  }
+
+  /** The same, with the chat service on {@code clock}. */
+  static ChatFixture start(Supplier<Database> database, ChatConfig config, Clock clock) {
+    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1), clock);
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
@@ -84,12 +91,12 @@ final class ChatFixture implements AutoCloseable {
   /** Closes the chat service and the lane, then starts both again on the same database, with a fresh channel. */
   ChatFixture restart(ChatConfig config) {
     close();
-    return start(database, config);
+    return start(database, config, clock);
   }
 
   /** A chat service (not started) over this fixture's lane, with the recording channel and router. */
   ChatService newChat(ChatConfig config) {
-    ChatService c = new ChatService(lane, config, Clock.systemUTC());
+    ChatService c = new ChatService(lane, config, clock);
     c.addChannel(channel);
     c.setAgentRouter(ChatFixture::route);
     c.setAccess((channel, sender) -> ADMIN.equals(sender) ? Grants.ADMIN : Grants.USER);

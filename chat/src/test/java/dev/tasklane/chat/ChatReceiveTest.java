@@ -44,6 +44,23 @@ class ChatReceiveTest extends ChatTestBase {
   }
 
   @Test
+  void aMessageStoredButNeverAnsweredBeforeARestartIsAnsweredWhenItComesAgain() {
+    start(ChatFixture.fastConfig().build());
+    IncomingMessage m = message("c1", "hello after the crash");
+    // The process dies after the message is stored and before it is answered.
+    f.chat.setAgentRouter((session, text) -> {
+      throw new StackOverflowError("the process dies here");
+    });
+    assertThatThrownBy(() -> f.chat.receive(m)).isInstanceOf(StackOverflowError.class);
+    f = f.restart(ChatFixture.fastConfig().build());
+
+    Reply again = f.chat.receive(m); // the platform delivers it again, seconds later
+    assertThat(again.answer()).isNotNull();
+    assertThat(again.answer().text()).isEqualTo("echo: hello after the crash");
+    await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);
+  }
+
+  @Test
   void longTaskIsAcknowledgedWithinTheWindowWithIdAndQueuePosition() {
     start(ChatFixture.fastConfig().yieldWindow(Duration.ofMillis(300)).build());
     Reply first = f.say("c1", "quiet 1500");

@@ -103,19 +103,25 @@ public final class Lane implements AutoCloseable {
 
   /**
    * Submits {@code children} and a {@code parent} that runs once all of them completed, with their
-   * results in its input ({@code "dependencies"}); if a child fails, the parent fails.
+   * results in its input ({@code "dependencies"}); if a child fails, the parent fails. When a child
+   * or the parent is refused, the children this call created are canceled and the refusal thrown.
    */
   public FanOut fanOut(SubmitRequest parent, List<SubmitRequest> children) {
     if (children.isEmpty()) throw new LaneException(ErrorCode.BAD_REQUEST, "a fan-out needs at least one child");
     List<Submitted> submitted = new ArrayList<>();
-    for (SubmitRequest child : children) {
-      BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
-      submitted.add(submit(child.toBuilder().busyPolicy(p).build()));
+    try {
+      for (SubmitRequest child : children) {
+        BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
+        submitted.add(submit(child.toBuilder().busyPolicy(p).build()));
+      }
+      List<TaskId> ids = new ArrayList<>(parent.dependsOn());
+      submitted.forEach(s -> ids.add(s.task().id()));
+      Submitted p = submit(parent.toBuilder().dependsOn(ids).build());
+      return new FanOut(p, submitted);
+    } catch (LaneException e) {
+      for (Submitted s : submitted) if (s.created()) cancel(s.task().id());
+      throw e;
     }
-    List<TaskId> ids = new ArrayList<>(parent.dependsOn());
-    submitted.forEach(s -> ids.add(s.task().id()));
-    Submitted p = submit(parent.toBuilder().dependsOn(ids).build());
-    return new FanOut(p, submitted);
   }
 
   /** The task, with its latest progress (also progress not yet persisted). */

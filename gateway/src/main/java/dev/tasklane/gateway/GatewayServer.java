@@ -3,10 +3,15 @@ package dev.tasklane.gateway;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.TaskApi;
+import dev.tasklane.gateway.auth.Authenticator;
+import dev.tasklane.gateway.http.AttachmentRoutes;
 import dev.tasklane.gateway.http.HttpJson;
+import dev.tasklane.gateway.http.JsonErrorHandler;
+import dev.tasklane.gateway.http.NoSessions;
 import dev.tasklane.gateway.http.TaskEventStream;
 import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tasklane.gateway.ops.Health;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
@@ -22,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,27 +40,29 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
-  /** Frames queued for one slow WebSocket client before it is disconnected (it then resumes). */
-  static final int MAX_QUEUED_FRAMES = 10_000;
-
   private final Javalin app;
   private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("tasklane-gateway-timer").factory());
   private volatile boolean accepting = true;
+  private final GatewayMetrics metrics;
 
   private GatewayServer(Gateway parts) {
     GatewayMetrics metrics = new GatewayMetrics(parts.lane(), parts.clock());
-    TaskApi api = new TaskApi(parts.lane(), metrics);
+    this.metrics = metrics;
+    TaskApi api = new TaskApi(parts.lane(), metrics, parts.attachments());
     Map<String, WsMethod> methods = new HashMap<>();
     new TaskMethods(api, metrics).register(methods);
-    if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web()).register(methods);
+    if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web(), parts.attachments()).register(methods);
     GatewayConfig config = parts.config();
-    WsEndpoint ws = new WsEndpoint(parts.tokens(), config, metrics, methods, parts.clock(), requests);
-    TaskRoutes tasks = new TaskRoutes(api, parts.tokens(), config, parts.clock(),
+    Authenticator authenticator = new Authenticator(parts.tokens(), config.authFailuresPerMinute(), parts.clock());
+    WsEndpoint ws = new WsEndpoint(authenticator, config, metrics, methods, parts.clock(),
+        new WsEndpoint.Threads(requests, timer));
+    TaskRoutes tasks = new TaskRoutes(api, authenticator, config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
     Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
-    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics));
+    AttachmentRoutes files = new AttachmentRoutes(parts.attachments());
+    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics, files));
   }
 
   /** Starts a server on {@code parts.config()}'s host and port. */
@@ -70,19 +79,26 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private static void configure(JavalinConfig cfg, GatewayConfig config, WsEndpoint ws, TaskRoutes tasks,
-      Health health, GatewayMetrics metrics) {
+      Health health, GatewayMetrics metrics, AttachmentRoutes files) {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
     cfg.concurrency.useVirtualThreads = true;
     cfg.http.maxRequestSize = config.maxFrameBytes();
     cfg.staticFiles.add("/web", Location.CLASSPATH);
+    cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+    cfg.jetty.modifyServletContextHandler(context -> {
+      NoSessions.configure(context.getSessionHandler());
+      context.setErrorHandler(new JsonErrorHandler());
+    });
     cfg.jetty.modifyWebSocketServletFactory(f -> {
       f.setMaxTextMessageSize(config.maxFrameBytes());
+      f.setMaxBinaryMessageSize(config.maxFrameBytes()); // answered with bad_request, as text ones are read
       f.setIdleTimeout(Duration.ofMinutes(2));
-      f.setMaxOutgoingFrames(MAX_QUEUED_FRAMES); // a client that falls this far behind is disconnected
+      // A backstop: the endpoint's own send budget closes a connection before its frames reach this.
+      f.setMaxOutgoingFrames(2 * WsEndpoint.MAX_QUEUED_FRAMES);
     });
     var routes = cfg.routes;
-    routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e.code(), e.getMessage()));
+    routes.exception(LaneException.class, (e, ctx) -> HttpJson.error(ctx, e));
     routes.exception(HttpResponseException.class,
         (e, ctx) -> HttpJson.error(ctx, HttpJson.codeFor(e.getStatus()), e.getMessage()));
     routes.exception(Exception.class, (e, ctx) -> {
@@ -96,11 +112,24 @@ public final class GatewayServer implements AutoCloseable {
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     ws.install(routes);
     tasks.install(routes);
+    files.install(routes);
   }
 
   /** The port it listens on (the real one when started on port 0). */
+  /** The registry behind {@code /metrics}: other parts of the server (the Telegram bot) add their meters here. */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public int port() {
     return app.port();
+  }
+
+  /** HTTP sessions the server holds in memory (for tests: the API keeps none). */
+  long liveHttpSessions() {
+    ServletContextHandler context = app.jettyServer().server().getDescendant(ServletContextHandler.class);
+    return context.getSessionHandler().getSessionCache() instanceof DefaultSessionCache cache
+        ? cache.getSessionsCurrent() : 0;
   }
 
   /** Stops accepting connections and closes open ones; the lane is left to its owner. */

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class ChatFixture {
   private static final Pattern SLEEP = Pattern.compile("sleep (\\d+)");
-  private static final Pattern ECHO = Pattern.compile("echo (.+)");
+  private static final Pattern ECHO = Pattern.compile("echo (.+)", Pattern.DOTALL);
 
   private ChatFixture() {}
 

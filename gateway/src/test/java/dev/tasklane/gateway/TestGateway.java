@@ -1,6 +1,8 @@
 package dev.tasklane.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.attachments.AttachmentLimits;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.chat.access.Grants;
@@ -10,6 +12,7 @@ import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
+import dev.tasklane.store.Database;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -32,46 +35,58 @@ final class TestGateway implements AutoCloseable {
   static final String BOB = "bob-secret";
   static final String CAROL = "carol-secret";
   /** What alice and bob may do: submit the test handlers' kinds directly. */
-  static final Grants TESTER = new Grants("tester", false, Set.of("echo", "sleep", "fail"), false, Set.of(Grants.ALL),
+  static final Grants TESTER = new Grants("tester", false, Set.of("echo", "sleep", "fail", "files"), false, Set.of(Grants.ALL),
       false, List.of());
+
+  /** Attachments of tests are small: the file limit is met without writing megabytes. */
+  static final AttachmentLimits FILE_LIMITS = AttachmentLimits.defaults().withMaxFileBytes(64 * 1024);
 
   final Lane lane;
   final ChatService chat;
   final GatewayServer server;
   /** The tokens it accepts; a test may add more. */
   final TokenRegistry tokens;
+  final AttachmentStore files;
   final HttpClient http = HttpClient.newHttpClient();
 
-  private TestGateway(Lane lane, ChatService chat, GatewayServer server, TokenRegistry tokens) {
+  private TestGateway(Lane lane, ChatService chat, GatewayServer server, TokenRegistry tokens,
+      AttachmentStore files) {
     this.lane = lane;
     this.chat = chat;
     this.server = server;
     this.tokens = tokens;
+    this.files = files;
   }
 
   /** Tasks only. */
   static TestGateway start(Path dir, GatewayConfig config) {
-    Lane lane = lane(dir);
+    Database db = SqliteDatabase.open(dir.resolve("tasklane.db"));
+    AttachmentStore files = AttachmentStore.open(db, dir.resolve("attachments"), FILE_LIMITS, Clock.systemUTC());
+    Lane lane = lane(db, files);
     TokenRegistry tokens = tokens();
-    GatewayServer server =
-        GatewayServer.start(new Gateway(lane, null, null, tokens, config.withPort(0), Clock.systemUTC()));
-    return new TestGateway(lane, null, server, tokens);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens, config.withPort(0),
+        Clock.systemUTC(), files));
+    return new TestGateway(lane, null, server, tokens, files);
   }
 
   /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
   static TestGateway withChat(Path dir, GatewayConfig config, ChatConfig chatConfig) {
-    Lane lane = lane(dir);
+    Database db = SqliteDatabase.open(dir.resolve("tasklane.db"));
+    AttachmentStore files = AttachmentStore.open(db, dir.resolve("attachments"), FILE_LIMITS, Clock.systemUTC());
+    Lane lane = lane(db, files);
     WebChannel web = new WebChannel();
     TokenRegistry tokens = tokens();
     ChatService chat = ChatFixture.chat(lane, web, chatConfig);
     chat.setAccess(WebChannel.senderGrants(tokens, (channel, sender) -> Grants.USER));
-    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, Clock.systemUTC()));
-    return new TestGateway(lane, chat, server, tokens);
+    chat.setAttachments(files);
+    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, Clock.systemUTC(),
+        files));
+    return new TestGateway(lane, chat, server, tokens, files);
   }
 
-  private static Lane lane(Path dir) {
-    return TestHandlers.register(Lane.builder())
-        .database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+  private static Lane lane(Database db, AttachmentStore files) {
+    return TestHandlers.register(Lane.builder(), files)
+        .database(db)
         .config(LaneConfig.defaults().toBuilder().cancelGrace(Duration.ofMillis(500)).build())
         .start();
   }
@@ -119,6 +134,7 @@ final class TestGateway implements AutoCloseable {
   public void close() {
     server.close();
     if (chat != null) chat.close();
+    files.close();
     lane.close();
   }
 }

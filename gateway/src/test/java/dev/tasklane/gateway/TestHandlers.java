@@ -1,21 +1,37 @@
 package dev.tasklane.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.attachments.AttachmentStore;
+import java.nio.file.Files;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
 
-/** Handlers with behaviour a test can see: echo the input, sleep with progress, fail. */
+/** Handlers with behaviour a test can see: echo the input, sleep with progress, fail, read attached files. */
 final class TestHandlers {
   private TestHandlers() {}
 
-  static Lane.Builder register(Lane.Builder b) {
+  static Lane.Builder register(Lane.Builder b, AttachmentStore files) {
     return b.handler("echo", ctx -> TaskResult.of(ctx.input()))
+        .handler("files", ctx -> readFiles(ctx, files))
         .handler("sleep", TestHandlers::sleep)
         .handler("fail", ctx -> {
           throw TaskFailure.permanent("boom", "it failed on purpose");
         });
+  }
+
+  /** The task's attached files as a handler gets them: {@code {"files": [{"name", "mediaType", "text"}]}}. */
+  static TaskResult readFiles(TaskContext ctx, AttachmentStore files) throws Exception {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    var list = result.putArray("files");
+    for (AttachmentStore.Named f : files.ofTask(ctx.task())) {
+      list.addObject().put("name", f.name()).put("mediaType", f.attachment().mediaType())
+          .put("text", Files.readString(f.file()));
+    }
+    return TaskResult.of(result);
   }
 
   /** Sleeps {@code input.millis} in 50 ms steps, reporting the fraction done; stops when cancelled. */

@@ -6,8 +6,13 @@ import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskResult;
+import dev.tasklane.agents.TaskFiles;
+import dev.tasklane.attachments.AttachmentStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -28,25 +33,42 @@ public final class ExecHandler implements TaskHandler {
   private final CommandRunner runner;
   private final Environments environments;
   private final Function<String, Path> sessionFolder;
+  private final AttachmentStore attachments;
 
   /**
    * @param environments what commands get of the server's environment
    * @param sessionFolder a session's own folder (created if missing), where commands run by default
    */
   public ExecHandler(ExecOptions options, Environments environments, Function<String, Path> sessionFolder) {
+    this(options, environments, sessionFolder, null);
+  }
+
+  /** @param attachments where the files sent with a task are; null refuses tasks with files */
+  public ExecHandler(ExecOptions options, Environments environments, Function<String, Path> sessionFolder,
+      AttachmentStore attachments) {
     this.runner = new CommandRunner(options);
     this.environments = environments;
     this.sessionFolder = sessionFolder;
+    this.attachments = attachments;
   }
 
   @Override
   public TaskResult run(TaskContext ctx) throws TaskFailure, InterruptedException {
     ExecInput in = ExecInput.parse(ctx.input());
+    Path folder = in.cwd() != null ? in.cwd() : sessionFolder.apply(ctx.sessionKey());
+    // Attached files go to <folder>/attachments; the command is told their paths.
+    List<TaskFiles.Copy> files = TaskFiles.copy(attachments, ctx.task(), folder);
+    Map<String, String> requested = new LinkedHashMap<>(in.env());
+    if (!files.isEmpty()) requested.put(TaskFiles.ENV, TaskFiles.paths(files));
+    Command command = new Command(in.argv(), folder, environments.of(in.profile(), requested), in.timeout());
+    return run(ctx, in, command);
+  }
+
+  private TaskResult run(TaskContext ctx, ExecInput in, Command command) throws TaskFailure, InterruptedException {
     ProgressParser parser = in.format().newParser();
     ctx.progress(null, "starting " + StreamJsonParser.summary(String.join(" ", in.argv())));
     CommandOutcome o;
     try {
-      Command command = in.toCommand(in.cwd() == null ? sessionFolder.apply(ctx.sessionKey()) : null, environments);
       o = runner.run(command, (stream, line) -> report(ctx, parser, in.format(), stream, line), ctx::onCancel);
     } catch (IOException e) {
       throw TaskFailure.permanent(START_FAILED, "cannot start " + in.argv().get(0) + ": " + e.getMessage());

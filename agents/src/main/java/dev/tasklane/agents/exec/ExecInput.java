@@ -42,14 +42,6 @@ public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Du
         format(in.get("format")), profile == null || profile.isNull() ? null : profile.asText());
   }
 
-  /**
-   * The command to run: in {@link #cwd}, else {@code defaultFolder}; with the profile's environment
-   * and the input's {@code env} on top.
-   */
-  public Command toCommand(Path defaultFolder, Environments environments) {
-    return new Command(argv, cwd != null ? cwd : defaultFolder, environments.of(profile, env), timeout);
-  }
-
   private static List<String> argv(JsonNode n) throws TaskFailure {
     if (!n.isArray() || n.isEmpty()) throw bad("\"command\" must be a non-empty array of strings");
     List<String> argv = new ArrayList<>();

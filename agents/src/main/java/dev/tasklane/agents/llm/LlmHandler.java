@@ -7,25 +7,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.tasklane.agents.TaskFiles;
 import dev.tasklane.agents.exec.CommandRunner;
 import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.profile.AgentProfile;
 import dev.tasklane.agents.profile.LlmSettings;
 import dev.tasklane.agents.profile.ProfileRouter;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +64,7 @@ public final class LlmHandler implements TaskHandler {
   private final ConversationSource conversation;
   private final Commands commands;
   private final Clock clock;
+  private final AttachmentStore attachments;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
 
   /** Default limits; commands get the safe base of the server's environment only. */
@@ -65,10 +74,17 @@ public final class LlmHandler implements TaskHandler {
   }
 
   public LlmHandler(ProfileRouter router, ConversationSource conversation, Commands commands, Clock clock) {
+    this(router, conversation, commands, clock, null);
+  }
+
+  /** @param attachments where the files sent with a task are; null refuses tasks with files */
+  public LlmHandler(ProfileRouter router, ConversationSource conversation, Commands commands, Clock clock,
+      AttachmentStore attachments) {
     this.router = router;
     this.conversation = conversation;
     this.commands = commands;
     this.clock = clock;
+    this.attachments = attachments;
   }
 
   @Override
@@ -78,7 +94,9 @@ public final class LlmHandler implements TaskHandler {
     LlmSettings s = profile.llm();
     Path workdir = in.workdir() != null ? in.workdir() : router.workdir(ctx.sessionKey());
     Map<String, AgentTool> tools = tools(profile, workdir, in);
+    List<TaskFiles.Copy> files = TaskFiles.copy(attachments, ctx.task(), workdir);
     List<ChatMessage> messages = conversation(ctx.sessionKey(), in.message(), s, workdir);
+    if (!files.isEmpty()) messages.set(messages.size() - 1, withFiles(in.message(), files, s.images()));
     long step = 0;
     int toolCalls = 0;
     for (int round = 1; round <= s.maxRounds(); round++) {
@@ -182,6 +200,28 @@ public final class LlmHandler implements TaskHandler {
     }
     out.add(UserMessage.from(message));
     return out;
+  }
+
+  /**
+   * The message with the files: images shown as images when the profile says the model takes them,
+   * every file also named by its path in the working folder (for the tools).
+   */
+  private static UserMessage withFiles(String message, List<TaskFiles.Copy> files, boolean images)
+      throws TaskFailure {
+    List<Content> parts = new ArrayList<>();
+    parts.add(TextContent.from(message + "\n\nAttached files, copied into the working folder: "
+        + String.join(", ", files.stream().map(c -> TaskFiles.FOLDER + "/" + c.file().name()).toList())));
+    for (TaskFiles.Copy c : files) {
+      if (!images || !c.file().attachment().isImage()) continue;
+      try {
+        String data = Base64.getEncoder().encodeToString(Files.readAllBytes(c.path()));
+        parts.add(ImageContent.from(data, c.file().attachment().mediaType()));
+      } catch (IOException e) {
+        throw TaskFailure.retryable("attachments_unavailable", "cannot read " + c.file().name() + ": "
+            + e.getMessage());
+      }
+    }
+    return UserMessage.from(parts);
   }
 
   private AgentProfile profile(LlmInput in) throws TaskFailure {

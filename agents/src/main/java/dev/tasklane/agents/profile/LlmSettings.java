@@ -18,10 +18,12 @@ import java.util.List;
  * @param fetchMaxBytes the largest body the fetch tool reads (more is cut)
  * @param fetchTimeout one fetch at most
  * @param maxToolOutputChars tool output given back to the model at most (the rest is cut)
+ * @param images whether attached images are shown to the model as images (the model must take them);
+ *     otherwise, like other files, it is told their paths in the working folder
  */
 public record LlmSettings(String baseUrl, String apiKey, String model, String systemPrompt, int maxRounds,
     Duration requestTimeout, int historyTurns, List<String> allowedCommands, Duration commandTimeout,
-    int fetchMaxBytes, Duration fetchTimeout, int maxToolOutputChars) {
+    int fetchMaxBytes, Duration fetchTimeout, int maxToolOutputChars, boolean images) {
 
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
   public static final String DEFAULT_SYSTEM_PROMPT = """
@@ -31,5 +33,13 @@ public record LlmSettings(String baseUrl, String apiKey, String model, String sy
 
   public LlmSettings {
     allowedCommands = List.copyOf(allowedCommands);
+  }
+
+  /** Settings that show images to the model. */
+  public LlmSettings(String baseUrl, String apiKey, String model, String systemPrompt, int maxRounds,
+      Duration requestTimeout, int historyTurns, List<String> allowedCommands, Duration commandTimeout,
+      int fetchMaxBytes, Duration fetchTimeout, int maxToolOutputChars) {
+    this(baseUrl, apiKey, model, systemPrompt, maxRounds, requestTimeout, historyTurns, allowedCommands,
+        commandTimeout, fetchMaxBytes, fetchTimeout, maxToolOutputChars, true);
   }
 }

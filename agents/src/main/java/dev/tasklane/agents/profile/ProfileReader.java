@@ -102,7 +102,15 @@ final class ProfileReader {
         integer(p, at, "historyTurns", 20, 0, 500), strings(p, at, "allowedCommands"),
         seconds(p, at, "commandTimeoutSeconds", Duration.ofSeconds(120)),
         integer(p, at, "fetchMaxBytes", 512 * 1024, 1, 64 << 20), seconds(p, at, "fetchTimeoutSeconds",
-            Duration.ofSeconds(20)), integer(p, at, "maxToolOutputChars", 16_000, 100, 1_000_000));
+            Duration.ofSeconds(20)), integer(p, at, "maxToolOutputChars", 16_000, 100, 1_000_000),
+        bool(p, at, "images", true));
+  }
+
+  private boolean bool(JsonNode p, String at, String key, boolean fallback) {
+    JsonNode n = p.path(key);
+    if (n.isMissingNode() || n.isNull()) return fallback;
+    if (!n.isBoolean()) throw error(at + "." + key, "must be true or false");
+    return n.asBoolean();
   }
 
   private List<String> command(JsonNode p, String at) {

@@ -39,6 +39,16 @@ public final class ApiClient {
     return send(b.build());
   }
 
+  /** Uploads a file's bytes to a session ({@code POST /v1/attachments}); returns the attachment. */
+  public JsonNode upload(String sessionKey, java.nio.file.Path file) throws IOException, InterruptedException {
+    String type = java.nio.file.Files.probeContentType(file);
+    HttpRequest req = request("/v1/attachments?sessionKey=" + encode(sessionKey) + "&name="
+        + encode(file.getFileName().toString()))
+        .header("Content-Type", type == null ? "application/octet-stream" : type)
+        .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+    return send(req);
+  }
+
   public static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

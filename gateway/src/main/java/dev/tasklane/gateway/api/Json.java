@@ -18,14 +18,42 @@ public final class Json {
     return MAPPER.createObjectNode();
   }
 
-  /** Parses a request body or frame; malformed JSON is a {@code bad_request}. */
+  /**
+   * Parses a request body or frame; malformed JSON is a {@code bad_request}, and so is a string
+   * that is not valid Unicode (an escaped surrogate without its pair, {@code "\ud83d"}): such a
+   * string cannot be written out again as it came (UTF-8 has no encoding for it), so an id echoed,
+   * a key stored or a session named would silently become another one.
+   */
   public static JsonNode parse(String text) {
+    JsonNode node;
     try {
-      JsonNode node = MAPPER.readTree(text);
-      if (node == null || node.isMissingNode()) throw new LaneException(ErrorCode.BAD_REQUEST, "empty JSON");
-      return node;
+      node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new LaneException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || node.isMissingNode()) throw new LaneException(ErrorCode.BAD_REQUEST, "empty JSON");
+    requireUnicode(node);
+    return node;
+  }
+
+  private static void requireUnicode(JsonNode node) {
+    if (node.isTextual()) requireUnicode(node.textValue());
+    for (var field : node.properties()) {
+      requireUnicode(field.getKey());
+      requireUnicode(field.getValue());
+    }
+    if (node.isArray()) node.forEach(Json::requireUnicode);
+  }
+
+  private static void requireUnicode(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else {
+        throw new LaneException(ErrorCode.BAD_REQUEST, "a string is not valid Unicode (an unpaired surrogate)");
+      }
     }
   }
 

@@ -34,7 +34,7 @@ public final class Params {
     ObjectNode n = Json.object();
     query.forEach((k, v) -> {
       if (v.size() == 1) n.put(k, v.getFirst());
-      else v.forEach(s -> n.withArray(k).add(s));
+      else v.forEach(s -> n.withArrayProperty(k).add(s)); // withArray("/x") would read k as a JSON Pointer
     });
     return new Params(n, true);
   }

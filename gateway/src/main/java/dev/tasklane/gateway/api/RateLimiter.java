@@ -1,6 +1,7 @@
 package dev.tasklane.gateway.api;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A token bucket: {@code burst} requests at once, refilled at {@code perSecond}. One per WebSocket
@@ -24,11 +25,24 @@ public final class RateLimiter {
   /** Takes one request's worth; false when the bucket is empty (the caller answers rate_limited). */
   public synchronized boolean tryAcquire() {
     if (perSecond <= 0) return true;
-    long now = clock.millis();
-    available = Math.min(burst, available + (now - lastMillis) * perSecond / 1000.0);
-    lastMillis = now;
+    refill();
     if (available < 1) return false;
     available -= 1;
     return true;
+  }
+
+  /** How long until one request's worth is available again (zero when it is now). */
+  public synchronized Duration retryAfter() {
+    if (perSecond <= 0) return Duration.ZERO;
+    refill();
+    if (available >= 1) return Duration.ZERO;
+    double millis = (1 - available) * 1000 / perSecond;
+    return Duration.ofMillis((long) Math.ceil(millis - 1e-6)); // 999.9999999 ms of float error is a second
+  }
+
+  private void refill() {
+    long now = clock.millis();
+    available = Math.min(burst, available + (now - lastMillis) * perSecond / 1000.0);
+    lastMillis = now;
   }
 }

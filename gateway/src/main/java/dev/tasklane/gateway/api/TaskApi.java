@@ -3,14 +3,11 @@ package dev.tasklane.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tasklane.chat.access.DirectSubmits;
-import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
-import dev.tasklane.core.Origin;
 import dev.tasklane.core.Page;
-import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
@@ -18,8 +15,9 @@ import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.ops.GatewayMetrics;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,12 +28,18 @@ import java.util.Set;
  * {@code profile} (docs/SECURITY.md).
  */
 public final class TaskApi {
+  /** The most children one fan-out may have. */
+  public static final int MAX_CHILDREN = 100;
+
   private final Lane lane;
   private final GatewayMetrics metrics;
+  private final AttachmentStore attachments;
 
-  public TaskApi(Lane lane, GatewayMetrics metrics) {
+  /** @param attachments files sent with tasks; null refuses them */
+  public TaskApi(Lane lane, GatewayMetrics metrics, AttachmentStore attachments) {
     this.lane = lane;
     this.metrics = metrics;
+    this.attachments = attachments;
   }
 
   public Lane lane() {
@@ -45,34 +49,57 @@ public final class TaskApi {
   /** Stores a task and answers at once with its id, state and queue position. */
   public Created create(AccessToken who, Params p, String idempotencyKeyHeader) {
     // Lengths and the rest are checked by the lane; a refusal there changes nothing either.
-    String sessionKey = p.requiredString("sessionKey");
-    String kind = p.requiredString("kind");
-    checkSession(who, sessionKey);
-    JsonNode input = p.json("input");
-    DirectSubmits.check(who.grants(), kind, input);
-    SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
-        .origin(new Origin(null, null, null, who.name())); // who asked; no chat to deliver the result to
-    if (input != null) b.input(who.grants().stampProfiles(input));
-    Integer priority = p.integer("priority", 0, 10, null);
-    if (priority != null) b.priority(priority);
-    Integer maxAttempts = p.integer("maxAttempts", 1, 100, null);
-    if (maxAttempts != null) b.maxAttempts(maxAttempts);
-    Long deadline = p.longValue("deadlineSeconds", null);
-    if (deadline != null) {
-      if (deadline < 1) throw Params.bad("deadlineSeconds must be at least 1");
-      b.deadline(Duration.ofSeconds(deadline));
+    SubmitParams.Prepared request = request(who, p, idempotencyKeyHeader);
+    Submitted s = metrics.submitLatency().record(() -> lane.submit(request.request()));
+    link(s, request);
+    return new Created(created(who, s), s.created());
+  }
+
+  /**
+   * Submits {@code children} and a {@code parent} that runs once all of them completed, with their
+   * results in its input. With an idempotency key (header or {@code idempotencyKey}), the parent
+   * takes it and child {@code i} takes {@code key:i} unless it names its own, so a repeated fan-out
+   * returns the same tasks. A refused fan-out cancels the children it had created.
+   */
+  public Created fanOut(AccessToken who, Params p, String idempotencyKeyHeader) {
+    JsonNode children = p.json("children");
+    if (children == null || !children.isArray() || children.isEmpty()) {
+      throw Params.bad("children must be a non-empty array of tasks");
     }
-    String busy = p.string("busyPolicy");
-    if (busy != null) b.busyPolicy(BusyPolicy.fromWire(busy));
+    if (children.size() > MAX_CHILDREN) throw Params.bad("at most " + MAX_CHILDREN + " children");
     String key = idempotencyKeyHeader != null ? idempotencyKeyHeader : p.string("idempotencyKey");
-    if (key != null) b.idempotencyKey(key);
-    SubmitRequest request = b.build();
-    Submitted s = metrics.submitLatency().record(() -> lane.submit(request));
+    SubmitParams.Prepared parent = request(who, Params.of(p.json("parent")), key);
+    List<SubmitParams.Prepared> prepared = new ArrayList<>();
+    for (int i = 0; i < children.size(); i++) {
+      Params child = Params.of(children.get(i));
+      String childKey = key == null || child.has("idempotencyKey") ? null : key + ":" + i;
+      prepared.add(request(who, child, childKey));
+    }
+    Lane.FanOut f = lane.fanOut(parent.request(), prepared.stream().map(SubmitParams.Prepared::request).toList());
+    link(f.parent(), parent);
+    for (int i = 0; i < prepared.size(); i++) link(f.children().get(i), prepared.get(i));
+    ObjectNode n = Json.object();
+    n.set("parent", created(who, f.parent()));
+    ArrayNode list = n.putArray("children");
+    f.children().forEach(c -> list.add(created(who, c)));
+    return new Created(n, f.parent().created());
+  }
+
+  private SubmitParams.Prepared request(AccessToken who, Params p, String idempotencyKey) {
+    return SubmitParams.read(who, p, idempotencyKey, lane.clock().instant(), id -> visibleTask(who, id), attachments);
+  }
+
+  /** The task's attachments live as long as it does. */
+  private void link(Submitted s, SubmitParams.Prepared request) {
+    if (!request.attachments().isEmpty()) attachments.link(s.task().id(), request.attachments());
+  }
+
+  private ObjectNode created(AccessToken who, Submitted s) {
     ObjectNode n = TaskJson.task(s.task());
     n.put("taskId", s.task().id().toString());
     n.put("position", who.allSessions() ? s.position() : position(who, s.task()));
     n.put("created", s.created());
-    return new Created(n, s.created());
+    return n;
   }
 
   /** The task with its queue position (-1 unless queued). */
@@ -117,7 +144,10 @@ public final class TaskApi {
   /** The task if it exists and is in scope; otherwise {@code not_found} either way. */
   public Task visibleTask(AccessToken who, String id) {
     if (id == null) throw Params.bad("taskId is required");
-    TaskId taskId = TaskId.parse(id);
+    return visibleTask(who, TaskId.parse(id));
+  }
+
+  private Task visibleTask(AccessToken who, TaskId taskId) {
     return lane.get(taskId).filter(t -> who.allows(t.sessionKey()))
         .orElseThrow(() -> new LaneException(ErrorCode.NOT_FOUND, "no task " + taskId));
   }

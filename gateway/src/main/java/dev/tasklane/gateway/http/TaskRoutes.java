@@ -7,10 +7,10 @@ import dev.tasklane.gateway.GatewayConfig;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.Params;
 import dev.tasklane.gateway.api.RateLimiter;
+import dev.tasklane.gateway.api.RetryLater;
 import dev.tasklane.gateway.api.TaskApi;
 import dev.tasklane.gateway.auth.AccessToken;
-import dev.tasklane.gateway.auth.Credentials;
-import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.auth.Authenticator;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +23,16 @@ public final class TaskRoutes {
   static final String WHO = "tasklane.who";
 
   private final TaskApi api;
-  private final TokenRegistry tokens;
+  private final Authenticator authenticator;
   private final GatewayConfig config;
   private final Clock clock;
   private final TaskEventStream events;
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-  public TaskRoutes(TaskApi api, TokenRegistry tokens, GatewayConfig config, Clock clock, TaskEventStream events) {
+  public TaskRoutes(TaskApi api, Authenticator authenticator, GatewayConfig config, Clock clock,
+      TaskEventStream events) {
     this.api = api;
-    this.tokens = tokens;
+    this.authenticator = authenticator;
     this.config = config;
     this.clock = clock;
     this.events = events;
@@ -43,6 +44,10 @@ public final class TaskRoutes {
       TaskApi.Created c = api.create(who(ctx), Params.of(body(ctx)), ctx.header("Idempotency-Key"));
       HttpJson.ok(ctx, c.created() ? 201 : 200, c.body());
     });
+    routes.post("/v1/tasks/fan-out", ctx -> {
+      TaskApi.Created c = api.fanOut(who(ctx), Params.of(body(ctx)), ctx.header("Idempotency-Key"));
+      HttpJson.ok(ctx, c.created() ? 201 : 200, c.body());
+    });
     routes.get("/v1/tasks", ctx -> HttpJson.ok(ctx, 200, api.list(who(ctx), Params.fromQuery(ctx.queryParamMap()))));
     routes.get("/v1/tasks/{id}", ctx -> HttpJson.ok(ctx, 200, api.status(who(ctx), ctx.pathParam("id"))));
     routes.post("/v1/tasks/{id}/cancel", ctx -> HttpJson.ok(ctx, 200, api.cancel(who(ctx), ctx.pathParam("id"))));
@@ -50,10 +55,10 @@ public final class TaskRoutes {
   }
 
   private void authenticate(Context ctx) {
-    AccessToken who = Credentials.authenticate(tokens, ctx.header("Authorization"), ctx.queryParam("token"));
+    AccessToken who = authenticator.authenticate(ctx.ip(), ctx.header("Authorization"), ctx.queryParam("token"));
     RateLimiter limiter = limiters.computeIfAbsent(who.name(),
         n -> new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock));
-    if (!limiter.tryAcquire()) throw new LaneException(ErrorCode.RATE_LIMITED, "too many requests for this token");
+    if (!limiter.tryAcquire()) throw new RetryLater("too many requests for this token", limiter.retryAfter());
     ctx.attribute(WHO, who);
   }
 

@@ -3,7 +3,9 @@ package dev.tasklane.gateway.ops;
 import dev.tasklane.core.Lane;
 import dev.tasklane.core.TaskState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's Prometheus metrics. Task counts come from the lane, read at most once a second
@@ -27,6 +30,7 @@ public final class GatewayMetrics {
   private final Counter eventsPublished;
   private final AtomicInteger wsConnections = new AtomicInteger();
   private final AtomicInteger sseConnections = new AtomicInteger();
+  private LongSupplier wsClosedBehind;
   private Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
   private boolean countsRead;
   private long countsReadAt;
@@ -70,8 +74,21 @@ public final class GatewayMetrics {
     return wsConnections;
   }
 
+  /** Bytes waiting to be sent to WebSocket clients, and connections closed for falling too far behind. */
+  public void wsSendBuffers(LongSupplier waitingBytes, LongSupplier closedBehind) {
+    Gauge.builder("tasklane_ws_send_buffer", waitingBytes::getAsLong).baseUnit("bytes")
+        .description("Bytes waiting to be sent to WebSocket clients").register(registry);
+    this.wsClosedBehind = closedBehind; // a function counter holds its object weakly
+    FunctionCounter.builder("tasklane_ws_closed_behind", closedBehind, LongSupplier::getAsLong)
+        .description("WebSocket connections closed for reading too slowly").register(registry);
+  }
+
   public AtomicInteger sseConnections() {
     return sseConnections;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** The Prometheus text exposition. */

@@ -3,16 +3,19 @@ package dev.tasklane.gateway.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.chat.IncomingMessage;
 import dev.tasklane.chat.Reply;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Subscription;
+import dev.tasklane.gateway.api.AttachmentParams;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.TaskApi;
 import dev.tasklane.gateway.webchat.ChatJson;
 import dev.tasklane.gateway.webchat.WebChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -28,10 +31,12 @@ public final class ChatMethods {
 
   private final ChatService chat;
   private final WebChannel web;
+  private final AttachmentStore attachments;
 
-  public ChatMethods(ChatService chat, WebChannel web) {
+  public ChatMethods(ChatService chat, WebChannel web, AttachmentStore attachments) {
     this.chat = chat;
     this.web = web;
+    this.attachments = attachments;
   }
 
   public void register(Map<String, WsMethod> methods) {
@@ -47,7 +52,8 @@ public final class ChatMethods {
     String text = r.params().requiredString("text");
     String messageId = r.params().string("messageId");
     if (messageId == null) messageId = UUID.randomUUID().toString();
-    Reply reply = chat.receive(new IncomingMessage(WebChannel.NAME, chatId, messageId, r.who().name(), text));
+    List<String> files = AttachmentParams.ids(r.params(), sessionKey(chatId), r.who().name(), attachments);
+    Reply reply = chat.receive(new IncomingMessage(WebChannel.NAME, chatId, messageId, r.who().name(), text, files));
     ObjectNode n = where(chatId);
     n.set("userMessage", ChatJson.message(reply.userMessage()));
     n.set("answer", reply.answer() == null ? null : ChatJson.message(reply.answer()));

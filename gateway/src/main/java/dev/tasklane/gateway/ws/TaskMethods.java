@@ -28,6 +28,7 @@ public final class TaskMethods {
 
   public void register(Map<String, WsMethod> methods) {
     methods.put("task.create", r -> api.create(r.who(), r.params(), null).body());
+    methods.put("task.fanOut", r -> api.fanOut(r.who(), r.params(), null).body());
     methods.put("task.status", r -> api.status(r.who(), r.params().requiredString("taskId")));
     methods.put("task.cancel", r -> api.cancel(r.who(), r.params().requiredString("taskId")));
     methods.put("task.list", r -> api.list(r.who(), r.params()));

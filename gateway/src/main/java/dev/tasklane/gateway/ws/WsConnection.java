@@ -12,14 +12,20 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open WebSocket: who is on it, its rate limit, its subscriptions, and the one place frames are
  * sent from (sends are serialised so responses and events leave in the order they were written).
+ * What waits to be sent is counted against the connection's and the server's {@link SendBudget}.
  */
-public final class WsConnection {
+public final class WsConnection implements SendBudget.Owner {
+  private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
+
   private final WsContext ctx;
   private final AccessToken who;
   private final RateLimiter rateLimiter;
@@ -27,17 +33,28 @@ public final class WsConnection {
   private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
   private final AtomicLong nextSubscription = new AtomicLong();
   private final ReentrantLock sendLock = new ReentrantLock();
+  private final SendBudget budget;
+  private final SendBudget.Backlog backlog;
   private volatile boolean open = true;
+  /** Set once, by the first reason to close the connection for falling behind. */
+  private final AtomicBoolean closing = new AtomicBoolean();
 
-  WsConnection(WsContext ctx, AccessToken who, RateLimiter rateLimiter, int maxSubscriptions) {
+  WsConnection(WsContext ctx, AccessToken who, RateLimiter rateLimiter, int maxSubscriptions, SendBudget budget) {
     this.ctx = ctx;
     this.who = who;
     this.rateLimiter = rateLimiter;
     this.maxSubscriptions = maxSubscriptions;
+    this.budget = budget;
+    this.backlog = budget.open(this);
   }
 
   public AccessToken who() {
     return who;
+  }
+
+  /** False once the connection is closing: its requests are no longer answered. */
+  boolean isOpen() {
+    return open;
   }
 
   boolean tryAcquire() {
@@ -98,18 +115,44 @@ public final class WsConnection {
   private void send(ObjectNode frame) {
     if (!open) return;
     String text = Json.write(frame);
+    long size = SendBudget.utf8Length(text);
     sendLock.lock();
     try {
-      if (open && ctx.session.isOpen()) ctx.session.sendText(text, Callback.from(() -> {}, this::sendFailed));
+      if (!open || !ctx.session.isOpen() || !backlog.reserve(size)) return;
+      ctx.session.sendText(text, Callback.from(() -> backlog.release(size), failure -> {
+        backlog.release(size);
+        sendFailed(failure);
+      }));
     } finally {
       sendLock.unlock();
     }
   }
 
   /**
-   * A frame could not be queued (the client reads too slowly and {@code maxOutgoingFrames} is full,
-   * or the socket broke). Dropping it silently would leave a gap in an event stream, so the
-   * connection is closed instead: the client reconnects and resumes from the last event it has.
+   * The client reads too slowly: anything more would only pile up. It gets nothing new, a close
+   * frame after what is already queued (it reconnects and resumes from the last event it has), and
+   * the close grace to read them before the socket is dropped, or no time at all with
+   * {@code dropNow} (the server's buffers are full), which also cuts short a grace already running.
+   */
+  @Override
+  public boolean tooFarBehind(String reason, boolean dropNow) {
+    // No lock here: the server's cap is enforced from another connection's send, holding its lock.
+    boolean first = closing.compareAndSet(false, true);
+    open = false;
+    if (first) {
+      log.info("closing a WebSocket of '{}' at {}: {}", who.name(), ctx.session.getRemoteSocketAddress(), reason);
+      closeAll();
+      ctx.closeSession(StatusCode.POLICY_VIOLATION, reason);
+    }
+    if (dropNow) ctx.session.disconnect();
+    else if (first) budget.afterCloseGrace(ctx.session::disconnect); // a no-op if the close went through
+    return first;
+  }
+
+  /**
+   * A frame could not be queued (the socket broke). Dropping it silently would leave a gap in an
+   * event stream, so the connection is closed instead: the client reconnects and resumes from the
+   * last event it has.
    */
   private void sendFailed(Throwable failure) {
     if (!open) return;
@@ -120,6 +163,7 @@ public final class WsConnection {
   void closed() {
     open = false;
     closeAll();
+    backlog.close();
   }
 
   private void closeAll() {

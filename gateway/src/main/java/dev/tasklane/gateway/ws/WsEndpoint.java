@@ -9,18 +9,22 @@ import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.Params;
 import dev.tasklane.gateway.api.RateLimiter;
 import dev.tasklane.gateway.auth.AccessToken;
-import dev.tasklane.gateway.auth.Credentials;
-import dev.tasklane.gateway.auth.TokenRegistry;
+import dev.tasklane.gateway.auth.Authenticator;
+import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,41 +37,67 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WsEndpoint.class);
+  /** Frames waiting to be sent to one connection beyond which it is closed, however small they are. */
+  public static final int MAX_QUEUED_FRAMES = SendBudget.MAX_FRAMES;
 
-  private final TokenRegistry tokens;
+  private static final String WHO = "tasklane.who";
+
+  private final Authenticator authenticator;
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
   private final Map<String, WsMethod> methods;
   private final Clock clock;
   private final ExecutorService executor;
+  private final SendBudget sendBudget;
   private final Map<WsContext, WsConnection> connections = new ConcurrentHashMap<>();
 
-  public WsEndpoint(TokenRegistry tokens, GatewayConfig config, GatewayMetrics metrics, Map<String, WsMethod> methods,
-      Clock clock, ExecutorService executor) {
-    this.tokens = tokens;
+  public WsEndpoint(Authenticator authenticator, GatewayConfig config, GatewayMetrics metrics,
+      Map<String, WsMethod> methods, Clock clock, Threads threads) {
+    this.authenticator = authenticator;
     this.config = config;
     this.metrics = metrics;
     this.methods = Map.copyOf(methods);
     this.clock = clock;
-    this.executor = executor;
+    this.executor = threads.requests();
+    this.sendBudget = new SendBudget(config.sendBuffers(), threads.timer());
+    metrics.wsSendBuffers(sendBudget::waitingBytes, sendBudget::closedBehind);
   }
 
+  /**
+   * Where the endpoint runs its work.
+   *
+   * @param requests runs each request on a thread of its own
+   * @param timer runs delayed actions (dropping a closed connection's socket after its grace)
+   */
+  public record Threads(ExecutorService requests, ScheduledExecutorService timer) {}
+
   public void install(RoutesConfig routes) {
-    // Refuse the upgrade itself (HTTP 401 with a JSON error) rather than accept and close.
-    routes.wsBeforeUpgrade("/ws", ctx -> Credentials.authenticate(tokens, ctx.header("Authorization"),
-        ctx.queryParam("token")));
+    routes.wsBeforeUpgrade("/ws", this::authenticate);
     routes.ws("/ws", ws -> {
       ws.onConnect(this::connected);
       ws.onMessage(this::received);
+      ws.onBinaryMessage(this::receivedBinary);
       ws.onClose(ctx -> closed(ctx));
       ws.onError(ctx -> closed(ctx));
     });
   }
 
+  /**
+   * Refuses the upgrade itself (HTTP 401 or 429 with a JSON error body) rather than accepting and
+   * closing. Javalin does not write a result for an upgrade request, so the error is written here.
+   */
+  private void authenticate(Context ctx) throws IOException {
+    try {
+      ctx.attribute(WHO, authenticator.authenticate(ctx.ip(), ctx.header("Authorization"), ctx.queryParam("token")));
+    } catch (LaneException e) {
+      HttpJson.refuse(ctx, e);
+    }
+  }
+
   private void connected(WsContext ctx) {
-    AccessToken who = Credentials.authenticate(tokens, ctx.header("Authorization"), ctx.queryParam("token"));
+    AccessToken who = ctx.attribute(WHO);
     RateLimiter limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
-    connections.put(ctx, new WsConnection(ctx, who, limiter, config.maxSubscriptions()));
+    connections.put(ctx, new WsConnection(ctx, who, limiter, config.maxSubscriptions(), sendBudget));
     metrics.wsConnections().incrementAndGet();
     ctx.enableAutomaticPings(20, TimeUnit.SECONDS);
   }
@@ -81,7 +111,7 @@ public final class WsEndpoint {
 
   private void received(WsMessageContext ctx) {
     WsConnection c = connections.get(ctx);
-    if (c == null) return;
+    if (c == null || !c.isOpen()) return;
     String text = ctx.message();
     if (tooLarge(text)) {
       c.fail(NullNode.instance, ErrorCode.TOO_LARGE, "frame larger than " + config.maxRequestBytes() + " bytes");
@@ -104,6 +134,13 @@ public final class WsEndpoint {
     } catch (RejectedExecutionException e) {
       c.fail(id, ErrorCode.UNAVAILABLE, "the server is shutting down");
     }
+  }
+
+  /** Requests are JSON text frames; a binary frame is answered, never silently dropped. */
+  private void receivedBinary(WsBinaryMessageContext ctx) {
+    WsConnection c = connections.get(ctx);
+    if (c == null || !c.isOpen()) return;
+    c.fail(NullNode.instance, ErrorCode.BAD_REQUEST, "requests are JSON text frames, not binary ones");
   }
 
   private boolean tooLarge(String text) {
