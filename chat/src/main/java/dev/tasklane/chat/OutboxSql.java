@@ -59,7 +59,8 @@ final class OutboxSql {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
             "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
                 + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m"
-                + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?"),
+                + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ?"
+                + " ORDER BY o.id LIMIT ?"),
             channel, now, limit);
         ResultSet rs = ps.executeQuery()) {
       List<Pending> out = new ArrayList<>();
