@@ -7,7 +7,7 @@ import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.Gateway;
 import dev.tasklane.gateway.GatewayServer;
 import dev.tasklane.gateway.auth.AccessToken;

@@ -1,11 +1,11 @@
 package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -29,11 +29,13 @@ public final class TaskStore {
   private final Database db;
   private final Consumer<List<TaskEvent>> publisher;
   private final SessionIndex sessions;
+  private final Completions completions;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
     this.db = db;
     this.publisher = publisher;
     this.sessions = db.dialect().sessionIndex();
+    this.completions = new Completions(db, publisher);
   }
 
   public void migrate() {
@@ -86,12 +88,12 @@ public final class TaskStore {
 
   /**
    * {@link #complete} without waiting for the commit: a worker whose handler returned has nothing
-   * left to wait for, and the writer then wakes no thread per completion.
+   * left to wait for, and the writer then wakes no thread per completion. The completions waiting
+   * when the writer gets to them are written together, with a few statements for all.
    */
   public CompletableFuture<Boolean> completeAsync(TaskId id, long fence, JsonNode result, Instant now) {
-    SqlWork<Integer> work = publishing(completion(id, fence, result, now));
-    AppendingWork<Integer> appending = work::run; // its event goes in with the batch's others
-    return db.writeAsync(appending).thenApply(applied -> applied > 0);
+    JsonNode value = result == null ? NullNode.getInstance() : result;
+    return completions.complete(id, fence, value, Json.write(value), now);
   }
 
   /** The completion's changes; the result is serialized here, on the caller's thread. */

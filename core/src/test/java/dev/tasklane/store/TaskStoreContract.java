@@ -469,6 +469,41 @@ public abstract class TaskStoreContract {
   }
 
   @Test
+  void completionsWrittenTogetherEachApplyUnderTheirOwnFenceAndFreeTheirPlaces() {
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) tasks.add(submit(task("c" + i)));
+    Task dependent = submit(dependingOn(task("d"), tasks.get(0).id(), tasks.get(1).id()));
+    assertThat(claim(10)).hasSize(6);
+    published.clear();
+    List<java.util.concurrent.CompletableFuture<Boolean>> done = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Task t = tasks.get(i);
+      done.add(store.completeAsync(t.id(), fenceOf(t.id()), TextNode.valueOf("r" + i), now.plusSeconds(i)));
+    }
+    Task stale = tasks.get(5);
+    done.add(store.completeAsync(stale.id(), fenceOf(stale.id()) + 1, TextNode.valueOf("zombie"), now));
+
+    assertThat(done).extracting(java.util.concurrent.CompletableFuture::join)
+        .containsExactly(true, true, true, true, true, false);
+    for (int i = 0; i < 5; i++) {
+      Task t = store.find(tasks.get(i).id()).orElseThrow();
+      assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(t.result().asText()).isEqualTo("r" + i);
+      assertThat(t.finishedAt()).isEqualTo(now.plusSeconds(i));
+      assertThat(store.events(t.id(), 0, 10)).extracting(TaskEvent::seq, TaskEvent::type)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, EventType.CREATED),
+              org.assertj.core.groups.Tuple.tuple(2L, EventType.STARTED),
+              org.assertj.core.groups.Tuple.tuple(3L, EventType.COMPLETED));
+    }
+    assertThat(store.find(stale.id()).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(published).extracting(TaskEvent::type).containsOnly(EventType.COMPLETED).hasSize(5);
+    assertThat(published).extracting(e -> e.result().asText()).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4");
+    // The dependent waited for both of its tasks, and each session has its place back.
+    assertThat(claim(10)).extracting(Task::id).containsExactly(dependent.id());
+    assertThat(store.submit(task("c0"), 1, now).created()).isTrue();
+  }
+
+  @Test
   void checkpointIsSavedOnlyByTheCurrentAttempt() {
     Task t = submit(task("a"));
     long fence = claim(1).get(0).lease().fence();

@@ -19,7 +19,7 @@ final class ChatFixture {
 
   private ChatFixture() {}
 
-  static ChatService chat(dev.tasklane.core.Lane lane, WebChannel web, ChatConfig config) {
+  static ChatService chat(dev.tasklane.engine.Lane lane, WebChannel web, ChatConfig config) {
     ChatService chat = new ChatService(lane, config, lane.clock());
     chat.addChannel(web);
     chat.setAgentRouter((session, text) -> {

@@ -2,7 +2,7 @@ package dev.tasklane.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.chat.ChatService;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

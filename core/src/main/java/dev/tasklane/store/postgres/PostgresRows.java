@@ -62,6 +62,13 @@ final class PostgresRows implements Rows {
     shape.insert(connection, List.<Object[]>of(values));
   }
 
+  /** One multi-row statement (a round trip) for all of them. */
+  @Override
+  public void insertAll(InsertShape shape, List<Object[]> rows) throws SQLException {
+    for (Object[] row : rows) shape.check(row);
+    shape.insert(connection, rows);
+  }
+
   @Override
   public void flush() {}
 }

@@ -1,5 +1,10 @@
-package dev.tasklane.core;
+package dev.tasklane.engine.maintain;
 
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.RetryPolicy;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.engine.claim.Dispatcher;
+import dev.tasklane.engine.execute.Execution;
 import dev.tasklane.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * lease reaper for other nodes' dead ones, expiry, overdue cancels, and the retention purge. Each
  * is cheap and runs on its own schedule.
  */
-final class Housekeeping {
+public final class Housekeeping {
   private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
@@ -27,7 +32,7 @@ final class Housekeeping {
   private final RetryPolicy retries;
   private Instant lastPurge = Instant.EPOCH;
 
-  Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher, RetryPolicy retries) {
+  public Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher, RetryPolicy retries) {
     this.store = store;
     this.clock = clock;
     this.config = config;
@@ -35,7 +40,7 @@ final class Housekeeping {
     this.retries = retries;
   }
 
-  void start(ScheduledExecutorService timers) {
+  public void start(ScheduledExecutorService timers) {
     long beat = config.heartbeatInterval().toMillis();
     long tick = config.maintenanceInterval().toMillis();
     timers.scheduleWithFixedDelay(() -> guarded("heartbeat", this::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
@@ -43,7 +48,7 @@ final class Housekeeping {
   }
 
   /** Renews the leases of the tasks running here; stops those taken away or canceled elsewhere. */
-  void heartbeat() {
+  public void heartbeat() {
     Map<TaskId, Long> fences = new HashMap<>();
     dispatcher.running.forEach((id, e) -> fences.put(id, e.fence()));
     if (fences.isEmpty()) return;
@@ -52,9 +57,10 @@ final class Housekeeping {
     for (TaskId id : r.cancelRequested()) stopIfRunning(id, Execution.Stop.CANCEL);
   }
 
-  void maintain() {
+  public void maintain() {
     Instant now = clock.instant();
-    int changed = store.reapLeases(now, false, retries) + store.expire(now) + store.forceCancels(now, config.cancelGrace());
+    int changed = store.reapLeases(now, false, retries) + store.expire(now)
+        + store.forceCancels(now, config.cancelGrace());
     if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) >= 0) {
       lastPurge = now;
       int purged = store.purge(now.minus(config.retention()));

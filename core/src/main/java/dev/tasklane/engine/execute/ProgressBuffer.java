@@ -1,5 +1,8 @@
-package dev.tasklane.core;
+package dev.tasklane.engine.execute;
 
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.TaskId;
 import dev.tasklane.store.TaskStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -11,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Coalesces a handler's progress and output. The latest progress is visible at once (to
- * {@link Lane#get}); what is persisted, as events, is at most one write per progress interval, so
+ * {@code Lane.get}); what is persisted, as events, is at most one write per progress interval, so
  * a handler reporting 10,000 times a second costs a few writes a second. Output beyond the
  * configured cap is dropped, with one line saying so.
  */

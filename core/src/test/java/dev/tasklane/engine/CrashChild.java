@@ -1,5 +1,9 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.postgres.PostgresDatabase;
 import dev.tasklane.store.postgres.PostgresOptions;

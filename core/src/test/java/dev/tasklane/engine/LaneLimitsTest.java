@@ -1,10 +1,17 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
-import static dev.tasklane.core.LaneFixture.request;
+import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskResult;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

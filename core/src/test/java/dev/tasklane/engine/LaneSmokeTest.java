@@ -1,8 +1,15 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,11 +1,21 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
-import static dev.tasklane.core.LaneFixture.json;
-import static dev.tasklane.core.LaneFixture.request;
+import static dev.tasklane.engine.LaneFixture.json;
+import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.Origin;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.core.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,10 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskResult;
 import dev.tasklane.store.Json;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;

@@ -1,16 +1,23 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.Origin;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
-import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.postgres.EmbeddedPostgresServer;
 import dev.tasklane.store.postgres.PostgresDatabase;
 import dev.tasklane.store.postgres.PostgresOptions;
+import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

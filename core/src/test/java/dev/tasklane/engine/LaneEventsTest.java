@@ -1,9 +1,16 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
-import static dev.tasklane.core.LaneFixture.request;
+import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.Subscription;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

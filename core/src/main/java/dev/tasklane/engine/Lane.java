@@ -1,5 +1,26 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
+import dev.tasklane.core.Attempt;
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.EventListener;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Page;
+import dev.tasklane.core.RetryPolicy;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.Subscription;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.claim.Dispatcher;
+import dev.tasklane.engine.execute.Execution;
+import dev.tasklane.engine.maintain.Housekeeping;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
 import dev.tasklane.store.TaskStore;
@@ -320,7 +341,7 @@ public final class Lane implements AutoCloseable {
   }
 
   private Execution.Services services() {
-    return new Execution.Services(store, clock, config, timers, this, retries, dispatcher::slotFreed,
+    return new Execution.Services(store, clock, config, timers, this::submit, retries, dispatcher::slotFreed,
         dispatcher::finished);
   }
 

@@ -1,5 +1,10 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.store.Json;
 import dev.tasklane.store.NewTask;
 import java.nio.charset.StandardCharsets;

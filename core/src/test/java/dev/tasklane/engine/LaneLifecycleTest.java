@@ -1,9 +1,15 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
-import static dev.tasklane.core.LaneFixture.request;
+import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tasklane.core.MutableClock;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.core.TaskState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

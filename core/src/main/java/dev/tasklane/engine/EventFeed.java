@@ -1,5 +1,8 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
+import dev.tasklane.core.EventListener;
+import dev.tasklane.core.Subscription;
+import dev.tasklane.core.TaskEvent;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,9 @@
-package dev.tasklane.core;
+package dev.tasklane.engine.claim;
 
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.engine.execute.Execution;
 import dev.tasklane.store.ClaimRequest;
 import dev.tasklane.store.TaskStore;
 import java.time.Clock;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * everyone who looks, so it is claimed only to start at once. (Claiming quick tasks ahead of free
  * slots made commits bigger, and showed tasks running that waited in memory.)
  */
-final class Dispatcher {
+public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final TaskStore store;
@@ -34,7 +38,7 @@ final class Dispatcher {
   private final Function<Task, Execution> launcher;
   private final Set<String> kinds;
   /** Attempts of this node until their outcome is stored (leases to renew, progress to show). */
-  final Map<TaskId, Execution> running = new ConcurrentHashMap<>();
+  public final Map<TaskId, Execution> running = new ConcurrentHashMap<>();
   /**
    * Worker slots in use: a slot is freed when the handler returns, before its outcome is written,
    * so the next claim can share that write's commit. Safe because the database still counts the
@@ -47,7 +51,7 @@ final class Dispatcher {
   private volatile boolean stopped;
   private Thread thread;
 
-  Dispatcher(TaskStore store, Clock clock, LaneConfig config, Set<String> kinds, Function<Task, Execution> launcher) {
+  public Dispatcher(TaskStore store, Clock clock, LaneConfig config, Set<String> kinds, Function<Task, Execution> launcher) {
     this.store = store;
     this.clock = clock;
     this.config = config;
@@ -55,11 +59,11 @@ final class Dispatcher {
     this.launcher = launcher;
   }
 
-  void start() {
+  public void start() {
     thread = Thread.ofPlatform().name("tasklane-dispatcher").daemon(true).start(this::loop);
   }
 
-  void wake() {
+  public void wake() {
     lock.lock();
     try {
       woken = true;
@@ -70,7 +74,7 @@ final class Dispatcher {
   }
 
   /** Stops claiming and starting; running tasks go on. */
-  void stop() {
+  public void stop() {
     stopped = true;
     wake();
     if (thread != null) {
@@ -83,13 +87,13 @@ final class Dispatcher {
   }
 
   /** The handler returned: its slot is free (its outcome may still be on its way to the database). */
-  void slotFreed() {
+  public void slotFreed() {
     busy.decrementAndGet();
     wake();
   }
 
   /** The attempt's outcome is stored (or given up on). */
-  void finished(Execution e) {
+  public void finished(Execution e) {
     running.remove(e.taskId(), e);
   }
 
@@ -113,7 +117,7 @@ final class Dispatcher {
     return config.concurrency() - busy.get();
   }
 
-  boolean hasFreeSlot() {
+  public boolean hasFreeSlot() {
     return free() > 0;
   }
 

@@ -1,8 +1,22 @@
-package dev.tasklane.core;
+package dev.tasklane.engine.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.LaneConfig;
+import dev.tasklane.core.Origin;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.RetryPolicy;
+import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskContext;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskResult;
 import dev.tasklane.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * (cancel, deadline, lost lease, shutdown), coalesces its progress, and writes its outcome guarded by
  * the fence. Reads as a pipeline: prepare the input, run, normalise the outcome, record it.
  */
-final class Execution implements TaskContext {
+public final class Execution implements TaskContext {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
   /** Why an attempt must stop; the first reason wins. */
-  enum Stop {
+  public enum Stop {
     CANCEL,
     DEADLINE,
     LEASE_LOST,
@@ -36,8 +51,9 @@ final class Execution implements TaskContext {
   }
 
   /** What an execution needs from its lane. */
-  record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers, Lane lane,
-      RetryPolicy retries, Runnable onHandlerReturned, Consumer<Execution> onFinish) {}
+  public record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers,
+      Function<SubmitRequest, Submitted> submit, RetryPolicy retries, Runnable onHandlerReturned,
+      Consumer<Execution> onFinish) {}
 
   private final Services s;
   private final Task task;
@@ -51,7 +67,7 @@ final class Execution implements TaskContext {
   private volatile JsonNode input;
   private ScheduledFuture<?> deadlineTimer;
 
-  Execution(Services s, Task task, TaskHandler handler) {
+  public Execution(Services s, Task task, TaskHandler handler) {
     this.s = s;
     this.task = task;
     this.fence = task.lease().fence();
@@ -61,31 +77,31 @@ final class Execution implements TaskContext {
         () -> stop(Stop.LEASE_LOST));
   }
 
-  void start() {
+  public void start() {
     long delay = Math.max(0, Duration.between(s.clock().instant(), deadline).toMillis());
     deadlineTimer = s.timers().schedule(() -> stop(Stop.DEADLINE), delay, TimeUnit.MILLISECONDS);
     thread = Thread.ofVirtual().name("tasklane-task-" + task.id()).start(this::run);
   }
 
-  TaskId taskId() {
+  public TaskId taskId() {
     return task.id();
   }
 
-  long fence() {
+  public long fence() {
     return fence;
   }
 
   /** Why the attempt was asked to stop, or null. */
-  Stop stopReason() {
+  public Stop stopReason() {
     return stop.get();
   }
 
-  Progress latestProgress() {
+  public Progress latestProgress() {
     return progress.latest();
   }
 
   /** Asks the handler to stop: sets the token, runs its cancel actions, interrupts its thread. */
-  void stop(Stop reason) {
+  public void stop(Stop reason) {
     if (!stop.compareAndSet(null, reason)) return;
     for (Runnable action : cancelActions) {
       try {
@@ -279,7 +295,7 @@ final class Execution implements TaskContext {
     String session = r.sessionKey() == null ? task.sessionKey() : r.sessionKey();
     Origin origin = r.origin() == Origin.NONE ? task.origin() : r.origin();
     BusyPolicy policy = r.busyPolicy() == null ? BusyPolicy.PARALLEL : r.busyPolicy();
-    return s.lane().submit(new SubmitRequest(session, r.kind(), r.input(), r.priority(), r.maxAttempts(),
+    return s.submit().apply(new SubmitRequest(session, r.kind(), r.input(), r.priority(), r.maxAttempts(),
         r.notBefore(), r.expiresAt(), r.deadline(), r.idempotencyKey(), task.id(), r.dependsOn(), origin, policy));
   }
 

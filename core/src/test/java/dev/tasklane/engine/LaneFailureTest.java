@@ -1,9 +1,23 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
-import static dev.tasklane.core.LaneFixture.request;
+import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tasklane.core.Attempt;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.EventType;
+import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Submitted;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskEvent;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskHandler;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskResult;
+import dev.tasklane.core.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

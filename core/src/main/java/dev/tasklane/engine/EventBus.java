@@ -1,5 +1,7 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
+import dev.tasklane.core.EventListener;
+import dev.tasklane.core.TaskEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;

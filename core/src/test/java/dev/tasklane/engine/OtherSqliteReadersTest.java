@@ -1,8 +1,11 @@
-package dev.tasklane.core;
+package dev.tasklane.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tasklane.core.BusyPolicy;
+import dev.tasklane.core.Origin;
+import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
 import dev.tasklane.store.TaskStore;
