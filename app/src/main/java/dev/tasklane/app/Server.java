@@ -3,6 +3,7 @@ package dev.tasklane.app;
 import dev.tasklane.agents.Agents;
 import dev.tasklane.attachments.AttachmentLimits;
 import dev.tasklane.attachments.AttachmentStore;
+import dev.tasklane.agents.profile.ProfileRouter;
 import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
@@ -90,8 +91,8 @@ final class Server implements AutoCloseable {
       chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
       chat.setAgentRouter(agents.router()::taskFor);
       chat.setAttachments(files);
-      chat.addCommand("/agent", call -> agents.router().agentCommand(call.sessionKey(), call.args(),
-          call.grants()::mayUseProfile));
+      chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, call -> agents.router().agentCommand(
+          call.sessionKey(), call.args(), call.grants()::mayUseProfile));
       chat.start();
       GatewayServer gateway = GatewayServer.start(new Gateway(lane, chat, web, tokens, o.gateway(), clock, files));
       Telegram telegram = null;

@@ -21,6 +21,7 @@ final class Steps {
     steps.add(mixed(o, files));
     steps.add(startLatency(TasklaneContender.factory(o.sessions()), "tasklane", "lane with a no-op handler", o, files));
     steps.add(cancel(o, files));
+    steps.add(firstAcknowledgement(o, files));
     steps.add(peerDrain((f, w) -> new JobRunrContender(f, w), "jobrunr", o, files));
     steps.add(startLatency((f, w) -> new JobRunrContender(f, w), "jobrunr", "", o, files));
     steps.add(peerDrain(DbSchedulerContender::new, "db-scheduler", o, files));
@@ -208,6 +209,38 @@ final class Steps {
         })
         .figure(name + ".start.p50", "ms")
         .figure(name + ".start.p99", "ms");
+  }
+
+  /** A fresh server process and its first acknowledged task, a few times over. */
+  private static Step firstAcknowledgement(BenchOptions o, SqliteFiles files) {
+    int runs = o.full() ? 7 : 3;
+    return Step.of("tasklane first acknowledgement", SHORT.multipliedBy(runs), sink -> {
+          List<FirstAcknowledgement.Run> all = new ArrayList<>();
+          for (int i = 0; i < runs; i++) {
+            all.add(FirstAcknowledgement.measure(files.folder().resolve("first-ack-data-" + i)));
+          }
+          String note = runs + " fresh `./tasklane serve` processes (empty data folder), median; task.create over"
+              + " the WebSocket, request to acknowledgement";
+          sink.put("tasklane.first_ack.first", median(all, FirstAcknowledgement.Run::first), note + ": the first");
+          sink.put("tasklane.first_ack.first_max", all.stream().mapToDouble(FirstAcknowledgement.Run::first).max()
+              .orElseThrow(), "the slowest first of the " + runs);
+          sink.put("tasklane.first_ack.hundredth", median(all, FirstAcknowledgement.Run::hundredth),
+              note + ": the " + FirstAcknowledgement.CREATES + "th, 10 ms after the one before");
+          sink.put("tasklane.first_ack.connect", median(all, FirstAcknowledgement.Run::connect),
+              "the WebSocket's opening, before the first create");
+          sink.put("tasklane.first_ack.listening", median(all, FirstAcknowledgement.Run::listening),
+              "from starting the launcher to 'listening on'");
+        })
+        .figure("tasklane.first_ack.first", "ms")
+        .figure("tasklane.first_ack.first_max", "ms")
+        .figure("tasklane.first_ack.hundredth", "ms")
+        .figure("tasklane.first_ack.connect", "ms")
+        .figure("tasklane.first_ack.listening", "ms");
+  }
+
+  private static double median(List<FirstAcknowledgement.Run> runs,
+      java.util.function.ToDoubleFunction<FirstAcknowledgement.Run> figure) {
+    return FirstAcknowledgement.median(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
   }
 
   private static Step cancel(BenchOptions o, SqliteFiles files) {

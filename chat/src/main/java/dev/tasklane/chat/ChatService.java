@@ -102,6 +102,10 @@ public final class ChatService implements AutoCloseable {
     follower.init();
   }
 
+  public ChatConfig config() {
+    return config;
+  }
+
   /** Registers a platform under its {@link ChatChannel#name()}; messages for it are sent through it. */
   public void addChannel(ChatChannel channel) {
     channels.put(channel.name(), channel);
@@ -127,12 +131,14 @@ public final class ChatService implements AutoCloseable {
   }
 
   /**
-   * Adds a slash command, e.g. {@code "/agent"}.
+   * Adds a slash command, e.g. {@code "/agent"}, with the line {@code /help} shows for it
+   * ({@code "/agent — pick the agent that answers this chat"}).
    *
-   * @throws IllegalArgumentException for a malformed name or a built-in command's name
+   * @throws IllegalArgumentException for a malformed name, a built-in command's name or a blank
+   *     description
    */
-  public void addCommand(String name, ChatCommand command) {
-    commands.add(name, command);
+  public void addCommand(String name, String description, ChatCommand command) {
+    commands.add(name, description, command);
   }
 
   /**
@@ -281,6 +287,7 @@ public final class ChatService implements AutoCloseable {
       return answer(m, user, refusal(e));
     }
     files.link(submitted.task().id(), attached);
+    Receipts.show(lane, channels.get(m.channel()), m, user.id(), submitted);
     // A task that cannot start now (behind its session's other work, or behind other queued
     // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
     Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();

@@ -119,7 +119,7 @@ public final class Lane implements AutoCloseable {
     // With every slot busy, the next freed slot wakes the dispatcher, and its claim sees this task.
     if (r.created() && dispatcher.hasFreeSlot()) dispatcher.wake();
     TaskId id = r.task().id();
-    return new Submitted(r.task(), r.created(), () -> store.position(id, POSITION_CAP));
+    return new Submitted(r.task(), r.created(), () -> position(id));
   }
 
   /**
@@ -169,7 +169,7 @@ public final class Lane implements AutoCloseable {
    * if it is not queued.
    */
   public long position(TaskId id) {
-    return store.position(id, POSITION_CAP);
+    return store.position(id, POSITION_CAP, config.perSession());
   }
 
   /**
@@ -177,7 +177,7 @@ public final class Lane implements AutoCloseable {
    * {@link TaskQuery#inScope}): what a caller who sees only those sessions is shown.
    */
   public long position(TaskId id, List<String> scopes) {
-    return store.position(id, POSITION_CAP, scopes);
+    return store.position(id, POSITION_CAP, config.perSession(), scopes);
   }
 
   /**

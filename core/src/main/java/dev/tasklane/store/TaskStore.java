@@ -204,14 +204,18 @@ public final class TaskStore {
     return db.read(tx -> QuerySql.list(tx.connection(), sessions, query));
   }
 
-  /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
-  public long position(TaskId id, int cap) {
-    return position(id, cap, List.of());
+  /**
+   * Tasks that run before this one (bounded by {@code cap}): the queued ones ahead of it, and the
+   * running ones of its session it waits for when the session may run {@code perSession} at once;
+   * -1 if it is not queued.
+   */
+  public long position(TaskId id, int cap, int perSession) {
+    return position(id, cap, perSession, List.of());
   }
 
-  /** The same, counting only tasks of sessions in {@code scopes} (all when empty; see {@link TaskQuery#inScope}). */
-  public long position(TaskId id, int cap, List<String> scopes) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, scopes));
+  /** The same, counting only the queued tasks of sessions in {@code scopes} ({@link TaskQuery#inScope}). */
+  public long position(TaskId id, int cap, int perSession, List<String> scopes) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession, scopes));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {

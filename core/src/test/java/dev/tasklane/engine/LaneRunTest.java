@@ -54,6 +54,20 @@ class LaneRunTest {
   }
 
   @Test
+  void aTaskQueuedBehindItsSessionsRunningTaskIsNotNextInLine() {
+    CountDownLatch gate = new CountDownLatch(1);
+    try (Lane lane = LaneFixture.start(dir, Map.of("work", LaneFixture.waitingFor(gate)), b -> b.concurrency(4))) {
+      TaskId first = lane.submit(request("s0", "work").build()).task().id();
+      await().atMost(Duration.ofSeconds(5)).until(() -> lane.require(first).state() == TaskState.RUNNING);
+      // Workers are free, but the session runs one task at a time: the running one goes first.
+      Submitted second = lane.submit(request("s0", "work").build());
+      assertThat(second.position()).isEqualTo(1);
+      assertThat(lane.position(second.task().id())).isEqualTo(1);
+      gate.countDown();
+    }
+  }
+
+  @Test
   void runsAtMostTheGlobalConcurrencyAtOnce() throws Exception {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();

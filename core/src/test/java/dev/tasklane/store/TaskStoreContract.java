@@ -415,12 +415,16 @@ public abstract class TaskStoreContract {
     Task a = submit(task("a", "work", 5));
     Task b = submit(task("b", "work", 5));
     Task urgent = submit(task("c", "work", 9));
-    assertThat(store.position(urgent.id(), 100)).isZero();
-    assertThat(store.position(a.id(), 100)).isEqualTo(1);
-    assertThat(store.position(b.id(), 100)).isEqualTo(2);
-    assertThat(store.position(b.id(), 1)).isEqualTo(1); // bounded
+    assertThat(store.position(urgent.id(), 100, 1)).isZero();
+    assertThat(store.position(a.id(), 100, 1)).isEqualTo(1);
+    assertThat(store.position(b.id(), 100, 1)).isEqualTo(2);
+    assertThat(store.position(b.id(), 1, 1)).isEqualTo(1); // bounded
     claim(1);
-    assertThat(store.position(urgent.id(), 100)).isEqualTo(-1);
+    assertThat(store.position(urgent.id(), 100, 1)).isEqualTo(-1);
+    // Behind its own session's running task: that one runs before it too, while the session is at its limit.
+    Task behind = submit(task("c", "work", 5));
+    assertThat(store.position(behind.id(), 100, 1)).isEqualTo(3);
+    assertThat(store.position(behind.id(), 100, 2)).isEqualTo(2);
   }
 
   @Test

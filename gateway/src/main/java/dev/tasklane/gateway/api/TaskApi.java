@@ -95,9 +95,14 @@ public final class TaskApi {
   }
 
   private ObjectNode created(AccessToken who, Submitted s) {
-    ObjectNode n = TaskJson.task(s.task());
-    n.put("taskId", s.task().id().toString());
-    n.put("position", who.allSessions() ? s.position() : position(who, s.task()));
+    Task task = s.task();
+    long position = who.allSessions() ? s.position() : position(who, task);
+    if (position < 0 && task.state() == TaskState.QUEUED) {
+      task = lane.get(task.id()).orElse(task); // a worker took it before its place was counted: say so
+    }
+    ObjectNode n = TaskJson.task(task);
+    n.put("taskId", task.id().toString());
+    n.put("position", position);
     n.put("created", s.created());
     return n;
   }
