@@ -60,7 +60,7 @@ final class Server implements AutoCloseable {
   }
 
   static Server start(ServeOptions o) throws IOException {
-    Files.createDirectories(o.dataDir());
+    PrivateFiles.createFolder(o.dataDir());
     AdminToken admin = AdminToken.resolve(o.envToken(), o.dataDir());
     AccessPolicy access = access(o);
     TokenRegistry tokens = tokens(o, admin, access);
@@ -119,7 +119,10 @@ final class Server implements AutoCloseable {
   private static TokenRegistry tokens(ServeOptions o, AdminToken admin, AccessPolicy access) throws IOException {
     TokenRegistry tokens = new TokenRegistry();
     Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
-    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file, access);
+    if (o.tokensFile() != null || Files.exists(file)) {
+      PrivateFiles.requirePrivate(file, "the tokens file");
+      tokens.load(file, access);
+    }
     return tokens.add(admin.secret(), AccessToken.admin("admin"));
   }
 
