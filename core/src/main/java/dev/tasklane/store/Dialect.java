@@ -38,6 +38,21 @@ public interface Dialect {
     return column;
   }
 
+  /**
+   * Statements that make the queries after them, up to {@link #planAsUsual}, walk indexes in their
+   * order and row by row (a claim's reads: the queue up to the few tasks it needs, the running
+   * tasks), however few rows the planner believes there are. Empty where the planner needs no such
+   * push (SQLite: {@link #noIndex} steers it).
+   */
+  default String walkIndexes() {
+    return "";
+  }
+
+  /** Undoes {@link #walkIndexes} for the rest of the transaction. */
+  default String planAsUsual() {
+    return "";
+  }
+
   /** Appended to a {@code SELECT} that picks rows to change: locks them, skipping rows others hold. */
   default String lockSkipLocked() {
     return "";
