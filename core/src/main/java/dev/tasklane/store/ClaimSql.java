@@ -38,8 +38,15 @@ final class ClaimSql {
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
     Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
     Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
+    Claimed claimed = candidates.isEmpty() ? new Claimed(List.of(), List.of()) : choose(tx, r, max, now, candidates,
+        sessionRunning, kindRunning);
     setting(tx, tx.dialect().planAsUsual());
-    if (candidates.isEmpty()) return new Claimed(List.of(), List.of());
+    return claimed;
+  }
+
+  /** Takes the candidates in order, while their session and kind are below their limits. */
+  private static Claimed choose(Tx tx, ClaimRequest r, int max, Instant now, List<Candidate> candidates,
+      Map<String, Integer> sessionRunning, Map<String, Integer> kindRunning) throws SQLException {
     List<Long> chosen = new ArrayList<>();
     for (Candidate cand : candidates) {
       if (chosen.size() >= max) break;

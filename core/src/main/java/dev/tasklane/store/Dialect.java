@@ -39,10 +39,10 @@ public interface Dialect {
   }
 
   /**
-   * Statements that make the queries after them, up to {@link #planAsUsual}, walk indexes in their
-   * order and row by row (a claim's reads: the queue up to the few tasks it needs, the running
-   * tasks), however few rows the planner believes there are. Empty where the planner needs no such
-   * push (SQLite: {@link #noIndex} steers it).
+   * Statements that make the statements after them, up to {@link #planAsUsual}, walk indexes in
+   * their order and row by row (a claim's: the queue up to the few tasks it needs, the running
+   * tasks, the chosen tasks by id), however few rows the planner believes there are. Empty where
+   * the planner needs no such push (SQLite: {@link #noIndex} steers it).
    */
   default String walkIndexes() {
     return "";
