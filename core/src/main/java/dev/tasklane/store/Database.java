@@ -1,5 +1,6 @@
 package dev.tasklane.store;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,6 +48,15 @@ public interface Database extends AutoCloseable {
    * {@code db/chat/sqlite}), recorded in their own history table {@code <name>_schema_history}.
    */
   void migrate(String name, String location);
+
+  /**
+   * How this database tells the other processes that share it of a commit, if it can
+   * ({@link Dialect#supportsListener()}): what wakes workers, and carries events and cancels, across
+   * nodes. Empty when one process owns the database.
+   */
+  default Optional<Signals> signals() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

@@ -6,17 +6,20 @@ import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Migrations;
 import dev.tasklane.store.Rows;
+import dev.tasklane.store.Signals;
 import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * PostgreSQL, for users who outgrow one machine: a HikariCP pool of connections for reads, and this
- * process's writes group-committed by one {@link PostgresWriter}. Several processes may share the
- * database; nothing here assumes it is alone.
+ * process's writes group-committed by one {@link PostgresWriter}, and {@link PostgresSignals} to hear
+ * of the other processes' commits. Several processes may share the database; nothing here assumes
+ * it is alone.
  */
 public final class PostgresDatabase implements Database {
   private static final Dialect DIALECT = new PostgresDialect();
@@ -24,12 +27,14 @@ public final class PostgresDatabase implements Database {
   private final PostgresOptions options;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
+  private final PostgresSignals signals;
   private volatile boolean closed;
 
   private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
     this.options = options;
     this.pool = pool;
     this.writer = new PostgresWriter(pool, DIALECT, options.maxBatch());
+    this.signals = new PostgresSignals(options);
   }
 
   /** Connects (and checks the connection) to the database {@code options} name. */
@@ -76,6 +81,11 @@ public final class PostgresDatabase implements Database {
   }
 
   @Override
+  public Optional<Signals> signals() {
+    return Optional.of(signals);
+  }
+
+  @Override
   public void migrate(String name, String location) {
     checkOpen();
     Migrations.apply(pool, name, location + "/" + DIALECT.name());
@@ -89,6 +99,7 @@ public final class PostgresDatabase implements Database {
   public void close() {
     if (closed) return;
     closed = true;
+    signals.close();
     writer.close();
     pool.close();
   }

@@ -24,6 +24,7 @@ final class PostgresRows implements Rows {
 
   private final Connection connection;
   private boolean eventsLocked;
+  private long lastEventId;
 
   PostgresRows(Connection connection) {
     this.connection = connection;
@@ -53,7 +54,13 @@ final class PostgresRows implements Rows {
         }
       }
     }
+    if (table == Table.EVENTS) lastEventId = Math.max(lastEventId, previous);
     return first;
+  }
+
+  /** The highest event id this transaction took, or 0 if it wrote no event. */
+  long lastEventId() {
+    return lastEventId;
   }
 
   @Override
