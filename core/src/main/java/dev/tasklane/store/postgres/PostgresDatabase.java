@@ -11,6 +11,7 @@ import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PostgresDatabase implements Database {
   private static final Dialect DIALECT = new PostgresDialect();
+  /** The lock a node holds while it migrates ("tl-migrate" as a number). */
+  private static final long MIGRATIONS_LOCK = 0x746c2d6d69677261L;
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
@@ -85,10 +88,27 @@ public final class PostgresDatabase implements Database {
     return Optional.of(signals);
   }
 
+  /**
+   * Applies the migrations while holding a lock no other node's migration can take: nodes started
+   * together on an empty database would otherwise race to create the same history table.
+   */
   @Override
   public void migrate(String name, String location) {
     checkOpen();
-    Migrations.apply(pool, name, location + "/" + DIALECT.name());
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      ps.setLong(1, MIGRATIONS_LOCK);
+      ps.executeQuery().close();
+      try {
+        Migrations.apply(pool, name, location + "/" + DIALECT.name());
+      } finally {
+        try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, MIGRATIONS_LOCK);
+          unlock.executeQuery().close();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("migrating " + name + " failed: " + e.getMessage(), e);
+    }
   }
 
   private void checkOpen() {
