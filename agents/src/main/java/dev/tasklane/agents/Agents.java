@@ -26,8 +26,8 @@ import java.util.Map;
  * Lane.Builder lane = Lane.builder().database(db);
  * agents.handlers(conversation).forEach(lane::handler);                          // "exec" and "llm"
  * chat.setAgentRouter(agents.router()::taskFor);
- * chat.addCommand("/agent", call -> agents.router().agentCommand(call.sessionKey(), call.args(),
- *     call.grants()::mayUseProfile));
+ * chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, call -> agents.router().agentCommand(
+ *     call.sessionKey(), call.args(), call.grants()::mayUseProfile));
  * }</pre>
  */
 public final class Agents {

@@ -3,7 +3,7 @@ package dev.tasklane.app;
 import dev.tasklane.agents.Agents;
 import dev.tasklane.agents.llm.ConversationSource;
 import dev.tasklane.attachments.AttachmentStore;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 
 /**
  * The one place the server's task kinds are wired: every handler the {@code serve} command runs

@@ -7,6 +7,7 @@ import dev.tasklane.app.client.ListCommand;
 import dev.tasklane.app.client.StatusCommand;
 import dev.tasklane.app.client.SubmitCommand;
 import dev.tasklane.app.client.WatchCommand;
+import dev.tasklane.gateway.ListenException;
 import java.net.ConnectException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +38,11 @@ public final class Main implements Runnable {
     if (e instanceof ApiException a) return a.code() + ": " + a.getMessage();
     if (e instanceof ConnectException) return "cannot reach the server (is `tasklane serve` running? see --url)";
     if (e instanceof ConfigException) return "configuration: " + e.getMessage();
+    if (e instanceof ListenException l && l.portInUse()) {
+      return l.getMessage() + ". Stop the program that uses it (another tasklane serve?), or pick another port"
+          + " with --port or TASKLANE_PORT (0 picks a free one).";
+    }
+    if (e instanceof ListenException l) return l.getMessage() + ". Check --host / TASKLANE_HOST.";
     if (e instanceof IllegalArgumentException) return e.getMessage();
     return e.toString();
   }

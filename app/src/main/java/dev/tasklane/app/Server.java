@@ -3,11 +3,12 @@ package dev.tasklane.app;
 import dev.tasklane.agents.Agents;
 import dev.tasklane.attachments.AttachmentLimits;
 import dev.tasklane.attachments.AttachmentStore;
+import dev.tasklane.agents.profile.ProfileRouter;
 import dev.tasklane.agents.profile.AgentsConfig;
 import dev.tasklane.chat.access.AccessPolicy;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.Gateway;
 import dev.tasklane.gateway.GatewayServer;
 import dev.tasklane.gateway.auth.AccessToken;
@@ -114,8 +115,8 @@ final class Server implements AutoCloseable {
       chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
       chat.setAgentRouter(agents.router()::taskFor);
       chat.setAttachments(files);
-      chat.addCommand("/agent", call -> agents.router().agentCommand(call.sessionKey(), call.args(),
-          call.grants()::mayUseProfile));
+      chat.addCommand("/agent", ProfileRouter.AGENT_COMMAND_HELP, call -> agents.router().agentCommand(
+          call.sessionKey(), call.args(), call.grants()::mayUseProfile));
       chat.start();
       Http http = o.api()
           ? new Http(GatewayServer.start(new Gateway(lane, chat, web, tokens, o.http(), clock, files)), null)

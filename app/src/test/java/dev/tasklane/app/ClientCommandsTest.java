@@ -61,7 +61,11 @@ class ClientCommandsTest {
     String id = taskId(run("submit", "-s", "cli:one", "for i in 1 2 3; do echo line $i; sleep 0.2; done"));
     Run watch = run("watch", id);
     assertThat(watch.code()).as(watch.err()).isZero();
-    assertThat(watch.out()).contains("[", "%", "line 1", "line 3", "completed");
+    assertThat(watch.out()).contains("line 1", "line 3", "completed");
+    // Into a pipe or file: plain lines, no carriage returns or escape codes, no "?%" for a task
+    // that reports no fraction, but its state, elapsed time and current line.
+    assertThat(watch.out()).doesNotContain("\r", "\033", "?%");
+    assertThat(watch.out().lines()).anyMatch(l -> l.matches(id + " running  \\d+s  line \\d"));
 
     Run status = run("status", id);
     assertThat(status.out()).contains(id, "completed", "cli:one", "exec");
@@ -79,6 +83,31 @@ class ClientCommandsTest {
     Run watch = run("watch", id);
     assertThat(watch.code()).isEqualTo(1);
     assertThat(watch.out()).contains("canceled");
+  }
+
+  @Test
+  void submitSaysWhereTheTaskIsInTheQueue() throws Exception {
+    String first = taskId(run("submit", "-s", "cli:queue", "sleep 30"));
+    awaitState(first, "running");
+    // Free workers, but the session runs one task at a time: the new task waits for the first.
+    Run second = run("submit", "-s", "cli:queue", "true");
+    assertThat(second.out()).as(second.err()).startsWith("task ").contains(" queued, 1 ahead of it")
+        .doesNotContain("position");
+    assertThat(run("status", taskId(second)).out()).contains("1 ahead of it");
+    run("cancel", first);
+    // A quick task an idle worker takes at once says what it is doing, never "queued (position -1)".
+    for (int i = 0; i < 10; i++) {
+      Run quick = run("submit", "-s", "cli:quick" + i, "true");
+      assertThat(quick.out()).as(quick.err()).matches("task \\w+ (queued, (next in line|\\d+ ahead of it)|running|completed)\\s*");
+    }
+  }
+
+  void awaitState(String id, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!run("status", id).out().contains(" " + state + " ")) {
+      assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
+      Thread.sleep(50);
+    }
   }
 
   @Test

@@ -136,12 +136,38 @@ class ServeCommandTest {
     Path data = dir.resolve("data3");
     Files.createDirectories(data);
     Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"default\": \"missing\", \"profiles\": {}}}");
+    assertThat(serveFails(data)).contains("configuration:");
+    // Not JSON at all: where, and what to do, not the parser's internals.
+    Files.writeString(data.resolve("tasklane.json"), "{\"agents\": {\"profiles\": {},}}");
+    assertThat(serveFails(data))
+        .contains("tasklane: configuration: " + data.resolve("tasklane.json") + " is not valid JSON at line 1")
+        .doesNotContain("com.fasterxml", "Exception", "[Source");
+  }
+
+  /** Runs {@code serve} on {@code data} as a child process that must fail to start; returns what it printed. */
+  private static String serveFails(Path data) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "serve", "--port", "0", "--data", data.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).isNotZero();
-    assertThat(out).contains("configuration:");
+    assertThat(p.waitFor()).as(out).isNotZero();
+    return out;
+  }
+
+  @Test
+  void aPortInUseIsSaidPlainlyWithWhatToDo() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      var err = new java.io.StringWriter();
+      var cmd = Main.commandLine();
+      cmd.setErr(new java.io.PrintWriter(err));
+      cmd.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+      int code = cmd.execute("serve", "--port", Integer.toString(taken.getLocalPort()), "--data",
+          dir.resolve("data5").toString());
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString()).startsWith("tasklane: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + ": the port is already in use. Stop the program that uses it").contains("--port", "TASKLANE_PORT")
+          .doesNotContain("Javalin", "Exception", "io.");
+    }
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.tasklane.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskResult;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.Gateway;
 import dev.tasklane.gateway.GatewayConfig;
 import dev.tasklane.gateway.GatewayServer;

@@ -1,10 +1,10 @@
 package dev.tasklane.bench;
 
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

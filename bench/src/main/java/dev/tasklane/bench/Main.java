@@ -35,14 +35,14 @@ public final class Main {
     long t0 = System.nanoTime();
     Report report = new Report();
     Machine machine;
-    try (SqliteFiles files = new SqliteFiles()) {
+    try (SqliteFiles files = new SqliteFiles(); BenchPostgres pg = new BenchPostgres()) {
       machine = Machine.describe(files.folder());
       System.out.printf(Locale.ROOT,
           "Tasklane bench (%s) on %d cpus (load average %.1f), %d MB (first touch %.1f us per 4 KiB page), %s %s;"
               + " data in %s%n",
           options.full() ? "full" : "quick", machine.cpus(), machine.loadAverage(), machine.memoryMb(),
           machine.firstTouchMicrosPerPage(), machine.jdk(), machine.jvmOptions(), machine.disk());
-      for (Step step : Steps.all(options, files)) {
+      for (Step step : Steps.all(options, files, pg)) {
         long s0 = System.nanoTime();
         System.out.printf("  %-32s", step.title() + " ...");
         System.out.flush();

@@ -10,20 +10,34 @@ final class Steps {
 
   private Steps() {}
 
-  static List<Step> all(BenchOptions o, SqliteFiles files) {
+  static List<Step> all(BenchOptions o, SqliteFiles files, BenchPostgres pg) {
     List<Step> steps = new ArrayList<>();
     steps.add(machineStalls(o, files));
     steps.add(jdbcBaseline(o, files));
-    steps.add(submitLatency(o, files));
+    steps.add(submitLatency(o, "tasklane",
+        () -> new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions()), true));
     steps.add(tasklaneDrain(o, files));
     steps.add(tasklaneWideDrain(o, files));
     steps.add(mixed(o, files));
     steps.add(startLatency(TasklaneContender.factory(o.sessions()), "tasklane", "lane with a no-op handler", o, files));
     steps.add(cancel(o, files));
+    steps.add(firstAcknowledgement(o, files));
     steps.add(peerDrain((f, w) -> new JobRunrContender(f, w), "jobrunr", o, files));
     steps.add(startLatency((f, w) -> new JobRunrContender(f, w), "jobrunr", "", o, files));
     steps.add(peerDrain(DbSchedulerContender::new, "db-scheduler", o, files));
     steps.add(startLatency(DbSchedulerContender::new, "db-scheduler", "", o, files));
+    // The same on PostgreSQL, every contender on its own schema of one server the bench started.
+    // No warm-up rounds of its own: the engine's code is warm from the SQLite steps, and the rounds'
+    // hundred thousand submits would take minutes at PostgreSQL's pace.
+    steps.add(submitLatency(o, "pg.tasklane", () -> (TasklaneContender) TasklaneContender.postgres(pg, o.sessions())
+        .open(null, o.workers()), false));
+    steps.add(peerDrain(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", o, files));
+    steps.add(startLatency(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", "lane with a no-op handler", o,
+        files));
+    steps.add(peerDrain(DbSchedulerContender.postgres(pg), "pg.db-scheduler", o, files));
+    steps.add(startLatency(DbSchedulerContender.postgres(pg), "pg.db-scheduler", "", o, files));
+    steps.add(peerDrain(JobRunrContender.postgres(pg), "pg.jobrunr", o, files));
+    steps.add(startLatency(JobRunrContender.postgres(pg), "pg.jobrunr", "", o, files));
     if (o.only() != null) steps.removeIf(s -> !s.title().contains(o.only()));
     return steps;
   }
@@ -90,23 +104,24 @@ final class Steps {
         .figure("jdbc.engine_rows.submit_session_index", "tasks/s");
   }
 
-  private static Step submitLatency(BenchOptions o, SqliteFiles files) {
-    Step step = Step.of("tasklane submit latency", SHORT.multipliedBy(2), sink -> {
+  /** Submit latency at each level of submitters; figures named {@code <prefix>.submit.*}. */
+  private static Step submitLatency(BenchOptions o, String prefix, Opener lanes, boolean warmUp) {
+    Step step = Step.of(prefix + " submit latency", SHORT.multipliedBy(2), sink -> {
       Probe probe = Probe.install(0, true);
-      try (TasklaneContender lane = new TasklaneContender(files.fresh("tasklane-submit"), o.workers(), o.sessions())) {
+      try (TasklaneContender lane = lanes.open()) {
         try {
-          JitWarmUp.Outcome warm = TasklaneScenarios.warmUp(lane);
+          String warmed = warmUp ? "after " + TasklaneScenarios.warmUp(lane).describe()
+              : "warmed by the steps before";
           for (int level : BenchOptions.SUBMITTER_LEVELS) {
             int each = Math.max(20, o.submitsPerLevel() / level);
             long compiledBefore = JitWarmUp.compileMillisSoFar();
             Latencies l = TasklaneScenarios.submitLatency(lane, level, each);
             long compiled = JitWarmUp.compileMillisSoFar() - compiledBefore;
             String note = level + " virtual threads x " + each + " submits, workers held";
-            sink.put("tasklane.submit.c" + level + ".p50", l.p50(), note);
-            sink.put("tasklane.submit.c" + level + ".p99", l.p99(), note);
-            sink.put("tasklane.submit.c" + level + ".max", l.maxMs(), note);
-            sink.put("tasklane.submit.c" + level + ".jit", compiled, "JIT compile time during the level, after "
-                + warm.describe());
+            sink.put(prefix + ".submit.c" + level + ".p50", l.p50(), note);
+            sink.put(prefix + ".submit.c" + level + ".p99", l.p99(), note);
+            sink.put(prefix + ".submit.c" + level + ".max", l.maxMs(), note);
+            sink.put(prefix + ".submit.c" + level + ".jit", compiled, "JIT compile time during the level, " + warmed);
           }
           int paced = BenchOptions.PACED_SUBMITTERS;
           Duration interval = BenchOptions.PACED_INTERVAL;
@@ -114,18 +129,24 @@ final class Steps {
           Latencies l = TasklaneScenarios.pacedSubmitLatency(lane, paced, each, interval);
           String note = paced + " virtual threads, each one submit every " + interval.toMillis() + " ms ("
               + paced * 1000 / interval.toMillis() + " submits/s offered), " + each + " each";
-          sink.put("tasklane.submit.paced.p50", l.p50(), note);
-          sink.put("tasklane.submit.paced.p99", l.p99(), note);
+          sink.put(prefix + ".submit.paced.p50", l.p50(), note);
+          sink.put(prefix + ".submit.paced.p99", l.p99(), note);
         } finally {
           probe.openGate(); // before the lane closes, so that its shutdown need not wait for held workers
         }
       }
     });
     for (int level : BenchOptions.SUBMITTER_LEVELS) {
-      for (String stat : List.of("p50", "p99", "max", "jit")) step.figure("tasklane.submit.c" + level + "." + stat, "ms");
+      for (String stat : List.of("p50", "p99", "max", "jit")) step.figure(prefix + ".submit.c" + level + "." + stat, "ms");
     }
-    step.figure("tasklane.submit.paced.p50", "ms").figure("tasklane.submit.paced.p99", "ms");
+    step.figure(prefix + ".submit.paced.p50", "ms").figure(prefix + ".submit.paced.p99", "ms");
     return step;
+  }
+
+  /** Opens a lane for a step. */
+  @FunctionalInterface
+  private interface Opener {
+    TasklaneContender open() throws Exception;
   }
 
   private static Step tasklaneDrain(BenchOptions o, SqliteFiles files) {
@@ -188,6 +209,38 @@ final class Steps {
         })
         .figure(name + ".start.p50", "ms")
         .figure(name + ".start.p99", "ms");
+  }
+
+  /** A fresh server process and its first acknowledged task, a few times over. */
+  private static Step firstAcknowledgement(BenchOptions o, SqliteFiles files) {
+    int runs = o.full() ? 7 : 3;
+    return Step.of("tasklane first acknowledgement", SHORT.multipliedBy(runs), sink -> {
+          List<FirstAcknowledgement.Run> all = new ArrayList<>();
+          for (int i = 0; i < runs; i++) {
+            all.add(FirstAcknowledgement.measure(files.folder().resolve("first-ack-data-" + i)));
+          }
+          String note = runs + " fresh `./tasklane serve` processes (empty data folder), median; task.create over"
+              + " the WebSocket, request to acknowledgement";
+          sink.put("tasklane.first_ack.first", median(all, FirstAcknowledgement.Run::first), note + ": the first");
+          sink.put("tasklane.first_ack.first_max", all.stream().mapToDouble(FirstAcknowledgement.Run::first).max()
+              .orElseThrow(), "the slowest first of the " + runs);
+          sink.put("tasklane.first_ack.hundredth", median(all, FirstAcknowledgement.Run::hundredth),
+              note + ": the " + FirstAcknowledgement.CREATES + "th, 10 ms after the one before");
+          sink.put("tasklane.first_ack.connect", median(all, FirstAcknowledgement.Run::connect),
+              "the WebSocket's opening, before the first create");
+          sink.put("tasklane.first_ack.listening", median(all, FirstAcknowledgement.Run::listening),
+              "from starting the launcher to 'listening on'");
+        })
+        .figure("tasklane.first_ack.first", "ms")
+        .figure("tasklane.first_ack.first_max", "ms")
+        .figure("tasklane.first_ack.hundredth", "ms")
+        .figure("tasklane.first_ack.connect", "ms")
+        .figure("tasklane.first_ack.listening", "ms");
+  }
+
+  private static double median(List<FirstAcknowledgement.Run> runs,
+      java.util.function.ToDoubleFunction<FirstAcknowledgement.Run> figure) {
+    return FirstAcknowledgement.median(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
   }
 
   private static Step cancel(BenchOptions o, SqliteFiles files) {

@@ -1,12 +1,13 @@
 package dev.tasklane.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.TaskResult;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
+import dev.tasklane.store.Database;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.sqlite.SqliteOptions;
 import java.nio.file.Path;
@@ -15,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tasklane on a fresh SQLite file in durable mode ({@link SqliteOptions#defaults()}:
- * synchronous=FULL), with two handlers: {@code noop} (the probe, nothing else) and {@code coop}
+ * Tasklane on a fresh database: a SQLite file in durable mode ({@link SqliteOptions#defaults()}:
+ * synchronous=FULL), or a fresh PostgreSQL schema; with two handlers: {@code noop} (the probe, nothing else) and {@code coop}
  * (runs until cancelled, stopping as soon as the lane signals it).
  */
 final class TasklaneContender implements Contender {
@@ -30,10 +31,16 @@ final class TasklaneContender implements Contender {
   private final Lane lane;
   private final int workers;
   private final int sessions;
+  private final String database;
 
   TasklaneContender(Path file, int workers, int sessions) {
+    this(SqliteDatabase.open(file, SqliteOptions.defaults()), "SQLite synchronous=FULL", workers, sessions);
+  }
+
+  TasklaneContender(Database db, String database, int workers, int sessions) {
     this.workers = workers;
     this.sessions = sessions;
+    this.database = database;
     LaneConfig config =
         LaneConfig.defaults().toBuilder()
             .concurrency(workers)
@@ -43,7 +50,7 @@ final class TasklaneContender implements Contender {
             .build();
     lane =
         Lane.builder()
-            .database(SqliteDatabase.open(file, SqliteOptions.defaults()))
+            .database(db)
             .config(config)
             .handler(NOOP, ctx -> {
               Probe.current().started(ctx.input().path("seq").asLong(-1));
@@ -63,6 +70,11 @@ final class TasklaneContender implements Contender {
     return (file, workers) -> new TasklaneContender(file, workers, sessions);
   }
 
+  /** On a fresh schema of {@code pg} each time. */
+  static Factory postgres(BenchPostgres pg, int sessions) {
+    return (file, workers) -> new TasklaneContender(pg.tasklane("tasklane"), pg.version(), workers, sessions);
+  }
+
   Lane lane() {
     return lane;
   }
@@ -74,7 +86,7 @@ final class TasklaneContender implements Contender {
 
   @Override
   public String settings() {
-    return "concurrency=" + workers + ", " + sessions + " sessions, perSession=1, synchronous=FULL";
+    return "concurrency=" + workers + ", " + sessions + " sessions, perSession=1, " + database;
   }
 
   /** The request for a task of {@code kind} carrying {@code seq}, spread over the configured sessions. */

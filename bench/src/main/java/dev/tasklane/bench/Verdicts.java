@@ -7,6 +7,7 @@ import java.util.Optional;
 final class Verdicts {
   static final double DRAIN_TARGET = 20_000;
   static final double DRAIN_OVER_PEER_TARGET = 3;
+  static final double PG_DRAIN_OVER_DB_SCHEDULER_TARGET = 2;
   static final double START_P50_TARGET_MS = 5;
   static final double SUBMIT_P99_TARGET_MS = 10;
   static final double HEAP_TARGET_MB = 50;
@@ -22,6 +23,14 @@ final class Verdicts {
       r.ratio("start.p99.tasklane/" + peer, "tasklane.start.p99", peer + ".start.p99",
           "submit->start p99, lower is better for Tasklane");
     }
+    for (String peer : new String[] {"jobrunr", "db-scheduler"}) {
+      r.ratio("pg.drain.tasklane/" + peer, "pg.tasklane.drain", "pg." + peer + ".drain",
+          "on PostgreSQL: throughput, higher is better for Tasklane");
+      r.ratio("pg.start.p50.tasklane/" + peer, "pg.tasklane.start.p50", "pg." + peer + ".start.p50",
+          "on PostgreSQL: submit->start p50, lower is better for Tasklane");
+    }
+    r.ratio("drain.pg.tasklane/sqlite.tasklane", "pg.tasklane.drain", "tasklane.drain",
+        "Tasklane's drain on PostgreSQL against on SQLite");
     r.ratio("drain.tasklane/jdbc.update", "tasklane.drain", "jdbc.update",
         "tasks drained per row updated by plain batched JDBC: the engine's cost over the disk's");
     r.ratio("drain.tasklane/jdbc.engine_rows", "tasklane.drain", "jdbc.engine_rows.drain",
@@ -44,6 +53,13 @@ final class Verdicts {
         overPeer == null ? null : overPeer >= DRAIN_OVER_PEER_TARGET,
         fasterPeer.map(p -> "faster peer drains " + Math.round(p) + " tasks/s").orElse("no peer measured")));
     r.target(atMost("submit->start p50 <= 5 ms", "tasklane.start.p50", START_P50_TARGET_MS, "ms", r, null));
+    Optional<Double> pgOverDbScheduler = r.value("pg.tasklane.drain")
+        .flatMap(t -> r.value("pg.db-scheduler.drain").map(d -> t / d));
+    r.target(new Target("PostgreSQL drain >= 2x db-scheduler lock-and-fetch", ">= 2.0 x",
+        pgOverDbScheduler.orElse(null), pgOverDbScheduler.map(x -> x >= PG_DRAIN_OVER_DB_SCHEDULER_TARGET).orElse(null),
+        r.value("pg.db-scheduler.drain").map(d -> "db-scheduler drains " + Math.round(d) + " tasks/s").orElse(null)));
+    r.target(atMost("PostgreSQL submit->start p50 <= 5 ms", "pg.tasklane.start.p50", START_P50_TARGET_MS, "ms", r,
+        null));
     r.target(atMost("submit p99 (256 submitters) <= 10 ms", "tasklane.submit.c256.p99", SUBMIT_P99_TARGET_MS, "ms",
         r, machineStops(r)));
     String heapNote = o.drainTasks() >= HEAP_TARGET_TASKS ? o.drainTasks() + " tasks queued"

@@ -54,4 +54,11 @@ public interface ChatChannel {
 
   /** Shows receipt at once (typing indicator, reaction). Called on its own thread; failures are ignored. */
   default void typing(String chatId) {}
+
+  /**
+   * The message became a task: show its id, state and place in the queue at once (a chip on the
+   * message, a reaction). Called on its own thread as soon as the task is stored, while the answer
+   * still waits for the yield window; failures are ignored.
+   */
+  default void accepted(Receipt receipt) {}
 }

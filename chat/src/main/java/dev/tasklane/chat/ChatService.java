@@ -14,13 +14,13 @@ import dev.tasklane.chat.access.SenderGrants;
 import dev.tasklane.chat.schedule.ScheduleCommands;
 import dev.tasklane.chat.schedule.Schedules;
 import dev.tasklane.core.ErrorCode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.core.Task;
+import dev.tasklane.engine.Lane;
 import java.util.Set;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
@@ -106,6 +106,10 @@ public final class ChatService implements AutoCloseable {
     follower.init();
   }
 
+  public ChatConfig config() {
+    return config;
+  }
+
   /** Registers a platform under its {@link ChatChannel#name()}; messages for it are sent through it. */
   public void addChannel(ChatChannel channel) {
     channels.put(channel.name(), channel);
@@ -131,12 +135,14 @@ public final class ChatService implements AutoCloseable {
   }
 
   /**
-   * Adds a slash command, e.g. {@code "/agent"}.
+   * Adds a slash command, e.g. {@code "/agent"}, with the line {@code /help} shows for it
+   * ({@code "/agent — pick the agent that answers this chat"}).
    *
-   * @throws IllegalArgumentException for a malformed name or a built-in command's name
+   * @throws IllegalArgumentException for a malformed name, a built-in command's name or a blank
+   *     description
    */
-  public void addCommand(String name, ChatCommand command) {
-    commands.add(name, command);
+  public void addCommand(String name, String description, ChatCommand command) {
+    commands.add(name, description, command);
   }
 
   /**
@@ -317,6 +323,7 @@ public final class ChatService implements AutoCloseable {
       return answer(m, user, refusal(e));
     }
     files.link(submitted.task().id(), attached);
+    Receipts.show(lane, channels.get(m.channel()), m, user.id(), submitted);
     // A task that cannot start now (behind its session's other work, or behind other queued
     // tasks) will not finish within the window: acknowledge at once instead of waiting it out.
     Task task = canStartNow(submitted) ? waiter.awaitTerminal(submitted.task(), deadline) : submitted.task();

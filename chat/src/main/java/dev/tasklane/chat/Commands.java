@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.chat.access.Grants;
 import dev.tasklane.chat.schedule.ScheduleCommands;
 import dev.tasklane.chat.schedule.Schedules;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +49,10 @@ final class Commands {
   private final ChatConfig config;
   private final Clock clock;
   private final ScheduleCommands schedules;
-  private final Map<String, ChatCommand> custom = new ConcurrentHashMap<>();
+  private final Map<String, Added> custom = new ConcurrentHashMap<>();
+
+  /** A command added with {@link #add}, with the line {@code /help} shows for it. */
+  private record Added(String description, ChatCommand command) {}
 
   Commands(Lane lane, ChatConfig config, Clock clock, ScheduleCommands schedules) {
     this.lane = lane;
@@ -58,7 +61,7 @@ final class Commands {
     this.schedules = schedules;
   }
 
-  void add(String name, ChatCommand command) {
+  void add(String name, String description, ChatCommand command) {
     String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     if (!NAME.matcher(n).matches()) {
       throw new IllegalArgumentException("a command is '/' and a lower-case word (letters, digits, _): " + name);
@@ -66,7 +69,10 @@ final class Commands {
     if (BUILT_IN.contains(n) || ScheduleCommands.NAMES.contains(n)) {
       throw new IllegalArgumentException(n + " is a built-in command");
     }
-    custom.put(n, command);
+    if (description == null || description.isBlank()) {
+      throw new IllegalArgumentException(n + " needs a description for /help");
+    }
+    custom.put(n, new Added(description.strip(), command));
   }
 
   /**
@@ -215,10 +221,10 @@ final class Commands {
   }
 
   private Route custom(String name, ChatCommand.Call call) {
-    ChatCommand c = custom.get(name);
+    Added c = custom.get(name);
     if (c == null) return new Answer("Unknown command " + name + ". /help lists the commands.");
     try {
-      String reply = c.run(call);
+      String reply = c.command().run(call);
       return new Answer(reply == null || reply.isBlank() ? "Done." : reply);
     } catch (LaneException e) {
       throw e; // a refusal: answered with its code
@@ -242,7 +248,7 @@ final class Commands {
         /timezone [zone] — the chat's time zone for /later and /every, e.g. Europe/Berlin
         /help — this list
         """);
-    new TreeMap<>(custom).keySet().forEach(n -> sb.append(n).append('\n'));
+    new TreeMap<>(custom).forEach((n, c) -> sb.append(n).append(" — ").append(c.description()).append('\n'));
     sb.append("Anything else is a request for the agent; while it works, ask \"status?\" any time.");
     return sb.toString();
   }

@@ -1,9 +1,9 @@
 package dev.tasklane.chat;
 
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package dev.tasklane.chat;
 
 import dev.tasklane.chat.TranscriptSql.StatusRow;
 import dev.tasklane.core.EventType;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,15 +1,13 @@
 package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** What the chat says about a task: acknowledgements, status lines, outcomes. */
 final class TaskTexts {
@@ -45,10 +43,10 @@ final class TaskTexts {
         Instant since = lastActivity != null ? lastActivity : t.startedAt();
         Duration running = elapsed(t, now);
         if (since != null && Duration.between(since, now).compareTo(heartbeatAfter) >= 0) {
-          yield "Task " + id + ": still working, " + coarse(running) + progressSuffix(t.progress(), " — last: ") + "."
+          yield sentence("Task " + id + ": still working, " + coarse(running) + progressSuffix(t.progress(), " — last: "))
               + hint;
         }
-        yield "Task " + id + ": running, " + coarse(running) + progressSuffix(t.progress(), " — ") + "." + hint;
+        yield sentence("Task " + id + ": running, " + coarse(running) + progressSuffix(t.progress(), " — ")) + hint;
       }
       default -> finalStatus(t);
     };
@@ -97,8 +95,7 @@ final class TaskTexts {
     if (t.error() != null && t.state() != TaskState.COMPLETED) {
       sb.append(t.isTerminal() ? ": " : "; last error: ").append(error(t.error()));
     }
-    sb.append(". Attempt ").append(t.attempt()).append(" of ").append(t.maxAttempts()).append('.');
-    return sb.toString();
+    return sentence(sb.toString()) + " Attempt " + t.attempt() + " of " + t.maxAttempts() + ".";
   }
 
   /** One line of {@code /tasks}. */
@@ -106,25 +103,9 @@ final class TaskTexts {
     return t.id() + "  " + t.state().wire() + "  " + summary(t);
   }
 
-  /** What a task is about, from its input: the message, the command, or else its kind. */
+  /** What a task is about: its {@link TaskTitle}, short enough for one line of a list. */
   static String summary(Task t) {
-    String s = describeInput(t.input());
-    s = (s == null || s.isBlank() ? t.kind() : s).strip().replaceAll("\\s+", " ");
-    return s.length() <= SUMMARY_CHARS ? s : s.substring(0, SUMMARY_CHARS - 1) + "…";
-  }
-
-  private static String describeInput(JsonNode in) {
-    if (in == null) return null;
-    for (String field : new String[] {"text", "message", "shell"}) {
-      if (in.path(field).isTextual()) return in.get(field).asText();
-    }
-    JsonNode cmd = in.path("command");
-    if (cmd.isTextual()) return cmd.asText();
-    if (!cmd.isArray() || cmd.isEmpty()) return null;
-    List<String> argv = new ArrayList<>();
-    cmd.forEach(a -> argv.add(a.asText()));
-    boolean viaShell = argv.size() == 3 && argv.get(0).equals("sh") && argv.get(1).equals("-c");
-    return viaShell ? argv.get(2) : String.join(" ", argv);
+    return TaskTitle.of(t, SUMMARY_CHARS);
   }
 
   /**
@@ -154,7 +135,6 @@ final class TaskTexts {
     return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
   }
 
-  /** Like {@link #duration} but in whole minutes past the first one: {@code 45s}, {@code 3m}, {@code 1h 05m}. */
   /**
    * Elapsed time as a running task's status shows it: it changes at least every 10 s for the first
    * ten minutes (so a quiet task's message still moves), then every minute.
@@ -182,6 +162,17 @@ final class TaskTexts {
       sb.append(sb.isEmpty() ? pct : " (" + pct + ")");
     }
     return sb.isEmpty() ? "" : lead + sb;
+  }
+
+  /**
+   * Ends a sentence with a period, unless it already ends with one (or "…", "!", "?"): a progress
+   * message often is a sentence of its own ("I'll look at the layout.").
+   */
+  static String sentence(String s) {
+    String t = s.stripTrailing();
+    if (t.isEmpty()) return t;
+    char last = t.charAt(t.length() - 1);
+    return last == '.' || last == '…' || last == '!' || last == '?' ? t : t + ".";
   }
 
   private static String clip(String s) {

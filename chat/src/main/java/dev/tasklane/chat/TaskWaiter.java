@@ -1,8 +1,8 @@
 package dev.tasklane.chat;
 
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.core.Task;
+import dev.tasklane.engine.Lane;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -103,7 +103,7 @@ class ChatAccessTest extends ChatTestBase {
 
   @Test
   void commandsGetTheSendersGrants() {
-    f.chat.addCommand("/whoami", call -> call.sender() + " is " + call.grants().role());
+    f.chat.addCommand("/whoami", "who you are here", call -> call.sender() + " is " + call.grants().role());
     assertThat(say("rev", "c1", "/whoami").answer().text()).isEqualTo("rev is reviewer");
     assertThat(say("stranger", "c1", "/whoami").answer().text()).isEqualTo("stranger is user");
   }

@@ -18,11 +18,13 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void helpListsTheCommandsWithoutStartingATask() {
-    f.chat.addCommand("/agent", call -> "agent is " + call.args());
+    f.chat.addCommand("/agent", "pick the agent that answers this chat", call -> "agent is " + call.args());
     Reply r = f.say("c1", "/help");
     assertThat(r.taskId()).isNull();
     assertThat(r.answer().text()).contains("/status [id]", "/tasks", "/cancel <id> | all", "/retry <id>",
-        "/run <command>", "/help", "/agent");
+        "/run <command>", "/help");
+    // An added command is listed with what it does, like the built-in ones.
+    assertThat(r.answer().text().lines()).contains("/agent — pick the agent that answers this chat");
     assertThat(f.lane.list(TaskQuery.all()).items()).isEmpty();
     await().atMost(Duration.ofSeconds(5)).until(() -> f.channel.sent().size() == 1);
     assertThat(f.channel.sent().getFirst().text()).isEqualTo(r.answer().text());
@@ -52,7 +54,7 @@ class ChatCommandsTest extends ChatTestBase {
 
     assertThat(answer.lines()).hasSize(2);
     assertThat(answer.lines().toList().get(0)).startsWith("Task " + running.taskId() + " (quiet 3000): running for");
-    assertThat(answer.lines().toList().get(1)).startsWith("Task " + queued.taskId() + " (quiet 10): queued, next in line");
+    assertThat(answer.lines().toList().get(1)).startsWith("Task " + queued.taskId() + " (quiet 10): queued, 1 ahead of it");
   }
 
   @Test
@@ -172,16 +174,17 @@ class ChatCommandsTest extends ChatTestBase {
 
   @Test
   void customCommandsGetTheSessionAndArgumentsButCannotReplaceBuiltIns() {
-    f.chat.addCommand("/agent", call -> "agent for " + call.sessionKey() + " set to " + call.args());
+    f.chat.addCommand("/agent", "switch agents", call -> "agent for " + call.sessionKey() + " set to " + call.args());
     assertThat(f.say("c1", "/agent   coder ").answer().text()).isEqualTo("agent for test:c1 set to coder");
     assertThat(f.say("c1", "/AGENT@tasklane_bot reviewer").answer().text())
         .isEqualTo("agent for test:c1 set to reviewer");
-    f.chat.addCommand("/boom", call -> {
+    f.chat.addCommand("/boom", "fails", call -> {
       throw new IllegalStateException("no such profile");
     });
     assertThat(f.say("c1", "/boom").answer().text()).isEqualTo("/boom failed: no such profile");
-    assertThatThrownBy(() -> f.chat.addCommand("/cancel", call -> "")).hasMessageContaining("built-in");
-    assertThatThrownBy(() -> f.chat.addCommand("agent", call -> "")).hasMessageContaining("'/'");
+    assertThatThrownBy(() -> f.chat.addCommand("/cancel", "x", call -> "")).hasMessageContaining("built-in");
+    assertThatThrownBy(() -> f.chat.addCommand("agent", "x", call -> "")).hasMessageContaining("'/'");
+    assertThatThrownBy(() -> f.chat.addCommand("/quiet", " ", call -> "")).hasMessageContaining("description");
   }
 
   @Test

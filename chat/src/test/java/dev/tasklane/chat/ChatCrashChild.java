@@ -1,6 +1,6 @@
 package dev.tasklane.chat;
 
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -2,12 +2,15 @@ package dev.tasklane.chat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.tasklane.chat.access.Grants;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.postgres.EmbeddedPostgresServer;
+import dev.tasklane.store.postgres.PostgresDatabase;
+import dev.tasklane.store.postgres.PostgresOptions;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +53,12 @@ final class ChatFixture implements AutoCloseable {
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
+  }
+
+  /** A new schema of the test JVM's PostgreSQL. */
+  static Supplier<Database> postgresql() {
+    PostgresOptions schema = EmbeddedPostgresServer.shared().freshSchema();
+    return () -> PostgresDatabase.open(schema);
   }
 
   /** The SQLite file of a test's folder. */

@@ -44,6 +44,27 @@ class ChatReceiveTest extends ChatTestBase {
   }
 
   @Test
+  void theChannelGetsTheTaskReceiptAtOnceWhileTheAnswerWaitsForTheWindow() throws Exception {
+    start(ChatFixture.fastConfig().yieldWindow(Duration.ofSeconds(3)).build());
+    IncomingMessage m = message("c1", "quiet 5000");
+    var answered = java.util.concurrent.CompletableFuture.supplyAsync(() -> f.chat.receive(m));
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> !f.channel.receipts().isEmpty());
+    assertThat(answered).as("the answer still waits for the yield window").isNotDone();
+    Receipt receipt = f.channel.receipts().getFirst();
+    Reply r = answered.get();
+    assertThat(receipt.taskId()).isEqualTo(r.taskId());
+    assertThat(receipt.chatId()).isEqualTo("c1");
+    assertThat(receipt.messageId()).isEqualTo(m.messageId());
+    assertThat(receipt.entryId()).isEqualTo(r.userMessage().id());
+    assertThat(receipt.state()).isIn(TaskState.QUEUED, TaskState.RUNNING);
+    assertThat(receipt.position() >= 0).isEqualTo(receipt.state() == TaskState.QUEUED);
+    // A command starts no task: no receipt.
+    f.say("c1", "/tasks");
+    assertThat(f.channel.receipts()).hasSize(1);
+  }
+
+  @Test
   void aMessageStoredButNeverAnsweredBeforeARestartIsAnsweredWhenItComesAgain() {
     start(ChatFixture.fastConfig().build());
     IncomingMessage m = message("c1", "hello after the crash");
@@ -72,7 +93,7 @@ class ChatReceiveTest extends ChatTestBase {
     String id = second.taskId().toString();
     assertThat(first.answer().text()).startsWith("On it — task " + first.taskId() + " is running.");
     assertThat(second.answer().text())
-        .isEqualTo("On it — task " + id + ", next in line. /status " + id + " to check, /cancel " + id + " to stop.");
+        .isEqualTo("On it — task " + id + ", 1 ahead of it. /status " + id + " to check, /cancel " + id + " to stop.");
     assertThat(second.answer().status()).isTrue();
     assertThat(second.answer().taskId()).isEqualTo(second.taskId());
   }
@@ -85,7 +106,7 @@ class ChatReceiveTest extends ChatTestBase {
     f.say("c1", "quiet 10");
     f.say("c1", "quiet 10");
     Reply fourth = f.say("c1", "quiet 10");
-    assertThat(fourth.answer().text()).startsWith("On it — task " + fourth.taskId() + ", 2 ahead of it.");
+    assertThat(fourth.answer().text()).startsWith("On it — task " + fourth.taskId() + ", 3 ahead of it.");
   }
 
   @Test

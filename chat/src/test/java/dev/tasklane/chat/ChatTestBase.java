@@ -13,10 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ChatTestBase {
   @TempDir Path dir;
   ChatFixture f;
+  private Supplier<Database> database;
+
+  /** True to run the test on PostgreSQL (a schema of its own), false for SQLite in the test's folder. */
+  boolean onPostgresql() {
+    return false;
+  }
 
   /** Opens this test's database, the same one each time. */
   Supplier<Database> database() {
-    return ChatFixture.sqlite(dir);
+    if (database == null) database = onPostgresql() ? ChatFixture.postgresql() : ChatFixture.sqlite(dir);
+    return database;
   }
 
   ChatFixture start(ChatConfig config) {

@@ -15,6 +15,7 @@ final class RecordingChannel implements ChatChannel {
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final List<Edit> edits = new CopyOnWriteArrayList<>();
   private final List<String> typing = new CopyOnWriteArrayList<>();
+  private final List<Receipt> receipts = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger sendCalls = new AtomicInteger();
   private final AtomicInteger editFailuresLeft = new AtomicInteger();
@@ -73,6 +74,15 @@ final class RecordingChannel implements ChatChannel {
 
   List<String> typing() {
     return new ArrayList<>(typing);
+  }
+
+  @Override
+  public void accepted(Receipt receipt) {
+    receipts.add(receipt);
+  }
+
+  List<Receipt> receipts() {
+    return new ArrayList<>(receipts);
   }
 
   int sendCalls() {

@@ -55,6 +55,24 @@ class TaskTextsTest {
             + " /status 0011 to check, /cancel 0011 to stop.");
   }
 
+  @Test
+  void aProgressMessageThatIsASentenceGetsNoSecondPeriod() throws Exception {
+    Instant started = Instant.parse("2026-01-05T10:00:00Z");
+    Task t = new Task(TaskId.of(33), "web:a", "exec", JSON.readTree("{\"message\": \"look around\"}"),
+        TaskState.RUNNING, 5, 1, 3, started, started, started, null, null, Duration.ofMinutes(1), null,
+        new dev.tasklane.core.Progress(null, "step 1: I'll start by looking at the repository layout.", 1, null),
+        null, null, null, null, null, null, null, true);
+    Instant now = started.plusSeconds(5);
+    assertThat(TaskTexts.status(t, -1, now, now, Duration.ofSeconds(30))).isEqualTo(
+        "Task 0011: running, 5s — step 1: I'll start by looking at the repository layout. /status 0011 to check,"
+            + " /cancel 0011 to stop.");
+    assertThat(TaskTexts.describe(t, -1, now)).isEqualTo("Task 0011 (look around): running for 5s, step 1: I'll"
+        + " start by looking at the repository layout. Attempt 1 of 3.");
+    assertThat(TaskTexts.sentence("finished after 3 steps")).isEqualTo("finished after 3 steps.");
+    assertThat(TaskTexts.sentence("reading the logs...")).isEqualTo("reading the logs...");
+    assertThat(TaskTexts.sentence("done?")).isEqualTo("done?");
+  }
+
   private static Task task(String input) throws Exception {
     return new Task(TaskId.of(1), "web:a", "echo", JSON.readTree(input), TaskState.QUEUED, 5, 0, 3, Instant.now(),
         Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null,

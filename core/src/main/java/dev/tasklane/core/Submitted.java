@@ -3,7 +3,7 @@ package dev.tasklane.core;
 import java.util.function.LongSupplier;
 
 /**
- * What {@link Lane#submit} returns: the task, whether this call created it (false when an
+ * What {@link dev.tasklane.engine.Lane#submit} returns: the task, whether this call created it (false when an
  * idempotency key matched an earlier task), and its queue position.
  *
  * <p>The position is counted when first asked for, not by the submit: counting is a read that most
@@ -17,7 +17,7 @@ public final class Submitted {
   private final LongSupplier count;
   private long position = NOT_COUNTED;
 
-  Submitted(Task task, boolean created, LongSupplier count) {
+  public Submitted(Task task, boolean created, LongSupplier count) {
     this.task = task;
     this.created = created;
     this.count = count;
@@ -34,7 +34,7 @@ public final class Submitted {
   }
 
   /**
-   * Queued tasks that run before this one (0 = next, counted up to {@link Lane#POSITION_CAP}), or -1
+   * Queued tasks that run before this one (0 = next, counted up to {@link dev.tasklane.engine.Lane#POSITION_CAP}), or -1
    * if it is not queued: as of the first call, which counts; later calls return the same.
    */
   public synchronized long position() {

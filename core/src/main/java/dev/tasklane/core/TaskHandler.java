@@ -1,7 +1,7 @@
 package dev.tasklane.core;
 
 /**
- * The work behind one task kind. Register an implementation with {@link Lane.Builder#handler}.
+ * The work behind one task kind. Register an implementation with {@link dev.tasklane.engine.Lane.Builder#handler}.
  *
  * <p>A handler may run more than once for the same task (a retry, or a crash before its outcome was
  * stored): execution is at least once. Make it safe to repeat, or save a checkpoint and resume.

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A filter for {@link Lane#list}: newest first, paged by an opaque cursor.
+ * A filter for {@link dev.tasklane.engine.Lane#list}: newest first, paged by an opaque cursor.
  *
  * @param sessionKey exact session, or null for any
  * @param sessionPrefixes if not empty, only sessions starting with one of these (an access scope)

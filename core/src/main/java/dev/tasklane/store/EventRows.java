@@ -20,7 +20,7 @@ import java.util.List;
 final class EventRows {
   private static final String COLUMNS = "id, task_id, session_key, seq, type, state, at, payload";
 
-  private static final InsertShape ROW = new InsertShape(
+  static final InsertShape ROW = new InsertShape(
       "INSERT INTO task_events (id, task_id, session_key, seq, type, state, at, payload) VALUES ",
       "(?, ?, ?, ?, ?, ?, ?, ?)", 8);
 

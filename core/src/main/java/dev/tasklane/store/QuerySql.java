@@ -61,17 +61,34 @@ final class QuerySql {
     }
   }
 
-  static long position(Connection c, long id, int cap) throws SQLException {
+  /**
+   * Tasks that run before a queued one: the queued tasks ahead of it (higher priority, or older at
+   * the same priority), plus, for an exclusive task whose session already runs {@code perSession}
+   * exclusive tasks, the ones of those that must finish first. -1 if it is not queued.
+   */
+  static long position(Connection c, long id, int cap, int perSession) throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
     int priority = t.get().priority();
+    long ahead;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
             + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {
       TaskRows.bind(ps, priority, priority, id, cap);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        ahead = rs.getLong(1);
+      }
+    }
+    if (!t.get().exclusive()) return ahead;
+    // Not itself: a worker may have claimed it since it was read above.
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM tasks WHERE state = 'running' AND exclusive = 1 AND session_key = ? AND id <> ?")) {
+      TaskRows.bind(ps, t.get().sessionKey(), id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long blocking = rs.getLong(1) - perSession + 1;
+        return Math.min(cap, ahead + Math.max(0, blocking));
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.tasklane.store;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * How a unit of work inserts the engine's hot rows (tasks, events), as each database does it best:
@@ -35,6 +36,11 @@ public interface Rows {
 
   /** Inserts a row now, or with the rest of the batch's at the next {@link #flush}. */
   void insert(InsertShape shape, Object... values) throws SQLException;
+
+  /** Inserts several rows of one shape, as {@link #insert} does each, in as few statements as the database likes. */
+  default void insertAll(InsertShape shape, List<Object[]> rows) throws SQLException {
+    for (Object[] row : rows) insert(shape, row);
+  }
 
   /** Inserts every row kept back, so that queries see them. */
   void flush() throws SQLException;

@@ -38,6 +38,7 @@ public final class TaskStore {
   private final SessionIndex sessions;
   private final Signals signals;
   private final String node;
+  private final Completions completions;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
     this(db, publisher, "");
@@ -50,6 +51,7 @@ public final class TaskStore {
     this.sessions = db.dialect().sessionIndex();
     this.signals = db.signals().orElse(null);
     this.node = node;
+    this.completions = new Completions(db, publisher);
   }
 
   public void migrate() {
@@ -104,12 +106,12 @@ public final class TaskStore {
 
   /**
    * {@link #complete} without waiting for the commit: a worker whose handler returned has nothing
-   * left to wait for, and the writer then wakes no thread per completion.
+   * left to wait for, and the writer then wakes no thread per completion. The completions waiting
+   * when the writer gets to them are written together, with a few statements for all.
    */
   public CompletableFuture<Boolean> completeAsync(TaskId id, long fence, JsonNode result, Instant now) {
-    SqlWork<Integer> work = publishing(completion(id, fence, result, now));
-    AppendingWork<Integer> appending = work::run; // its event goes in with the batch's others
-    return db.writeAsync(appending).thenApply(applied -> applied > 0);
+    JsonNode value = result == null ? NullNode.getInstance() : result;
+    return completions.complete(id, fence, value, Json.write(value), now);
   }
 
   /** The completion's changes; the result is serialized here, on the caller's thread. */
@@ -258,9 +260,13 @@ public final class TaskStore {
     return db.read(tx -> QuerySql.list(tx.connection(), sessions, query));
   }
 
-  /** Queued tasks that run before this one (bounded by {@code cap}), or -1 if it is not queued. */
-  public long position(TaskId id, int cap) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap));
+  /**
+   * Tasks that run before this one (bounded by {@code cap}): the queued ones ahead of it, and the
+   * running ones of its session it waits for when the session may run {@code perSession} at once;
+   * -1 if it is not queued.
+   */
+  public long position(TaskId id, int cap, int perSession) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {

@@ -101,18 +101,7 @@ final class Transitions {
     TaskEvent event = EventRows.appendBuilt(tx, id, EventType.COMPLETED, TaskState.COMPLETED, now,
         EventRows.Body.result(result, resultJson));
     endPending(tx, event.sessionKey());
-    // One dependent at a time by primary key: a single UPDATE ... WHERE id IN (subquery) may be
-    // planned as a walk over every queued task, which makes each completion cost O(queue). A
-    // dependent submitted earlier in this batch may still be in the insert buffer.
-    List<Long> dependents = dependents(tx, id);
-    if (!dependents.isEmpty()) tx.rows().flush();
-    for (long dependent : dependents) {
-      try (PreparedStatement ps = tx.connection().prepareStatement(
-          "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
-        ps.setLong(1, dependent);
-        ps.executeUpdate();
-      }
-    }
+    releaseDependents(tx, List.of(id));
     return List.of(new Changed(event.taskId(), TaskState.COMPLETED, event));
   }
 
@@ -239,6 +228,55 @@ final class Transitions {
       TaskRows.bind(ps, now.toEpochMilli(), outcome, Json.write(error), id);
       if (fence != null) ps.setLong(5, fence);
       return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Tasks of several sessions stopped being pending ({@code ended}: session → how many): each
+   * count goes down by its number, and the rows at zero go, with two statements for them all.
+   */
+  static void endPending(Tx tx, Map<String, Integer> ended) throws SQLException {
+    if (ended.isEmpty()) return;
+    String values = String.join(", ", ended.keySet().stream().map(k -> "(?, ?)").toList());
+    try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE session_pending"
+        + " SET pending = pending - c.column2 FROM (VALUES " + values + ") AS c"
+        + " WHERE session_pending.session_key = c.column1")) {
+      int i = 1;
+      for (Map.Entry<String, Integer> e : ended.entrySet()) {
+        ps.setString(i++, e.getKey());
+        ps.setInt(i++, e.getValue());
+      }
+      ps.executeUpdate();
+    }
+    String marks = String.join(", ", ended.keySet().stream().map(k -> "?").toList());
+    try (PreparedStatement ps = tx.connection().prepareStatement(
+        "DELETE FROM session_pending WHERE pending <= 0 AND session_key IN (" + marks + ")")) {
+      TaskRows.bind(ps, ended.keySet().toArray());
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The tasks {@code completed} completed: each queued task waiting on one of them waits for one
+   * fewer. One look for all of them (almost always finding none).
+   */
+  static void releaseDependents(Tx tx, List<Long> completed) throws SQLException {
+    List<Long> dependents = new ArrayList<>();
+    String marks = String.join(", ", completed.stream().map(k -> "?").toList());
+    try (PreparedStatement ps = tx.connection().prepareStatement(
+        "SELECT task_id FROM task_dependencies WHERE depends_on IN (" + marks + ")")) {
+      TaskRows.bind(ps, completed.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) dependents.add(rs.getLong(1));
+      }
+    }
+    if (!dependents.isEmpty()) tx.rows().flush(); // a dependent may have been submitted earlier in the batch
+    for (long dependent : dependents) {
+      try (PreparedStatement ps = tx.connection().prepareStatement(
+          "UPDATE tasks SET waiting_on = waiting_on - 1 WHERE id = ? AND state = 'queued'")) {
+        ps.setLong(1, dependent);
+        ps.executeUpdate();
+      }
     }
   }
 

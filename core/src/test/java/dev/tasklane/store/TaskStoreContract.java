@@ -404,12 +404,16 @@ public abstract class TaskStoreContract {
     Task a = submit(task("a", "work", 5));
     Task b = submit(task("b", "work", 5));
     Task urgent = submit(task("c", "work", 9));
-    assertThat(store.position(urgent.id(), 100)).isZero();
-    assertThat(store.position(a.id(), 100)).isEqualTo(1);
-    assertThat(store.position(b.id(), 100)).isEqualTo(2);
-    assertThat(store.position(b.id(), 1)).isEqualTo(1); // bounded
+    assertThat(store.position(urgent.id(), 100, 1)).isZero();
+    assertThat(store.position(a.id(), 100, 1)).isEqualTo(1);
+    assertThat(store.position(b.id(), 100, 1)).isEqualTo(2);
+    assertThat(store.position(b.id(), 1, 1)).isEqualTo(1); // bounded
     claim(1);
-    assertThat(store.position(urgent.id(), 100)).isEqualTo(-1);
+    assertThat(store.position(urgent.id(), 100, 1)).isEqualTo(-1);
+    // Behind its own session's running task: that one runs before it too, while the session is at its limit.
+    Task behind = submit(task("c", "work", 5));
+    assertThat(store.position(behind.id(), 100, 1)).isEqualTo(3);
+    assertThat(store.position(behind.id(), 100, 2)).isEqualTo(2);
   }
 
   @Test
@@ -455,6 +459,41 @@ public abstract class TaskStoreContract {
     })).hasMessage("boom");
     assertThat(store.find(ok.id()).orElseThrow().priority()).isEqualTo(5);
     assertThat(submit(task("b")).state()).isEqualTo(TaskState.QUEUED);
+  }
+
+  @Test
+  void completionsWrittenTogetherEachApplyUnderTheirOwnFenceAndFreeTheirPlaces() {
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) tasks.add(submit(task("c" + i)));
+    Task dependent = submit(dependingOn(task("d"), tasks.get(0).id(), tasks.get(1).id()));
+    assertThat(claim(10)).hasSize(6);
+    published.clear();
+    List<java.util.concurrent.CompletableFuture<Boolean>> done = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Task t = tasks.get(i);
+      done.add(store.completeAsync(t.id(), fenceOf(t.id()), TextNode.valueOf("r" + i), now.plusSeconds(i)));
+    }
+    Task stale = tasks.get(5);
+    done.add(store.completeAsync(stale.id(), fenceOf(stale.id()) + 1, TextNode.valueOf("zombie"), now));
+
+    assertThat(done).extracting(java.util.concurrent.CompletableFuture::join)
+        .containsExactly(true, true, true, true, true, false);
+    for (int i = 0; i < 5; i++) {
+      Task t = store.find(tasks.get(i).id()).orElseThrow();
+      assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(t.result().asText()).isEqualTo("r" + i);
+      assertThat(t.finishedAt()).isEqualTo(now.plusSeconds(i));
+      assertThat(store.events(t.id(), 0, 10)).extracting(TaskEvent::seq, TaskEvent::type)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, EventType.CREATED),
+              org.assertj.core.groups.Tuple.tuple(2L, EventType.STARTED),
+              org.assertj.core.groups.Tuple.tuple(3L, EventType.COMPLETED));
+    }
+    assertThat(store.find(stale.id()).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(published).extracting(TaskEvent::type).containsOnly(EventType.COMPLETED).hasSize(5);
+    assertThat(published).extracting(e -> e.result().asText()).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4");
+    // The dependent waited for both of its tasks, and each session has its place back.
+    assertThat(claim(10)).extracting(Task::id).containsExactly(dependent.id());
+    assertThat(store.submit(task("c0"), 1, now).created()).isTrue();
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.tasklane.gateway;
 
 import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatService;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import dev.tasklane.gateway.webchat.WebChannel;
 import java.time.Clock;

@@ -14,6 +14,7 @@ import dev.tasklane.gateway.ops.GatewayMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tasklane.gateway.ops.Health;
 import dev.tasklane.gateway.ops.OpsRoutes;
+import dev.tasklane.gateway.ops.WarmUp;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
 import dev.tasklane.gateway.ws.WsEndpoint;
@@ -22,6 +23,8 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.util.JavalinBindException;
+import java.net.BindException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -67,15 +70,23 @@ public final class GatewayServer implements AutoCloseable {
     app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, ops, files));
   }
 
-  /** Starts a server on {@code parts.config()}'s host and port. */
+  /**
+   * Starts a server on {@code parts.config()}'s host and port.
+   *
+   * @throws ListenException when it cannot listen there (the port is taken, the address is not this machine's)
+   */
   public static GatewayServer start(Gateway parts) {
     GatewayServer s = new GatewayServer(parts);
     try {
       s.app.start(parts.config().host(), parts.config().port());
     } catch (RuntimeException e) {
       s.close(); // e.g. the port is taken: release the executors too
+      if (e instanceof JavalinBindException || e.getCause() instanceof BindException) {
+        throw new ListenException(parts.config().host(), parts.config().port(), e);
+      }
       throw e;
     }
+    WarmUp.run(parts.lane(), parts.config().host(), s.port());
     log.info("listening on http://{}:{}", parts.config().host(), s.port());
     return s;
   }

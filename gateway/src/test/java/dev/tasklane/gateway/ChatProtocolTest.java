@@ -85,6 +85,35 @@ class ChatProtocolTest {
   }
 
   @Test
+  void aMessageThatBecomesATaskGetsItsReceiptBeforeTheAnswer() {
+    JsonNode sub = ws.result("chat.subscribe", params().put("chatId", "c5"));
+    assertThat(sub.get("maxMessageChars").asInt()).isEqualTo(ChatConfig.defaults().maxIncomingChars());
+    ws.sendRaw(dev.tasklane.gateway.api.Json.write(dev.tasklane.gateway.api.Json.object().put("id", "send-1")
+        .put("method", "chat.send").set("params", params().put("chatId", "c5").put("text", "sleep 5000")
+            .put("messageId", "browser-1"))));
+    JsonNode receipt = null;
+    for (int i = 0; i < 30 && receipt == null; i++) {
+      JsonNode frame = ws.nextEvent();
+      if (frame.get("event").asText().equals("receipt")) receipt = frame.get("data");
+    }
+    assertThat(receipt).as("a receipt event").isNotNull();
+    assertThat(ws.hasResponse("send-1")).as("the answer still waits for the yield window").isFalse();
+    JsonNode answer = ws.response("send-1").get("result");
+    assertThat(receipt.get("taskId").asText()).isEqualTo(answer.get("taskId").asText());
+    assertThat(receipt.get("messageId").asText()).isEqualTo("browser-1");
+    assertThat(receipt.get("entryId").asLong()).isEqualTo(answer.at("/userMessage/id").asLong());
+    assertThat(receipt.get("state").asText()).isIn("queued", "running");
+    ws.result("task.cancel", params().put("taskId", answer.get("taskId").asText()));
+  }
+
+  @Test
+  void answersCarryTheirMarkdownAsSafeHtml() {
+    JsonNode r = ws.result("chat.send", params().put("chatId", "c6").put("text", "echo **bold** <b onclick=x>"));
+    assertThat(r.at("/answer/html").asText()).contains("<strong>bold</strong>", "&lt;b onclick=x&gt;");
+    assertThat(r.at("/userMessage/html").isMissingNode()).isTrue(); // what the user typed stays text
+  }
+
+  @Test
   void chatsOutsideTheScopeAreForbiddenAndBadParamsAreBadRequests() {
     try (WsClient alice = gw.ws(TestGateway.ALICE)) {
       assertThat(alice.errorCode("chat.send", params().put("chatId", "bob").put("text", "hi"))).isEqualTo("forbidden");

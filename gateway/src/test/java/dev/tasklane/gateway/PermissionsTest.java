@@ -79,7 +79,7 @@ class PermissionsTest {
   void aGrantedKindIsAcceptedButNotAFolderOrEnvironmentOfTheCallersChoosing() throws Exception {
     try (WsClient alice = gw.ws(ALICE)) {
       assertThat(alice.result("task.create", task("web:alice", "echo", "{\"text\": \"hi\"}")).get("state").asText())
-          .isEqualTo("queued");
+          .isIn("queued", "running", "completed");
       assertThat(post(gw, ALICE, task("web:alice", "echo", "{\"cwd\": \"/\"}")))
           .startsWith("403 forbidden Choosing \"cwd\", \"workdir\" or \"env\" is not granted to the role 'tester'.")
           .contains("\"execOptions\": true");

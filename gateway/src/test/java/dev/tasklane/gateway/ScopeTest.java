@@ -64,7 +64,7 @@ class ScopeTest {
     assertThat(alice.errorCode("task.subscribe", params().put("sessionKey", "web:bob"))).isEqualTo("forbidden");
     // A prefix is a prefix: "web:alice" does not grant "web:bob" but does grant "web:alice2".
     assertThat(alice.result("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo"))
-        .get("state").asText()).isEqualTo("queued");
+        .get("state").asText()).isIn("queued", "running", "completed"); // an idle worker may have taken it already
   }
 
   @Test

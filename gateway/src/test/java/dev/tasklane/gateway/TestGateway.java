@@ -6,8 +6,8 @@ import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.chat.ChatConfig;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.chat.access.Grants;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneConfig;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.auth.TokenRegistry;
@@ -43,19 +43,20 @@ final class TestGateway implements AutoCloseable {
 
   final Lane lane;
   final ChatService chat;
-  final GatewayServer server;
   /** The tokens it accepts; a test may add more. */
   final TokenRegistry tokens;
   final AttachmentStore files;
   final HttpClient http = HttpClient.newHttpClient();
+  private final Gateway parts;
+  GatewayServer server;
 
-  private TestGateway(Lane lane, ChatService chat, GatewayServer server, TokenRegistry tokens,
-      AttachmentStore files) {
-    this.lane = lane;
-    this.chat = chat;
+  private TestGateway(Gateway parts, GatewayServer server) {
+    this.parts = parts;
+    this.lane = parts.lane();
+    this.chat = parts.chat();
+    this.tokens = parts.tokens();
+    this.files = parts.attachments();
     this.server = server;
-    this.tokens = tokens;
-    this.files = files;
   }
 
   /** Tasks only. */
@@ -63,10 +64,8 @@ final class TestGateway implements AutoCloseable {
     Database db = SqliteDatabase.open(dir.resolve("tasklane.db"));
     AttachmentStore files = AttachmentStore.open(db, dir.resolve("attachments"), FILE_LIMITS, Clock.systemUTC());
     Lane lane = lane(db, files);
-    TokenRegistry tokens = tokens();
-    GatewayServer server = GatewayServer.start(new Gateway(lane, null, null, tokens, config.withPort(0),
-        Clock.systemUTC(), files));
-    return new TestGateway(lane, null, server, tokens, files);
+    Gateway parts = new Gateway(lane, null, null, tokens(), config.withPort(0), Clock.systemUTC(), files);
+    return new TestGateway(parts, GatewayServer.start(parts));
   }
 
   /** Tasks and the chat flow with the test agent of {@link ChatFixture}, on {@code port} (0 = any). */
@@ -79,9 +78,8 @@ final class TestGateway implements AutoCloseable {
     ChatService chat = ChatFixture.chat(lane, web, chatConfig);
     chat.setAccess(WebChannel.senderGrants(tokens, (channel, sender) -> Grants.USER));
     chat.setAttachments(files);
-    GatewayServer server = GatewayServer.start(new Gateway(lane, chat, web, tokens, config, Clock.systemUTC(),
-        files));
-    return new TestGateway(lane, chat, server, tokens, files);
+    Gateway parts = new Gateway(lane, chat, web, tokens, config, Clock.systemUTC(), files);
+    return new TestGateway(parts, GatewayServer.start(parts));
   }
 
   private static Lane lane(Database db, AttachmentStore files) {
@@ -101,6 +99,17 @@ final class TestGateway implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /** Stops the HTTP and WebSocket server only (the lane and chat keep running): the server is down. */
+  void stopServer() {
+    server.close();
+  }
+
+  /** Starts the server again on {@code port} (the one it had), as after a restart. */
+  void startServer(int port) {
+    server = GatewayServer.start(new Gateway(parts.lane(), parts.chat(), parts.web(), parts.tokens(),
+        parts.config().withPort(port), parts.clock(), parts.attachments()));
   }
 
   WsClient ws(String token) {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.attachments.AttachmentStore;
+import dev.tasklane.engine.Lane;
 import java.nio.file.Files;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskResult;
+import java.time.Duration;
 
 /** Handlers with behaviour a test can see: echo the input, sleep with progress, fail, read attached files. */
 final class TestHandlers {
@@ -20,7 +21,20 @@ final class TestHandlers {
         .handler("sleep", TestHandlers::sleep)
         .handler("fail", ctx -> {
           throw TaskFailure.permanent("boom", "it failed on purpose");
+        })
+        .handler("lines", ctx -> TaskResult.text(lines(ctx.input().path("count").asInt(10))))
+        .handler("flaky", ctx -> {
+          // As after a crash: the first attempt is lost, the next one completes.
+          if (ctx.attempt() == 1) throw TaskFailure.retryAfter("lease_expired", "the worker was lost", Duration.ZERO);
+          return TaskResult.text("done on attempt " + ctx.attempt());
         });
+  }
+
+  /** {@code count} numbered lines: a long result. */
+  static String lines(int count) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= count; i++) sb.append("line ").append(i).append(" of the long result\n");
+    return sb.toString();
   }
 
   /** The task's attached files as a handler gets them: {@code {"files": [{"name", "mediaType", "text"}]}}. */

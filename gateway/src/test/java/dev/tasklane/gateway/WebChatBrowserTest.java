@@ -3,84 +3,54 @@ package dev.tasklane.gateway;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tasklane.chat.ChatConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The web chat in a real Chromium: send, see the acknowledgement, watch progress, cancel, reload. */
-@Tag("slow")
-class WebChatBrowserTest {
+/**
+ * The web chat in a real Chromium: send, the receipt chip, progress, cancel, reload, reconnect,
+ * Markdown answers, long messages, a task that recovered. Failure states: {@link WebChatFailuresBrowserTest}.
+ */
+class WebChatBrowserTest extends BrowserTestBase {
   static final Path SCREENSHOT = Paths.get("target", "webchat.png");
   static final Path RUNNING_SCREENSHOT = Paths.get("target", "webchat-running.png");
 
   @TempDir Path dir;
-  TestGateway gw;
-  Playwright playwright;
-  Browser browser;
-  Page page;
 
-  @BeforeEach
-  void start() {
-    gw = TestGateway.withChat(dir, GatewayConfig.defaults().withPort(0), ChatConfig.defaults());
-    playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Paths.get("/usr/bin/chromium"))
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 760));
-    page.setDefaultTimeout(15_000);
-  }
-
-  @AfterEach
-  void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
-    if (gw != null) gw.close();
-  }
-
-  void send(String text) {
-    page.locator("#message").fill(text);
-    page.locator("#send").click();
-  }
-
-  Locator userBubble(String text) {
-    return page.locator("li.msg.user", new Page.LocatorOptions().setHasText(text));
-  }
-
-  Locator taskCard(String state) {
-    return page.locator("#task-list li.task .badge[data-state=\"" + state + "\"]");
+  void open(ChatConfig chat, String hash) {
+    gw = TestGateway.withChat(dir, GatewayConfig.defaults().withPort(0), chat);
+    page.navigate(link(hash));
+    assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
   }
 
   @Test
   void sendWatchCancelAndReload() {
-    page.navigate("http://127.0.0.1:" + gw.port() + "/#token=" + TestGateway.ADMIN + "&chat=browser");
-    assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=browser");
     assertThat(page.locator("#session")).hasText("web:browser");
 
     // A quick task: the message shows at once, stored (not pending), and its result comes back.
     send("echo hello from the browser");
     assertThat(userBubble("echo hello from the browser")).isVisible();
-    assertThat(userBubble("echo hello from the browser")).not().hasClass(java.util.regex.Pattern.compile(".*pending.*"));
-    assertThat(page.locator("li.msg.assistant", new Page.LocatorOptions().setHasText("hello from the browser")).first())
-        .isVisible();
+    assertThat(userBubble("echo hello from the browser")).not().hasClass(Pattern.compile(".*pending.*"));
+    assertThat(answer("hello from the browser")).isVisible();
 
     // A task with progress: the bar moves while it runs, then it completes. The bar is read every
     // 100 ms for as long as the task's card says running, so a late event fails with what was seen.
     send("sleep 4000");
     assertThat(taskCard("running")).hasCount(1);
+    // The card is titled with what the user asked for, not the handler's name.
+    assertThat(page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .task-title")).hasText("sleep 4000");
     Locator fill = page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .fill");
     List<Double> widths = new ArrayList<>();
     for (Optional<Double> w = widthPercent(fill); w.isPresent(); w = widthPercent(fill)) {
@@ -94,8 +64,7 @@ class WebChatBrowserTest {
     String seen = "the running task's bar, read every 100 ms: " + widths;
     assertThat(partial).as(seen).hasSizeGreaterThanOrEqualTo(3);
     assertThat(Collections.max(partial) - Collections.min(partial)).as(seen).isGreaterThan(20.0);
-    assertThat(taskCard("completed")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
-        .HasCountOptions().setTimeout(15_000));
+    assertThat(taskCard("completed")).hasCount(2, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
 
     // A long task, cancelled from its card.
     send("sleep 60000");
@@ -103,34 +72,115 @@ class WebChatBrowserTest {
     page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .cancel").click();
     assertThat(taskCard("canceled")).hasCount(1);
 
-    // A reload shows the whole conversation and every finished task.
+    // A reload shows the whole conversation, every finished task, and each message's task chip.
     page.reload();
     assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
     for (String text : List.of("echo hello from the browser", "sleep 4000", "sleep 60000")) {
       assertThat(userBubble(text)).isVisible();
+      assertThat(userBubble(text).locator(".chip .task-id")).hasText(Pattern.compile("\\w{4}"));
     }
+    assertThat(userBubble("sleep 60000").locator(".chip .badge")).hasText("canceled");
     assertThat(taskCard("completed")).hasCount(2);
     assertThat(taskCard("canceled")).hasCount(1);
-    assertThat(page.locator("li.msg.assistant", new Page.LocatorOptions().setHasText("hello from the browser")).first())
-        .isVisible();
+    assertThat(answer("hello from the browser")).isVisible();
+    assertThat(failedRequests).as("requests the page got an error for (favicon included)").isEmpty();
     page.waitForTimeout(500); // let the bars finish their transition before the picture
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOT));
     assertThat(SCREENSHOT.toFile()).exists();
   }
 
   @Test
+  void theTaskChipIsOnTheMessageBeforeTheAnswerComes() {
+    open(ChatConfig.defaults().toBuilder().yieldWindow(Duration.ofSeconds(10)).build(),
+        "token=" + TestGateway.ADMIN + "&chat=receipt");
+    page.evaluate("() => window.sentAt = performance.now()");
+    send("sleep 20000");
+    Locator chip = userBubble("sleep 20000").locator(".chip");
+    page.waitForFunction("() => document.querySelector('li.msg.user .chip .task-id')?.textContent");
+    Object millis = page.evaluate("() => performance.now() - window.sentAt"); // polled every frame: for the log
+    System.out.println("task chip shown " + millis + " ms after Send");
+    // The answer ("On it — task …") waits for the yield window; the chip did not.
+    assertThat(page.locator("li.msg.assistant:not(.typing)")).hasCount(0);
+    assertThat(chip.locator(".task-id")).hasText(Pattern.compile("\\w{4}"));
+    assertThat(chip.locator(".badge")).hasText(Pattern.compile("queued|running"));
+    String id = chip.locator(".task-id").textContent();
+    page.locator("#task-list li.task[data-task=\"" + id + "\"] .cancel").click();
+    assertThat(chip.locator(".badge")).hasText("canceled");
+  }
+
+  @Test
+  void aTaskQueuedBehindAnotherShowsItsPlaceOnItsChip() {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=queue");
+    send("sleep 60000");
+    assertThat(taskCard("running")).hasCount(1);
+    send("sleep 10");
+    assertThat(userBubble("sleep 10").locator(".chip .place")).hasText("1 ahead");
+    page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .cancel").click();
+    assertThat(userBubble("sleep 10").locator(".chip .badge")).hasText("completed");
+  }
+
+  @Test
   void reconnectsByItselfAndResumes() {
-    page.navigate("http://127.0.0.1:" + gw.port() + "/#token=" + TestGateway.ADMIN + "&chat=again");
-    assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=again");
     send("echo first");
-    assertThat(page.locator("li.msg.assistant", new Page.LocatorOptions().setHasText("first")).first()).isVisible();
+    assertThat(answer("first")).isVisible();
 
     // Drop the connection from the page's side; it comes back and new messages flow again.
-    page.evaluate("() => state.ws.close()");
+    page.evaluate("() => tasklane.state.ws.close()");
     assertThat(page.locator("#conn")).hasAttribute("data-state", "open");
     send("echo second");
-    assertThat(page.locator("li.msg.assistant", new Page.LocatorOptions().setHasText("second")).first()).isVisible();
+    assertThat(answer("second")).isVisible();
     assertThat(userBubble("echo first")).hasCount(1); // resumed, not replayed twice
+  }
+
+  @Test
+  void answersInMarkdownAreRenderedAndTheirHtmlStaysText() {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=md");
+    send("hostile");
+    Locator bubble = answer("Here is");
+    assertThat(bubble.locator("strong")).hasText("Done.");
+    assertThat(bubble.locator("code").first()).hasText("the fix");
+    assertThat(bubble.locator("pre code")).hasText("x <= 1");
+    assertThat(bubble).containsText("<img src=x onerror=");
+    assertThat(bubble.locator("img, script")).hasCount(0);
+    assertThat(bubble.locator("a", new Locator.LocatorOptions().setHasText("click me"))).not()
+        .hasAttribute("href", Pattern.compile("\\s*javascript:.*", Pattern.CASE_INSENSITIVE));
+    page.waitForTimeout(300);
+    assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+    assertThat(userBubble("hostile").locator("strong")).hasCount(0); // what the user typed is shown as typed
+    page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "webchat-markdown.png")));
+  }
+
+  @Test
+  void longMessagesAreSentWholeAndTooLongOnesAreRefusedWithTheLimit() {
+    open(ChatConfig.defaults().toBuilder().maxIncomingChars(20_000).build(), "token=" + TestGateway.ADMIN + "&chat=long");
+    String tenThousand = "echo " + "x".repeat(10_000);
+    send(tenThousand);
+    assertThat(userBubble("xxxx")).not().hasClass(Pattern.compile(".*pending.*"));
+    assertThat(userBubble("xxxx").locator(".body")).hasText(tenThousand); // not cut at 4,000
+
+    page.locator("#message").fill("y".repeat(20_001));
+    assertThat(page.locator("#limit")).isVisible();
+    assertThat(page.locator("#limit")).containsText("at most 20,000");
+    assertThat(page.locator("#send")).isDisabled();
+    page.locator("#message").press("Enter");
+    assertThat(userBubble("yyyy")).hasCount(0); // nothing sent, the text stays to be shortened
+    assertThat(page.locator("#message")).hasValue("y".repeat(20_001));
+    page.locator("#message").fill("echo short again");
+    assertThat(page.locator("#send")).isEnabled();
+    assertThat(page.locator("#limit")).isHidden();
+  }
+
+  @Test
+  void aTaskThatRecoveredShowsItsResultNotTheLostAttemptsError() {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=recovered");
+    send("flaky");
+    assertThat(taskCard("completed")).hasCount(1);
+    Locator note = page.locator("#task-list li.task .task-note");
+    assertThat(note).hasText("done on attempt 2");
+    assertThat(note).not().containsText("lease_expired");
+    page.reload();
+    assertThat(note).hasText("done on attempt 2");
   }
 
   /** The bar's width in percent, or empty once no card matches (the task is no longer running). */

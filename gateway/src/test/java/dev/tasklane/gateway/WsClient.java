@@ -107,6 +107,11 @@ final class WsClient implements AutoCloseable {
     throw new AssertionError("no response " + id);
   }
 
+  /** True if the response to {@code id} has arrived; it stays for {@link #response}. */
+  boolean hasResponse(String id) {
+    return responses.stream().anyMatch(r -> id.equals(r.path("id").asText()));
+  }
+
   /** The next event frame's data, or fails after 10 s. */
   JsonNode nextEvent() {
     return poll(events, "an event");

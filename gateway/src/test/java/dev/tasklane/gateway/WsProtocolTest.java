@@ -48,10 +48,10 @@ class WsProtocolTest {
     JsonNode first = ws.result("task.create", sleepTask("web:a", 400));
     JsonNode second = ws.result("task.create", params().put("sessionKey", "web:a").put("kind", "echo"));
 
-    assertThat(first.get("state").asText()).isEqualTo("queued");
+    assertThat(first.get("state").asText()).isIn("queued", "running"); // an idle worker may have taken it already
     assertThat(first.get("taskId").asText()).isEqualTo(first.get("id").asText()).isNotBlank();
     assertThat(second.get("state").asText()).isEqualTo("queued");
-    assertThat(second.get("position").asLong()).isGreaterThanOrEqualTo(0);
+    assertThat(second.get("position").asLong()).isGreaterThanOrEqualTo(1); // it waits for its session's first task
     assertThat(second.get("created").asBoolean()).isTrue();
 
     JsonNode done = ws.awaitTerminal(second.get("taskId").asText());

@@ -2,7 +2,7 @@ package dev.tasklane.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.chat.ChatService;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -83,7 +83,7 @@ public final class TelegramBot implements AutoCloseable {
     TelegramChannel channel = new TelegramChannel(client, new BotApi(limits, metrics,
         config.limits().maxRetryAfterWait()), limits, config, clock);
     chat.addChannel(channel);
-    chat.addCommand("/start", call -> WELCOME);
+    chat.addCommand("/start", "what this bot does and how to use it", call -> WELCOME);
     handler = new UpdateHandler(chat, db, channel, config, clock);
     poller = new UpdatePoller(db, config, handler, metrics, clock);
     typing = new TypingKeeper(lane, channel, config.timing().typingEvery());

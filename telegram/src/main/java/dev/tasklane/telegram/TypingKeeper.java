@@ -1,9 +1,9 @@
 package dev.tasklane.telegram;
 
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;

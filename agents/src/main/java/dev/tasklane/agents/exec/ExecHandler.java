@@ -113,13 +113,18 @@ public final class ExecHandler implements TaskHandler {
       CommandRunner.Stream stream, String line) {
     if (stream == CommandRunner.Stream.STDERR) {
       ctx.output(line);
-      if (format == OutputFormat.PLAIN && !line.isBlank()) ctx.progress(null, line);
+      if (format == OutputFormat.PLAIN && !line.isBlank()) ctx.progress(parser.fraction(), line);
       return line;
     }
     ProgressParser.Reading r = parser.read(line);
     if (r.output() != null) r.output().lines().forEach(ctx::output);
-    if (r.step() != null) ctx.step(r.step());
-    else if (r.status() != null) ctx.progress(null, r.status());
+    Double fraction = parser.fraction();
+    if (r.step() != null) {
+      ctx.step(r.step());
+      if (fraction != null) ctx.progress(fraction, r.step());
+    } else if (r.status() != null) {
+      ctx.progress(fraction, r.status());
+    }
     return r.output();
   }
 

@@ -31,6 +31,15 @@ public interface ProgressParser {
   }
 
   /**
+   * How far the run got, in [0, 1], when its output said so (a count of steps, a percentage, the
+   * items of the agent's plan done); null when it has not: the task then shows its elapsed time and
+   * current step instead of a fraction.
+   */
+  default Double fraction() {
+    return null;
+  }
+
+  /**
    * What one line means.
    *
    * @param output text to show as output and keep for the result, or null

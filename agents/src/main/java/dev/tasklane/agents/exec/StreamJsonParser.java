@@ -11,7 +11,10 @@ import java.util.Optional;
  * {@code tool_use} blocks, {@code user} with tool results, and a final {@code result}) and Codex's
  * {@code exec --json} items ({@code agent_message}, {@code command_execution}, ...). Each text block
  * and tool call is a step ("step 4: running tool Bash: npm test"); lines that are not JSON objects
- * are read as plain lines.
+ * are read as plain lines. The agent's plan gives the fraction: Claude's {@code TodoWrite} list and
+ * Codex's {@code todo_list} item, as the share of their items done ("step 5: plan 2 of 4 done, now:
+ * running the tests"). Without a plan there is no fraction: a count of turns says nothing of how many
+ * are left.
  */
 public final class StreamJsonParser implements ProgressParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -25,6 +28,7 @@ public final class StreamJsonParser implements ProgressParser {
   private String lastText;
   private String result;
   private String error;
+  private Double fraction;
 
   @Override
   public Reading read(String line) {
@@ -34,7 +38,7 @@ public final class StreamJsonParser implements ProgressParser {
       case "system" -> new Reading(null, null, "agent started" + model(event));
       case "assistant" -> assistant(event.path("message").path("content"));
       case "result" -> result(event);
-      case "item.started", "item.completed" -> item(event.path("item"), event.path("type").asText());
+      case "item.started", "item.updated", "item.completed" -> item(event.path("item"), event.path("type").asText());
       case "error" -> failure(event.path("message").asText(event.toString()));
       default -> Reading.NOTHING;
     };
@@ -60,6 +64,11 @@ public final class StreamJsonParser implements ProgressParser {
     return toolCalls;
   }
 
+  @Override
+  public Double fraction() {
+    return fraction;
+  }
+
   private Reading assistant(JsonNode content) {
     StringBuilder output = new StringBuilder();
     String step = null;
@@ -70,6 +79,10 @@ public final class StreamJsonParser implements ProgressParser {
         lastText = text;
         append(output, text);
         step = nextStep(summary(text));
+      } else if (type.equals("tool_use") && block.path("name").asText().equals("TodoWrite")
+          && block.path("input").path("todos").isArray()) {
+        String plan = plan(block.path("input").path("todos"), PlanShape.CLAUDE);
+        if (plan != null) step = nextStep(plan);
       } else if (type.equals("tool_use")) {
         String name = block.path("name").asText("tool");
         String detail = toolDetail(block.path("input"));
@@ -94,7 +107,46 @@ public final class StreamJsonParser implements ProgressParser {
       return new Reading("> " + cmd, nextStep("running command: " + cmd), null);
     }
     if (type.equals("reasoning") && !started) return new Reading(null, null, summary(item.path("text").asText()));
+    if (type.equals("todo_list") && item.path("items").isArray()) {
+      String plan = plan(item.path("items"), PlanShape.CODEX);
+      return plan == null ? Reading.NOTHING : new Reading(null, null, plan);
+    }
     return Reading.NOTHING;
+  }
+
+  /**
+   * How an agent writes the items of its plan: an item is done when its {@code doneField} reads
+   * {@code doneValue}; the current one is the first whose {@code doneField} reads {@code activeValue}
+   * (else the first not done), named by its {@code labelField}, else its {@code textField}.
+   */
+  private record PlanShape(String doneField, String doneValue, String activeValue, String labelField,
+      String textField) {
+    /** Claude Code's TodoWrite: {@code {"content", "status": "pending|in_progress|completed", "activeForm"}}. */
+    static final PlanShape CLAUDE = new PlanShape("status", "completed", "in_progress", "activeForm", "content");
+    /** Codex's todo_list: {@code {"text", "completed": true|false}}. */
+    static final PlanShape CODEX = new PlanShape("completed", "true", null, "text", "text");
+  }
+
+  /**
+   * Reads the agent's plan: sets the fraction to the share of items done and describes it ("plan 2
+   * of 4 done, now: running the tests"). Null for an empty plan.
+   */
+  private String plan(JsonNode items, PlanShape shape) {
+    if (items.isEmpty()) return null;
+    int done = 0;
+    JsonNode current = null;
+    JsonNode firstOpen = null;
+    for (JsonNode item : items) {
+      String state = item.path(shape.doneField()).asText();
+      if (state.equals(shape.doneValue())) done++;
+      else if (firstOpen == null) firstOpen = item;
+      if (current == null && state.equals(shape.activeValue())) current = item;
+    }
+    if (current == null) current = firstOpen;
+    fraction = (double) done / items.size();
+    String now = current == null ? "" : ", now: " + summary(current.path(shape.labelField())
+        .asText(current.path(shape.textField()).asText()));
+    return "plan " + done + " of " + items.size() + " done" + now;
   }
 
   private Reading result(JsonNode event) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tasklane.agents.exec.ExecOptions;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +86,25 @@ public final class AgentsConfig {
         throw new ConfigException(file + ": the configuration must be an object");
       }
       return tree;
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(syntaxError(file, name.endsWith(".json") ? "JSON" : "YAML", e), e);
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where the file stops being JSON (or YAML) and what was found there, in the reader's words minus
+   * its internals (class names, feature flags, character codes), and what to do.
+   */
+  static String syntaxError(Path file, String format, JsonProcessingException e) {
+    String what = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+    what = what.replaceAll("\\s*\\((?:code \\d+|not recognized as one since Feature[^)]*)\\)", "")
+        .replaceAll("\\s*\\([^()]*(?:Feature|JsonReadFeature|com\\.fasterxml)[^()]*\\)", "").strip();
+    JsonLocation at = e.getLocation();
+    String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return file + " is not valid " + format + where + (what.isEmpty() ? "" : ": " + what)
+        + ". Fix that spot (a missing or extra comma, quote or bracket is the usual cause) and start again.";
   }
 
   /**

@@ -23,6 +23,9 @@ public final class ProfileRouter {
       + "tasklane.json in the data folder (see docs/AGENTS.md), or set TASKLANE_MODEL (with OPENAI_BASE_URL and "
       + "OPENAI_API_KEY) to use an OpenAI-compatible model. Meanwhile /run <command> runs a command.";
 
+  /** The line {@code /help} shows for {@code /agent}. */
+  public static final String AGENT_COMMAND_HELP = "which agent answers this chat; /agent <name> switches to another";
+
   private final AgentsConfig config;
   private final AgentChoices choices;
   private final SessionFolders folders;
@@ -100,6 +103,7 @@ public final class ProfileRouter {
     Path workdir = folders.folder(sessionKey);
     ObjectNode input = JsonNodeFactory.instance.objectNode().put("profile", p.name());
     if (p.kind() == AgentProfile.Kind.EXEC) {
+      input.put("message", text); // what the user asked: the task's title, beside the command built around it
       var argv = input.putArray("command");
       CommandTemplate.expand(p.command(), Map.of(CommandTemplate.MESSAGE, text,
           CommandTemplate.WORKDIR, workdir.toString())).forEach(argv::add);

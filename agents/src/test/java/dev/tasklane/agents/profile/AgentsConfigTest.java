@@ -102,6 +102,23 @@ class AgentsConfigTest {
   }
 
   @Test
+  void aFileThatIsNotJsonSaysWhereAndWhatToDoWithoutTheParsersInternals() throws Exception {
+    Path file = dir.resolve("tasklane.json");
+    Files.writeString(file, "{\"agents\": {\"profiles\": {\n  \"x\": {\"command\": [\"a\"]},\n}}}\n");
+    assertThatThrownBy(() -> AgentsConfig.load(dir, null, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(file + " is not valid JSON at line 3, column 1: Unexpected character ('}')")
+        .hasMessageContaining("Fix that spot")
+        .message().doesNotContain("com.fasterxml", "Source:", "Exception", "code 125", "\n");
+    Files.writeString(file, "{\"agents\": {} // a comment\n}");
+    assertThatThrownBy(() -> AgentsConfig.load(dir, null, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("line 1").message().doesNotContain("Feature", "ALLOW_", "com.fasterxml");
+    Path yaml = dir.resolve("agents.yaml");
+    Files.writeString(yaml, "agents:\n  profiles: [unclosed\n");
+    assertThatThrownBy(() -> AgentsConfig.load(dir, yaml, Map.of())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(yaml + " is not valid YAML at line").message().doesNotContain("com.fasterxml");
+  }
+
+  @Test
   void aPlaceholderInsideAShellScriptIsRefused() throws Exception {
     assertError("{\"agents\": {\"profiles\": {\"x\": {\"command\": [\"bash\", \"-lc\", \"agent {message}\"]}}}}",
         "placeholder inside a shell script");

@@ -67,6 +67,9 @@ class ProfileRouterTest {
       assertThat(r.profileFor("web:a").orElseThrow().name()).isEqualTo("second");
       assertThat(r.taskFor("web:a", "x").orElseThrow().build().input().get("command").get(0).asText())
           .isEqualTo("second");
+      // The task carries what the user asked beside the command line built around it: its title.
+      assertThat(r.taskFor("web:a", "fix the flaky test").orElseThrow().build().input().get("message").asText())
+          .isEqualTo("fix the flaky test");
       // a choice whose profile was removed from the configuration falls back to the default
       ProfileRouter fewer = router(database, new AgentsConfig(List.of(exec("first")), null));
       assertThat(fewer.profileFor("web:a").orElseThrow().name()).isEqualTo("first");

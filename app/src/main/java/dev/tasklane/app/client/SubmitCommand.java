@@ -77,8 +77,7 @@ public final class SubmitCommand implements Callable<Integer> {
     JsonNode t = client.post("/v1/tasks", body, idempotencyKey);
     var out = spec.commandLine().getOut();
     if (json) out.println(t.toPrettyString());
-    else out.println("task " + t.get("id").asText() + " " + t.get("state").asText() + " (position "
-        + t.path("position").asLong() + ")" + (t.path("created").asBoolean(true) ? "" : ", already submitted"));
+    else out.println(TaskText.submitted(t));
     return 0;
   }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Tasks as short lines for a terminal. */
 final class TaskText {
+  /** The server counts a queue place up to this (docs/PROTOCOL.md). */
+  private static final long POSITION_CAP = 100;
+
   private TaskText() {}
 
   /** {@code 00KQ  running  web:alice  exec  42%  compiling} */
@@ -17,13 +20,32 @@ final class TaskText {
     return sb.toString().stripTrailing();
   }
 
+  /**
+   * The answer to a submit: {@code task 00KQ queued, 2 ahead of it}, {@code task 00KQ running}
+   * (an idle worker took it at once), plus {@code , already submitted} for a repeated idempotency key.
+   */
+  static String submitted(JsonNode t) {
+    String state = t.path("state").asText();
+    StringBuilder sb = new StringBuilder("task ").append(t.path("id").asText()).append(' ').append(state);
+    long position = t.path("position").asLong(-1);
+    if (state.equals("queued") && position >= 0) sb.append(", ").append(queuePlace(position));
+    if (!t.path("created").asBoolean(true)) sb.append(", already submitted");
+    return sb.toString();
+  }
+
+  /** {@code next in line}, {@code 2 ahead of it}, {@code 100 or more ahead of it}. */
+  static String queuePlace(long position) {
+    if (position == 0) return "next in line";
+    return position + (position >= POSITION_CAP ? " or more" : "") + " ahead of it";
+  }
+
   /** Several lines: the summary, then the result or error. */
   static String details(JsonNode t) {
     StringBuilder sb = new StringBuilder(line(t)).append('\n');
     sb.append("  attempt ").append(t.path("attempt").asInt()).append(" of ").append(t.path("maxAttempts").asInt());
     sb.append(", created ").append(t.path("createdAt").asText());
     if (t.hasNonNull("finishedAt")) sb.append(", finished ").append(t.get("finishedAt").asText());
-    if (t.path("position").asLong(-1) >= 0) sb.append(", position ").append(t.get("position").asLong());
+    if (t.path("position").asLong(-1) >= 0) sb.append(", ").append(queuePlace(t.get("position").asLong()));
     sb.append('\n');
     if (t.hasNonNull("result")) sb.append("  result: ").append(result(t.get("result"))).append('\n');
     if (t.hasNonNull("error")) {

@@ -3,22 +3,28 @@ package dev.tasklane.app.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tasklane watch ID}: follows a task's events (Server-Sent Events) with a progress bar,
- * reconnecting from the last seen event if the connection drops. Exits 0 if the task completed.
+ * {@code tasklane watch ID}: follows a task's events (Server-Sent Events), reconnecting from the last
+ * seen event if the connection drops. On a terminal one progress bar is redrawn in place; into a pipe
+ * or a file it writes plain lines, one per change. Exits 0 if the task completed.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a task live with a progress bar.")
+@Command(name = "watch", mixinStandardHelpOptions = true,
+    description = "Follow a task live: a progress bar on a terminal, plain lines into a pipe or file.")
 public final class WatchCommand implements Callable<Integer> {
   private static final Set<String> TERMINAL = Set.of("completed", "failed", "canceled", "expired");
   private static final int MAX_RECONNECTS = 10;
+  private static final String REDRAW = "\r\033[K";
 
   @Spec CommandSpec spec;
   @Mixin ClientOptions server;
@@ -26,11 +32,18 @@ public final class WatchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
   String id;
 
+  @Option(names = "--plain", description = "Plain lines even on a terminal (the default into a pipe or file).")
+  boolean plain;
+
+  private boolean bar;
   private long tick;
   private String finalState;
+  private Instant startedAt;
+  private String lastLine;
 
   @Override
   public Integer call() throws Exception {
+    bar = !plain && Terminal.isInteractive();
     ApiClient client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long seq = 0;
@@ -51,7 +64,7 @@ public final class WatchCommand implements Callable<Integer> {
       }
     }
     JsonNode t = client.get("/v1/tasks/" + ApiClient.encode(id));
-    out.print("\r\033[K");
+    if (bar) out.print(REDRAW);
     out.println(TaskText.details(t));
     out.flush();
     return finalState.equals("completed") ? 0 : 1;
@@ -59,20 +72,36 @@ public final class WatchCommand implements Callable<Integer> {
 
   private boolean show(PrintWriter out, JsonNode e) {
     String state = e.path("state").asText();
+    Instant at = instant(e.path("at"));
+    if (e.path("type").asText().equals("started")) startedAt = at;
     if (e.has("output")) {
-      out.print("\r\033[K");
+      if (bar) out.print(REDRAW);
       out.println(e.get("output").asText().stripTrailing());
+      if (!bar) lastLine = null; // output came between: say the progress again when it changes
     }
     JsonNode p = e.path("progress");
     Double fraction = p.path("fraction").isNumber() ? p.get("fraction").asDouble() : null;
     String message = p.hasNonNull("message") ? p.get("message").asText() : e.path("type").asText();
     if (state.equals("completed")) fraction = Double.valueOf(1.0);
-    out.print("\r\033[K" + id + " " + state + " " + ProgressBar.render(fraction, message, tick++));
+    Duration elapsed = startedAt == null || at == null || !state.equals("running") ? null
+        : Duration.between(startedAt, at);
+    if (bar) {
+      out.print(REDRAW + id + " " + state + " " + ProgressBar.render(fraction, elapsed, message, tick++));
+    } else {
+      // One line per change of state, step or fraction; the elapsed time alone is no news.
+      String news = id + " " + state + ProgressBar.line(fraction, null, message);
+      if (!news.equals(lastLine)) out.println(id + " " + state + ProgressBar.line(fraction, elapsed, message));
+      lastLine = news;
+    }
     out.flush();
     if (TERMINAL.contains(state)) {
       finalState = state;
       return false;
     }
     return true;
+  }
+
+  private static Instant instant(JsonNode n) {
+    return n.isTextual() ? Instant.parse(n.asText()) : null;
   }
 }

@@ -157,7 +157,8 @@ final class PostgresWriter {
    */
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
       List<Runnable> afterCommit, boolean savepoints) throws SQLException {
-    PostgresRows rows = new PostgresRows(c); // one per transaction: it knows whether it holds the events lock
+    PostgresRows.lockCommitOrder(c);
+    PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
     for (int i = 0; i < units.size(); i++) {
       List<Runnable> mine = new ArrayList<>();
       Tx tx = new WriteTx(c, mine, rows, dialect);

@@ -4,7 +4,6 @@ import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Migrations;
 import dev.tasklane.store.Rows;
-import dev.tasklane.store.SessionIndex;
 import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
@@ -205,42 +204,6 @@ public final class SqliteDatabase implements Database {
     @Override
     public Rows rows() {
       throw new IllegalStateException("a read transaction inserts no rows");
-    }
-  }
-
-  /**
-   * SQLite's differences: one process, one writer (so no row locks), the split session index, JSON
-   * arrays through {@code json_each}, and a unary {@code +} to keep the planner off an index.
-   */
-  private record SqliteDialect(SessionTasks sessionIndex) implements Dialect {
-    @Override
-    public String name() {
-      return "sqlite";
-    }
-
-    @Override
-    public boolean singleProcess() {
-      return true;
-    }
-
-    @Override
-    public boolean concurrentWriters() {
-      return false;
-    }
-
-    @Override
-    public boolean supportsListener() {
-      return false;
-    }
-
-    @Override
-    public String idsOf() {
-      return "(SELECT key AS pos, value AS id FROM json_each(?))";
-    }
-
-    @Override
-    public String noIndex(String column) {
-      return "+" + column;
     }
   }
 }

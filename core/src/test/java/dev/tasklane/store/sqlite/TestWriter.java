@@ -1,7 +1,5 @@
 package dev.tasklane.store.sqlite;
 
-import dev.tasklane.store.Dialect;
-import dev.tasklane.store.SessionIndex;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,41 +26,10 @@ record TestWriter(GroupCommitWriter writer, Connection reader) implements AutoCl
       st.execute("PRAGMA synchronous=NORMAL");
       st.execute("CREATE TABLE " + table);
     }
-    GroupCommitWriter writer = new GroupCommitWriter(writerConnection, DIALECT, maxBatch, "test-writer");
+    GroupCommitWriter writer = new GroupCommitWriter(writerConnection, new SqliteDialect(new SessionTasks()), maxBatch,
+        "test-writer");
     return new TestWriter(writer, DriverManager.getConnection("jdbc:sqlite:" + file));
   }
-
-  private static final Dialect DIALECT = new Dialect() {
-    @Override
-    public String name() {
-      return "sqlite";
-    }
-
-    @Override
-    public boolean singleProcess() {
-      return true;
-    }
-
-    @Override
-    public boolean concurrentWriters() {
-      return false;
-    }
-
-    @Override
-    public boolean supportsListener() {
-      return false;
-    }
-
-    @Override
-    public SessionIndex sessionIndex() {
-      return SessionIndex.BY_COLUMN;
-    }
-
-    @Override
-    public String idsOf() {
-      return "(SELECT key AS pos, value AS id FROM json_each(?))";
-    }
-  };
 
   /** Rows committed in {@code table}, as another connection sees them. */
   long rows(String table) throws SQLException {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.attachments.AttachmentStore;
 import dev.tasklane.core.ErrorCode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Submitted;
@@ -13,6 +12,7 @@ import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.auth.AccessToken;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import java.util.ArrayList;
@@ -95,9 +95,14 @@ public final class TaskApi {
   }
 
   private ObjectNode created(Submitted s) {
-    ObjectNode n = TaskJson.task(s.task());
-    n.put("taskId", s.task().id().toString());
-    n.put("position", s.position());
+    Task task = s.task();
+    long position = s.position();
+    if (position < 0 && task.state() == TaskState.QUEUED) {
+      task = lane.get(task.id()).orElse(task); // a worker took it before its place was counted: say so
+    }
+    ObjectNode n = TaskJson.task(task);
+    n.put("taskId", task.id().toString());
+    n.put("position", position);
     n.put("created", s.created());
     return n;
   }

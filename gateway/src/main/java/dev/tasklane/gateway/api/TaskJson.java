@@ -2,6 +2,7 @@ package dev.tasklane.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.chat.TaskTitle;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskError;
@@ -17,6 +18,7 @@ public final class TaskJson {
     n.put("id", t.id().toString());
     n.put("sessionKey", t.sessionKey());
     n.put("kind", t.kind());
+    n.put("title", TaskTitle.of(t));
     n.put("state", t.state().wire());
     n.put("priority", t.priority());
     n.put("attempt", t.attempt());

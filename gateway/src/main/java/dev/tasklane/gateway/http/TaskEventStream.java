@@ -1,11 +1,11 @@
 package dev.tasklane.gateway.http;
 
 import dev.tasklane.core.ErrorCode;
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.api.TaskApi;
 import dev.tasklane.gateway.api.TaskJson;

@@ -2,7 +2,7 @@ package dev.tasklane.gateway.ops;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.core.Node;
 import dev.tasklane.gateway.api.Json;
 import io.micrometer.core.instrument.Gauge;

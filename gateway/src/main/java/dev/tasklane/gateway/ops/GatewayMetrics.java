@@ -1,7 +1,7 @@
 package dev.tasklane.gateway.ops;
 
-import dev.tasklane.core.Lane;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

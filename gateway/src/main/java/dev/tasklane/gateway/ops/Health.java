@@ -1,7 +1,7 @@
 package dev.tasklane.gateway.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.api.Json;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -1,6 +1,6 @@
 package dev.tasklane.gateway.ops;
 
-import dev.tasklane.core.Lane;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.gateway.http.JsonErrorHandler;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;

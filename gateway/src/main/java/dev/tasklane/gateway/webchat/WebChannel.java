@@ -1,25 +1,29 @@
 package dev.tasklane.gateway.webchat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.chat.ChatChannel;
+import dev.tasklane.chat.Receipt;
 import dev.tasklane.chat.access.Grants;
 import dev.tasklane.chat.access.SenderGrants;
+import dev.tasklane.gateway.api.Json;
 import dev.tasklane.gateway.auth.TokenRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The {@code web} channel. Browsers show the transcript itself (they follow it with
  * {@code chat.subscribe}), so sending a message is storing it: the chat service writes the entry,
- * and every browser subscribed to that chat receives it as a {@code chat} event. {@link #typing}
- * reaches the browsers of that chat as a {@code typing} event.
+ * and every browser subscribed to that chat receives it as a {@code chat} event. What the chat
+ * service shows at once reaches the browsers of that chat as events too: {@link #typing} as
+ * {@code typing}, {@link #accepted} as {@code receipt}.
  */
 public final class WebChannel implements ChatChannel {
   public static final String NAME = "web";
 
-  private final Map<String, Set<Consumer<String>>> typingListeners = new ConcurrentHashMap<>();
+  private final Map<String, Set<BiConsumer<String, JsonNode>>> listeners = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -44,13 +48,22 @@ public final class WebChannel implements ChatChannel {
 
   @Override
   public void typing(String chatId) {
-    typingListeners.getOrDefault(chatId, Set.of()).forEach(l -> l.accept(chatId));
+    tell(chatId, "typing", Json.object().put("chatId", chatId));
   }
 
-  /** Calls {@code listener} when the chat service shows receipt in {@code chatId}; close to stop. */
-  public AutoCloseable onTyping(String chatId, Consumer<String> listener) {
-    typingListeners.computeIfAbsent(chatId, k -> ConcurrentHashMap.newKeySet()).add(listener);
-    return () -> typingListeners.computeIfPresent(chatId, (k, set) -> {
+  @Override
+  public void accepted(Receipt receipt) {
+    tell(receipt.chatId(), "receipt", ChatJson.receipt(receipt));
+  }
+
+  private void tell(String chatId, String event, JsonNode data) {
+    listeners.getOrDefault(chatId, Set.of()).forEach(l -> l.accept(event, data));
+  }
+
+  /** Hands {@code listener} each event of {@code chatId} (its type and data); close to stop. */
+  public AutoCloseable follow(String chatId, BiConsumer<String, JsonNode> listener) {
+    listeners.computeIfAbsent(chatId, k -> ConcurrentHashMap.newKeySet()).add(listener);
+    return () -> listeners.computeIfPresent(chatId, (k, set) -> {
       set.remove(listener);
       return set.isEmpty() ? null : set;
     });

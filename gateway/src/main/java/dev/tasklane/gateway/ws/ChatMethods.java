@@ -71,7 +71,10 @@ public final class ChatMethods {
     return n;
   }
 
-  /** Entries after {@code afterId} (and later edits) as {@code chat} events, plus {@code typing} events. */
+  /**
+   * Entries after {@code afterId} (and later edits) as {@code chat} events, plus {@code typing} and
+   * {@code receipt} events.
+   */
   private JsonNode subscribe(WsRequest r) {
     String chatId = chatId(r);
     long afterId = TaskMethods.nonNegative(r.params().longValue("afterId", 0L), "afterId");
@@ -80,13 +83,14 @@ public final class ChatMethods {
     HeldEvents held = new HeldEvents(conn, "chat");
     Subscription entries = chat.subscribe(sessionKey(chatId), afterId,
         m -> held.push(ChatJson.message(m).put("subscriptionId", subscriptionId)));
-    AutoCloseable typing = web.onTyping(chatId, id -> conn.event("typing", Json.object().put("chatId", id)));
+    AutoCloseable live = web.follow(chatId, conn::event);
     conn.addSubscription(subscriptionId, () -> {
       entries.close();
-      typing.close();
+      live.close();
     });
     r.afterReply(held::release);
-    return where(chatId).put("subscriptionId", subscriptionId);
+    return where(chatId).put("subscriptionId", subscriptionId)
+        .put("maxMessageChars", chat.config().maxIncomingChars());
   }
 
   private static String chatId(WsRequest r) {

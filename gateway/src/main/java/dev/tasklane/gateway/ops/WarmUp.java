@@ -1,0 +1,125 @@
+package dev.tasklane.gateway.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.chat.ChatMessage;
+import dev.tasklane.core.Origin;
+import dev.tasklane.core.Progress;
+import dev.tasklane.core.Task;
+import dev.tasklane.core.TaskError;
+import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
+import dev.tasklane.core.TaskState;
+import dev.tasklane.engine.Lane;
+import dev.tasklane.gateway.api.Json;
+import dev.tasklane.gateway.api.Params;
+import dev.tasklane.gateway.api.TaskJson;
+import dev.tasklane.gateway.webchat.ChatJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the paths of a request once at start, so that the first user's message is acknowledged as
+ * fast as the hundredth: the request JSON read and the task JSON written, the store's reads, the
+ * Markdown renderer, and the server's HTTP path over loopback. It changes nothing: it reads, renders
+ * in memory and asks {@code /healthz}. The submit's write path is not run: a rolled-back submit
+ * would use up a task id (docs/BENCHMARKS.md has the figures).
+ */
+public final class WarmUp {
+  private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
+
+  private WarmUp() {}
+
+  /** Best effort: a failure is logged and the server starts all the same. */
+  public static void run(Lane lane, String host, int port) {
+    long t0 = System.nanoTime();
+    try {
+      json();
+      storeJson();
+      reads(lane);
+      // Not a WebSocket upgrade without a token: it would count as a guessed token from this address.
+      loopback(host, port, "GET /healthz HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n");
+      log.debug("warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.debug("warming up failed; the first request will be slower", e);
+    }
+  }
+
+  /** A create request read as the WebSocket reads it, and a task and a chat entry written as replies are. */
+  private static void json() {
+    JsonNode frame = Json.parse("{\"id\":\"1\",\"method\":\"task.create\",\"params\":{\"sessionKey\":\"web:warm-up\","
+        + "\"kind\":\"exec\",\"input\":{\"command\":[\"true\"]},\"priority\":5,\"idempotencyKey\":\"k\"}}");
+    Params p = Params.of(frame.get("params"));
+    p.requiredString("sessionKey");
+    p.integer("priority", 0, 10, null);
+    p.json("input");
+    Instant now = Instant.now();
+    Task task = new Task(TaskId.of(1), "web:warm-up", "exec", p.json("input"), TaskState.QUEUED, 5, 0, 3, now, now,
+        null, null, null, Duration.ofMinutes(30), null, null, null, null, null, null, null, null, null, true);
+    ObjectNode reply = Json.object().put("id", "1").put("ok", true);
+    reply.set("result", TaskJson.task(task).put("position", 0));
+    Json.write(reply);
+    Json.write(ChatJson.message(new ChatMessage(1, "web:warm-up", ChatMessage.Role.ASSISTANT,
+        "**Done.** `code`\n\n```\nx\n```", null, null, now, null, false)));
+  }
+
+  /**
+   * The values the store writes and reads as JSON columns (origin, progress, error): the mapper
+   * builds its serializer and deserializer of each on first use, which took longer than the rest of
+   * the first submit together.
+   */
+  private static void storeJson() throws IOException {
+    ObjectMapper mapper = dev.tasklane.store.Json.MAPPER;
+    for (Object value : List.of(new Origin("web", "warm-up", "1", "someone"), new Progress(0.5, "warming up", 1, 2L),
+        new TaskError("warm_up", "not an error", true))) {
+      mapper.readValue(mapper.writeValueAsString(value), value.getClass());
+    }
+    mapper.convertValue(mapper.valueToTree(new Progress(null, "x", 0, null)), Progress.class);
+  }
+
+  /** The store's reads a request makes: a task by id, its place in the queue, a page of a list. */
+  private static void reads(Lane lane) {
+    lane.get(TaskId.of(1));
+    lane.position(TaskId.of(1));
+    lane.list(TaskQuery.all().withLimit(1));
+  }
+
+  /** Sends one raw HTTP request to the server itself and reads the answer. */
+  private static void loopback(String host, int port, String request) throws IOException {
+    InetAddress address = InetAddress.getByName(host);
+    if (address.isAnyLocalAddress()) address = InetAddress.getLoopbackAddress();
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(address, port), (int) SOCKET_TIMEOUT.toMillis());
+      s.setSoTimeout((int) SOCKET_TIMEOUT.toMillis());
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      readResponse(s.getInputStream());
+    }
+  }
+
+  /** Reads the head and the body (by its Content-Length) of one response; the connection may stay open. */
+  private static void readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) return;
+      head.append((char) b);
+    }
+    long length = head.toString().lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
+        .mapToLong(l -> Long.parseLong(l.substring(15).strip())).findFirst().orElse(0);
+    in.readNBytes((int) Math.min(length, 1 << 20));
+  }
+}
