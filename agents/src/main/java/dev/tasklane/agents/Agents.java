@@ -1,5 +1,6 @@
 package dev.tasklane.agents;
 
+import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecHandler;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.llm.ConversationSource;
@@ -32,12 +33,13 @@ import java.util.Map;
  */
 public final class Agents {
   private final ProfileRouter router;
-  private final ExecOptions execOptions;
+  private final Environments environments;
   private final Clock clock;
 
-  public Agents(ProfileRouter router, ExecOptions execOptions, Clock clock) {
+  /** @param environments what commands get of the server's environment */
+  public Agents(ProfileRouter router, Environments environments, Clock clock) {
     this.router = router;
-    this.execOptions = execOptions;
+    this.environments = environments;
     this.clock = clock;
   }
 
@@ -50,7 +52,7 @@ public final class Agents {
   public static Agents load(Path dataDir, Path configFile, Map<String, String> env, Database database, Clock clock) {
     AgentsConfig config = AgentsConfig.load(dataDir, configFile, env);
     ProfileRouter router = new ProfileRouter(config, new AgentChoices(database, clock), new SessionFolders(dataDir));
-    return new Agents(router, config.execOptions(), clock);
+    return new Agents(router, config.environments(env), clock);
   }
 
   public ProfileRouter router() {
@@ -61,16 +63,21 @@ public final class Agents {
     return router.config();
   }
 
-  /** The handlers by kind: {@code exec}, and {@code llm} with the given conversation context. */
+  /**
+   * The handlers by kind: {@code exec}, and {@code llm} with the given conversation context. Their
+   * commands run in the session's folder with an explicit environment (docs/SECURITY.md).
+   */
   public Map<String, TaskHandler> handlers(ConversationSource conversation) {
     return handlers(conversation, null);
   }
 
   /** The same, handing the files sent with a task (kept in {@code attachments}) to its handler. */
   public Map<String, TaskHandler> handlers(ConversationSource conversation, AttachmentStore attachments) {
+    ExecOptions options = router.config().execOptions();
     Map<String, TaskHandler> m = new LinkedHashMap<>();
-    m.put(ExecHandler.KIND, new ExecHandler(execOptions, attachments));
-    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, execOptions, clock, attachments));
+    m.put(ExecHandler.KIND, new ExecHandler(options, environments, router::workdir, attachments));
+    m.put(LlmHandler.KIND, new LlmHandler(router, conversation, new LlmHandler.Commands(options, environments), clock,
+        attachments));
     return m;
   }
 }

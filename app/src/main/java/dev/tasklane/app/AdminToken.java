@@ -66,7 +66,10 @@ public record AdminToken(String secret, boolean generated, boolean fromEnvironme
     if (fromEnv != null && !fromEnv.isBlank()) return new AdminToken(fromEnv.strip(), false, true);
     Path file = dataDir.resolve(FILE);
     String existing = read(file);
-    if (existing != null) return new AdminToken(existing, false, false);
+    if (existing != null) {
+      PrivateFiles.requirePrivate(file, "the admin token file");
+      return new AdminToken(existing, false, false);
+    }
     String secret = random();
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -82,7 +82,7 @@ final class Server implements AutoCloseable {
   }
 
   static Server start(ServeOptions o) throws IOException {
-    Files.createDirectories(o.dataDir());
+    PrivateFiles.createFolder(o.dataDir());
     AccessPolicy access = access(o);
     Clock clock = Clock.systemUTC();
     Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
@@ -145,7 +145,10 @@ final class Server implements AutoCloseable {
   private static TokenRegistry tokens(ServeOptions o, AdminToken admin, AccessPolicy access) throws IOException {
     TokenRegistry tokens = new TokenRegistry();
     Path file = o.tokensFile() != null ? o.tokensFile() : o.dataDir().resolve(TOKENS_FILE);
-    if (o.tokensFile() != null || Files.exists(file)) tokens.load(file, access);
+    if (o.tokensFile() != null || Files.exists(file)) {
+      PrivateFiles.requirePrivate(file, "the tokens file");
+      tokens.load(file, access);
+    }
     return tokens.add(admin.secret(), AccessToken.admin("admin"));
   }
 

@@ -40,6 +40,8 @@ class ServeCommandTest {
       String token = Files.readString(tokenFile).strip();
       assertThat(Files.getPosixFilePermissions(tokenFile))
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.getPosixFilePermissions(data)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
       assertThat(s.output()).contains(s.url + "/#token=" + token);
       assertThat(Files.exists(data.resolve("tasklane.db"))).isTrue();
 
@@ -64,6 +66,7 @@ class ServeCommandTest {
     Files.createDirectories(data);
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "# name secret prefixes\nalice alice-secret web:alice\n");
+    Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Files.writeString(data.resolve("tasklane.json"),
         "{\"agents\": {\"profiles\": {\"echoer\": {\"command\": [\"echo\", \"agent heard: {message}\"]}}}}");
     int port;

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param deliveryRetryMax the longest delay between two tries of a send (default 5 min)
  * @param maxDeliveryAttempts tries of one message before it is given up and logged (default 30)
  * @param runKind the task kind {@code /run <command>} submits (default {@code exec})
+ * @param maxTrackedStatusMessages status messages kept up to date at once (default 10,000); past it,
+ *     the ones of finished tasks, then the oldest, are no longer edited (their results still arrive)
  * @param schedules the knobs of {@code /later} and {@code /every}
  */
 public record ChatConfig(
@@ -35,6 +37,7 @@ public record ChatConfig(
     Duration deliveryRetryMax,
     int maxDeliveryAttempts,
     String runKind,
+    int maxTrackedStatusMessages,
     ScheduleConfig schedules) {
 
   public ChatConfig {
@@ -49,6 +52,7 @@ public record ChatConfig(
     if (transcriptLimit < 1) throw new IllegalArgumentException("transcriptLimit must be at least 1");
     if (maxIncomingChars < 1) throw new IllegalArgumentException("maxIncomingChars must be at least 1");
     if (maxDeliveryAttempts < 1) throw new IllegalArgumentException("maxDeliveryAttempts must be at least 1");
+    if (maxTrackedStatusMessages < 1) throw new IllegalArgumentException("maxTrackedStatusMessages must be at least 1");
   }
 
   public static ChatConfig defaults() {
@@ -79,6 +83,7 @@ public record ChatConfig(
     private Duration deliveryRetryMax = Duration.ofMinutes(5);
     private int maxDeliveryAttempts = 30;
     private String runKind = "exec";
+    private int maxTrackedStatusMessages = 10_000;
     private ScheduleConfig schedules = ScheduleConfig.defaults();
 
     public Builder() {}
@@ -94,6 +99,7 @@ public record ChatConfig(
       deliveryRetryMax = c.deliveryRetryMax;
       maxDeliveryAttempts = c.maxDeliveryAttempts;
       runKind = c.runKind;
+      maxTrackedStatusMessages = c.maxTrackedStatusMessages;
       schedules = c.schedules;
     }
 
@@ -107,11 +113,13 @@ public record ChatConfig(
     public Builder deliveryRetryMax(Duration v) { deliveryRetryMax = v; return this; }
     public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
     public Builder runKind(String v) { runKind = v; return this; }
+    public Builder maxTrackedStatusMessages(int v) { maxTrackedStatusMessages = v; return this; }
     public Builder schedules(ScheduleConfig v) { schedules = v; return this; }
 
     public ChatConfig build() {
       return new ChatConfig(yieldWindow, progressEditInterval, heartbeatAfter, maxMessageChars, transcriptLimit,
-          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind, schedules);
+          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind,
+          maxTrackedStatusMessages, schedules);
     }
   }
 }

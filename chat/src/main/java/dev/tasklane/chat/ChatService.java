@@ -60,9 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatService.class);
-  static final String NO_AGENT = "No agent is configured here yet, so I can't act on free text. "
-      + "/help lists the commands, and /run <command> runs a shell command as a task if your role allows it. "
-      + "To set up an agent, see docs/AGENTS.md.";
   private static final int MAX_ID_CHARS = 256;
   /** How long after its arrival an unanswered message counts as abandoned rather than in progress. */
   private static final Duration ANSWER_GRACE = Duration.ofSeconds(30);
@@ -80,9 +77,8 @@ public final class ChatService implements AutoCloseable {
   private final OutboxSender sender;
   private final EventFollower follower;
   private final Schedules schedules;
-  private volatile AgentRouter router;
+  private final AgentAccess agents = new AgentAccess();
   private final MessageFiles files = new MessageFiles();
-  private volatile SenderGrants access = (channel, sender) -> Grants.USER;
   private boolean started;
   /** Messages stored before this instant were received by an earlier run of the process. */
   private final Instant startedAt;
@@ -113,7 +109,7 @@ public final class ChatService implements AutoCloseable {
   /** Registers a platform under its {@link ChatChannel#name()}; messages for it are sent through it. */
   public void addChannel(ChatChannel channel) {
     channels.put(channel.name(), channel);
-    sender.wake();
+    sender.channelAdded(channel.name());
   }
 
   /**
@@ -121,12 +117,12 @@ public final class ChatService implements AutoCloseable {
    * is a {@code user}: the agent profiles, no {@code /run}.
    */
   public void setAccess(SenderGrants access) {
-    this.access = access;
+    agents.setAccess(access);
   }
 
   /** Sets the router that turns free text into a task; without one, free text gets a how-to reply. */
   public void setAgentRouter(AgentRouter router) {
-    this.router = router;
+    agents.setRouter(router);
   }
 
   /** Lets messages carry files stored here; without a store, a message with attachments is refused. */
@@ -169,7 +165,7 @@ public final class ChatService implements AutoCloseable {
     typing(message);
     Grants grants = grantsOf(message);
     // Commands read what was typed; the agent also reads which files came with it.
-    Route route = commands.route(message, grants).orElseGet(() -> agentRoute(shown, grants));
+    Route route = commands.route(message, grants).orElseGet(() -> agents.route(shown, grants));
     return switch (route) {
       case Answer a -> answer(message, received.user(), a.text());
       case Submit s -> startTask(message, received.user(), MessageFiles.into(s.request(), attached), attached,
@@ -227,40 +223,7 @@ public final class ChatService implements AutoCloseable {
   }
 
   private Grants grantsOf(IncomingMessage m) {
-    return grantsOf(m.channel(), m.sender());
-  }
-
-  private Grants grantsOf(String channel, String sender) {
-    try {
-      Grants g = access.of(channel, sender);
-      return g != null ? g : Grants.GUEST;
-    } catch (RuntimeException e) {
-      log.warn("looking up the grants of a sender in {} failed; treating them as a guest", channel, e);
-      return Grants.GUEST;
-    }
-  }
-
-  /** The agent's task for free text, if the sender may use that agent. */
-  private Route agentRoute(IncomingMessage m, Grants grants) {
-    AgentRouter r = router;
-    if (r == null) return new Answer(NO_AGENT);
-    try {
-      if (!grants.mayUseAgents()) throw grants.refusal("Talking to an agent", "\"profiles\"");
-      Optional<SubmitRequest.Builder> task = r.taskFor(m.sessionKey(), m.text());
-      if (task.isEmpty()) return new Answer(NO_AGENT);
-      String profile = task.get().build().input().path("profile").textValue();
-      if (profile != null && !grants.mayUseProfile(profile)) {
-        return new Answer("This chat uses the agent '" + profile + "', which the role '" + grants.role()
-            + "' may not use. /agent lists the agents you may switch to; an admin grants this one with a role that"
-            + " has \"profiles\": [\"" + profile + "\"] (see docs/SECURITY.md). (forbidden)");
-      }
-      return new Submit(task.get());
-    } catch (LaneException e) {
-      return new Answer(e.getMessage() + " (" + e.code().wire() + ")");
-    } catch (RuntimeException e) {
-      log.warn("the agent router failed on a message of {}", m.sessionKey(), e);
-      return new Answer("The agent could not take this message: " + e.getMessage());
-    }
+    return agents.grantsOf(m.channel(), m.sender());
   }
 
   /** Answers at once: a transcript entry replying to the message, sent through the outbox. */
@@ -282,7 +245,8 @@ public final class ChatService implements AutoCloseable {
    */
   public String action(String channel, String chatId, String sender, String action) {
     Optional<Route> route = action == null ? Optional.empty()
-        : commands.route(new IncomingMessage(channel, chatId, null, sender, action), grantsOf(channel, sender));
+        : commands.route(new IncomingMessage(channel, chatId, null, sender, action),
+            agents.grantsOf(channel, sender));
     if (route.isPresent() && route.get() instanceof Answer a) return a.text();
     return "That button does nothing any more.";
   }
@@ -436,6 +400,11 @@ public final class ChatService implements AutoCloseable {
    */
   public Subscription subscribe(String sessionKey, long afterId, Consumer<ChatMessage> listener) {
     return transcript.subscribe(sessionKey, afterId, listener);
+  }
+
+  /** How many status messages are kept up to date now (at most {@link ChatConfig#maxTrackedStatusMessages}). */
+  int trackedStatusMessages() {
+    return reporter.trackedCount();
   }
 
   /** The schedules of {@code /later} and {@code /every}. */

@@ -172,7 +172,8 @@ final class Commands {
     }
     requireRetry(t, grants);
     // Not lane.retry(): the new task answers the /retry message, not the original one.
-    return new Submit(SubmitRequest.builder(sessionKey, t.kind()).input(t.input()).priority(t.priority())
+    return new Submit(SubmitRequest.builder(sessionKey, t.kind()).input(grants.stampProfiles(t.input()))
+        .priority(t.priority())
         .maxAttempts(t.maxAttempts()).deadline(t.deadline()));
   }
 

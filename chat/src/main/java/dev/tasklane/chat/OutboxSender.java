@@ -6,20 +6,22 @@ import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends what the outbox holds, oldest first, one chat in order: a message that failed holds back the
- * later messages of its chat until it went through (or was given up), so replies never overtake
- * each other. Failed sends are retried with exponential backoff.
+ * Sends what the outbox holds: one loop per channel, each taking the oldest pending message of every
+ * chat of its channel, so a channel that is down, slow or not registered never holds up another, and
+ * a chat whose message keeps failing never holds up the other chats. Within a chat, messages go in
+ * order: a message that failed holds back the later messages of its chat until it went through (or
+ * was given up), so replies never overtake each other. Failed sends are retried with exponential
+ * backoff.
  *
  * <p>Delivery is at least once at the edge: when the platform took a message but the process dies
  * before the outbox row is marked sent (one short write right after the send), the message is sent
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboxSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
+  /** Chats of one channel looked at per pass. */
   private static final int BATCH = 100;
   /** Safety net: pending rows are looked at this often even without a wake-up. */
   private static final Duration IDLE = Duration.ofSeconds(1);
@@ -41,10 +44,8 @@ final class OutboxSender implements AutoCloseable {
   private final ChatConfig config;
   private final Clock clock;
   private final SentListener listener;
-  private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
-  private final Set<String> missingChannelsLogged = new HashSet<>();
+  private final Map<String, ChannelLoop> loops = new ConcurrentHashMap<>();
   private volatile boolean running;
-  private Thread thread;
 
   OutboxSender(Database db, Map<String, ChatChannel> channels, ChatConfig config, Clock clock, SentListener listener) {
     this.db = db;
@@ -54,61 +55,80 @@ final class OutboxSender implements AutoCloseable {
     this.listener = listener;
   }
 
-  void start() {
+  synchronized void start() {
     running = true;
-    thread = Thread.ofVirtual().name("tasklane-chat-outbox").start(this::loop);
+    channels.keySet().forEach(this::loop);
+  }
+
+  /** A channel was registered: its messages start going out (if the sender runs). */
+  synchronized void channelAdded(String channel) {
+    if (running) loop(channel).wake();
+  }
+
+  private ChannelLoop loop(String channel) {
+    return loops.computeIfAbsent(channel, ChannelLoop::new);
   }
 
   /** Looks at the outbox now (after a commit that added to it). */
   void wake() {
-    wakeUps.offer(Boolean.TRUE);
+    loops.values().forEach(ChannelLoop::wake);
   }
 
-  private void loop() {
-    while (running) {
+  /** The sending of one channel's messages, on its own thread. */
+  private final class ChannelLoop {
+    private final String channel;
+    private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
+    private final Thread thread;
+
+    ChannelLoop(String channel) {
+      this.channel = channel;
+      this.thread = Thread.ofVirtual().name("tasklane-chat-outbox-" + channel).start(this::run);
+    }
+
+    void wake() {
+      wakeUps.offer(Boolean.TRUE);
+    }
+
+    private void run() {
+      while (running) {
+        try {
+          Duration wait = sendDue(channel);
+          wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException e) {
+          log.error("chat outbox pass of channel {} failed; trying again in {}", channel, IDLE, e);
+          sleepQuietly(IDLE);
+        }
+      }
+    }
+
+    void stop() {
+      thread.interrupt();
       try {
-        Duration wait = sendDue();
-        wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        thread.join(Duration.ofSeconds(5));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        log.error("chat outbox pass failed; trying again in {}", IDLE, e);
-        sleepQuietly(IDLE);
       }
     }
   }
 
-  /** Sends every due message; returns how long to wait before the next pass. */
-  Duration sendDue() throws InterruptedException {
-    List<Pending> pending = db.read(tx -> OutboxSql.pending(tx.connection(), BATCH));
+  /** Sends the due first message of each chat of {@code channel}; returns how long to wait before the next pass. */
+  Duration sendDue(String channelName) throws InterruptedException {
+    ChatChannel channel = channels.get(channelName);
+    if (channel == null) return IDLE;
     Instant now = clock.instant();
-    Instant next = now.plus(IDLE);
-    Set<String> heldBack = new HashSet<>();
+    List<Pending> due = db.read(tx -> OutboxSql.dueHeads(tx.connection(), channelName, now, BATCH));
     boolean deliveredAny = false;
-    for (Pending p : pending) {
-      String chat = p.target().channel() + ":" + p.target().chatId();
-      if (heldBack.contains(chat)) continue;
-      if (p.nextAttemptAt().isAfter(now)) {
-        heldBack.add(chat);
-        if (p.nextAttemptAt().isBefore(next)) next = p.nextAttemptAt();
-        continue;
-      }
-      ChatChannel channel = channels.get(p.target().channel());
-      if (channel == null) {
-        if (missingChannelsLogged.add(p.target().channel())) {
-          log.warn("no channel '{}' registered: its messages wait in the outbox", p.target().channel());
-        }
-        heldBack.add(chat);
-        continue;
-      }
+    for (Pending p : due) {
       if (deliver(p, channel)) deliveredAny = true;
-      else heldBack.add(chat);
       if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
     }
-    if (pending.size() == BATCH && deliveredAny) return Duration.ZERO; // more may be waiting
+    if (deliveredAny || due.size() == BATCH) return Duration.ZERO; // a chat's next message may be waiting
+    Instant next = db.read(tx -> OutboxSql.nextRetry(tx.connection(), channelName)).orElse(now.plus(IDLE));
     Duration wait = Duration.between(clock.instant(), next);
-    return wait.isNegative() ? Duration.ZERO : wait;
+    return wait.isNegative() ? Duration.ZERO : wait.compareTo(IDLE) > 0 ? IDLE : wait;
   }
 
   /** Sends the parts not yet sent; true when the whole message went through. */
@@ -179,15 +199,9 @@ final class OutboxSender implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     running = false;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(Duration.ofSeconds(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loops.values().forEach(ChannelLoop::stop);
+    loops.clear();
   }
 }

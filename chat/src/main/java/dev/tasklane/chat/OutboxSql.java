@@ -47,12 +47,21 @@ final class OutboxSql {
     }
   }
 
-  /** Pending messages, oldest first. */
-  static List<Pending> pending(Connection c, int limit) throws SQLException {
+  /** The oldest pending message of each chat of a channel: the only one of its chat that may go next. */
+  private static final String HEADS = "SELECT MIN(id) FROM chat_outbox WHERE state = 'pending' AND channel = ?"
+      + " GROUP BY chat_id";
+
+  /**
+   * The first pending message of each chat of {@code channel} that is due by {@code now}, oldest first:
+   * a chat waiting for a retry, or with many messages, takes no place from another chat.
+   */
+  static List<Pending> dueHeads(Connection c, String channel, Instant now, int limit) throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
             "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
-                + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m ON m.id = o.entry_id"
-                + " WHERE o.state = 'pending' ORDER BY o.id LIMIT ?"), limit);
+                + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m"
+                + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ?"
+                + " ORDER BY o.id LIMIT ?"),
+            channel, now, limit);
         ResultSet rs = ps.executeQuery()) {
       List<Pending> out = new ArrayList<>();
       while (rs.next()) {
@@ -61,6 +70,16 @@ final class OutboxSql {
             rs.getInt("attempts"), rs.getInt("parts_sent"), Sql.instant(rs, "next_attempt_at"), openTask(rs)));
       }
       return out;
+    }
+  }
+
+  /** When the first of a channel's chats waiting for a retry is due, if one is. */
+  static Optional<Instant> nextRetry(Connection c, String channel) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "SELECT MIN(next_attempt_at) AS next FROM chat_outbox WHERE id IN (" + HEADS + ")"), channel);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Optional.ofNullable(Sql.instant(rs, "next"));
     }
   }
 

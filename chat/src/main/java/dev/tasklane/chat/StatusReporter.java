@@ -105,6 +105,30 @@ final class StatusReporter implements AutoCloseable {
   private void add(Tracked t) {
     tracked.put(t.taskId, t);
     byEntry.put(t.entryId, t.taskId);
+    while (tracked.size() > config.maxTrackedStatusMessages()) evictOne();
+  }
+
+  /**
+   * Stops following one status message, to stay within {@code maxTrackedStatusMessages}: a finished
+   * task's (it only waits for its final edit) before a running one's, the oldest first. A message
+   * whose platform never takes it would otherwise be followed forever.
+   */
+  private void evictOne() {
+    Tracked victim = null;
+    for (Tracked t : tracked.values()) {
+      if (victim == null || isOpen(victim) && !isOpen(t)
+          || isOpen(victim) == isOpen(t) && t.taskId.compareTo(victim.taskId) < 0) {
+        victim = t;
+      }
+    }
+    if (victim == null) return;
+    tracked.remove(victim.taskId);
+    byEntry.remove(victim.entryId);
+  }
+
+  /** How many status messages are followed now. */
+  int trackedCount() {
+    return tracked.size();
   }
 
   /** Notes that the handler reported something (for the heartbeat). */

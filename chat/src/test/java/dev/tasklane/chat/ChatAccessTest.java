@@ -77,6 +77,10 @@ class ChatAccessTest extends ChatTestBase {
     assertThat(allowed.taskId()).isNotNull();
     assertThat(user.taskId()).isNotNull(); // a user may use every configured profile
     assertThat(f.lane.list(TaskQuery.all()).items()).hasSize(2);
+    // The agent's own background tasks are held to the reviewer's profiles too.
+    assertThat(f.lane.require(allowed.taskId()).input().get("grantedProfiles").toString())
+        .isEqualTo("[\"assistant\"]");
+    assertThat(f.lane.require(user.taskId()).input().has("grantedProfiles")).isFalse();
   }
 
   @Test

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A fake platform at the boundary: records what the chat service sends and edits, and can fail on demand. */
-final class RecordingChannel implements ChatChannel {
+class RecordingChannel implements ChatChannel {
   record Sent(String chatId, String text, String replyTo, String platformId) {}
 
   record Edit(String chatId, String platformId, String text) {}

@@ -192,6 +192,14 @@ public final class Lane implements AutoCloseable {
   }
 
   /**
+   * Like {@link #position(TaskId)}, counting only the tasks of sessions in {@code scopes} (see
+   * {@link TaskQuery#inScope}): what a caller who sees only those sessions is shown.
+   */
+  public long position(TaskId id, List<String> scopes) {
+    return store.position(id, POSITION_CAP, config.perSession(), scopes);
+  }
+
+  /**
    * Cancels a task: a queued one at once, a running one by signalling its handler and, after the
    * grace period, regardless. A terminal task is returned as it is (not an error).
    */

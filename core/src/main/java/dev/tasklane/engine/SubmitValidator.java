@@ -8,6 +8,7 @@ import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.store.Json;
 import dev.tasklane.store.NewTask;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,6 +18,8 @@ final class SubmitValidator {
   static final int MAX_KEY_CHARS = 256;
   static final int MAX_ATTEMPTS_CAP = 100;
   static final int MAX_DEPENDENCIES = 1_000;
+  /** The longest an attempt may be given; a longer one is a mistake (and would overflow the clock). */
+  static final Duration MAX_DEADLINE = Duration.ofDays(7);
 
   private final LaneConfig config;
 
@@ -40,6 +43,10 @@ final class SubmitValidator {
     }
     var deadline = r.deadline() == null ? config.defaultDeadline() : r.deadline();
     if (deadline.isNegative() || deadline.isZero()) throw bad("deadline must be positive");
+    if (deadline.compareTo(MAX_DEADLINE) > 0) {
+      throw bad("deadline must be at most " + MAX_DEADLINE.toSeconds() + " seconds (7 days), was "
+          + deadline.toSeconds());
+    }
     if (r.expiresAt() != null && !r.expiresAt().isAfter(now)) throw bad("expiresAt is in the past");
     if (r.idempotencyKey() != null) text(r.idempotencyKey(), "idempotencyKey");
     if (r.dependsOn().size() > MAX_DEPENDENCIES) throw bad("at most " + MAX_DEPENDENCIES + " dependencies");

@@ -28,16 +28,7 @@ final class QuerySql {
       where.append(" AND id IN (" + sessions.taskIds() + ")");
       for (int i = 0; i < sessions.parameters(); i++) params.add(q.sessionKey());
     }
-    if (!q.sessionPrefixes().isEmpty()) {
-      // substr, not LIKE: LIKE is case-insensitive on SQLite and treats % and _ as wildcards.
-      where.append(" AND (")
-          .append(String.join(" OR ", q.sessionPrefixes().stream().map(p -> "substr(session_key, 1, ?) = ?").toList()))
-          .append(")");
-      for (String p : q.sessionPrefixes()) {
-        params.add(p.length());
-        params.add(p);
-      }
-    }
+    where.append(inScopes(q.sessionPrefixes(), params));
     if (!q.states().isEmpty()) {
       where.append(" AND state IN (").append(String.join(", ", q.states().stream().map(s -> "?").toList())).append(")");
       q.states().stream().map(TaskState::wire).sorted().forEach(params::add);
@@ -62,19 +53,47 @@ final class QuerySql {
   }
 
   /**
-   * Tasks that run before a queued one: the queued tasks ahead of it (higher priority, or older at
-   * the same priority), plus, for an exclusive task whose session already runs {@code perSession}
-   * exclusive tasks, the ones of those that must finish first. -1 if it is not queued.
+   * {@code " AND (...)"} keeping sessions in one of {@code scopes} ({@link TaskQuery#inScope} in SQL),
+   * or nothing for no scopes. substr, not LIKE: LIKE is case-insensitive on SQLite and treats % and _
+   * as wildcards.
    */
-  static long position(Connection c, long id, int cap, int perSession) throws SQLException {
+  private static String inScopes(List<String> scopes, List<Object> params) {
+    if (scopes.isEmpty()) return "";
+    List<String> any = new ArrayList<>();
+    for (String p : scopes) {
+      if (TaskQuery.endsWithSeparator(p)) {
+        any.add("substr(session_key, 1, ?) = ?");
+        params.add(p.length());
+        params.add(p);
+      } else {
+        any.add("session_key = ? OR substr(session_key, 1, ?) IN (?, ?)");
+        params.add(p);
+        params.add(p.length() + 1);
+        params.add(p + ":");
+        params.add(p + "/");
+      }
+    }
+    return " AND (" + String.join(" OR ", any) + ")";
+  }
+
+  /**
+   * Tasks that run before a queued one: the queued tasks ahead of it (higher priority, or older at
+   * the same priority) of sessions in {@code scopes} (all when empty), plus, for an exclusive task
+   * whose session already runs {@code perSession} exclusive tasks, the ones of those that must finish
+   * first. -1 if it is not queued.
+   */
+  static long position(Connection c, long id, int cap, int perSession, List<String> scopes) throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
     int priority = t.get().priority();
+    List<Object> params = new ArrayList<>(List.of(priority, priority, id));
+    String scope = inScopes(scopes, params);
+    params.add(cap);
     long ahead;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
-            + " AND (priority > ? OR (priority = ? AND id < ?)) LIMIT ?) ahead")) {
-      TaskRows.bind(ps, priority, priority, id, cap);
+            + " AND (priority > ? OR (priority = ? AND id < ?))" + scope + " LIMIT ?) ahead")) {
+      TaskRows.bind(ps, params.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         ahead = rs.getLong(1);

@@ -266,7 +266,12 @@ public final class TaskStore {
    * -1 if it is not queued.
    */
   public long position(TaskId id, int cap, int perSession) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession));
+    return position(id, cap, perSession, List.of());
+  }
+
+  /** The same, counting only the queued tasks of sessions in {@code scopes} ({@link TaskQuery#inScope}). */
+  public long position(TaskId id, int cap, int perSession, List<String> scopes) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession, scopes));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {

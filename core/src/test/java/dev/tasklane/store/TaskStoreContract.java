@@ -392,9 +392,20 @@ public abstract class TaskStoreContract {
     List<TaskId> all = new ArrayList<>();
     for (Page<Task> p : List.of(first, second, third)) p.items().forEach(t -> all.add(t.id()));
     assertThat(all).doesNotHaveDuplicates().hasSize(5);
-    assertThat(store.list(TaskQuery.all().withScope(List.of("web:al"))).items())
-        .extracting(Task::sessionKey).containsOnly("web:alice", "web:al%").hasSize(6);
+    // Scopes end at a separator: "web:al" is no scope of "web:alice", "web:" is one of every web session.
+    assertThat(store.list(TaskQuery.all().withScope(List.of("web:al"))).items()).isEmpty();
+    assertThat(store.list(TaskQuery.all().withScope(List.of("web:"))).items())
+        .extracting(Task::sessionKey).containsOnly("web:alice", "web:Alice", "web:al%").hasSize(7);
+    assertThat(store.list(TaskQuery.all().withScope(List.of("web:alice"))).items())
+        .extracting(Task::sessionKey).containsOnly("web:alice").hasSize(5);
     assertThat(store.list(TaskQuery.all().withScope(List.of("web:al%"))).items()).hasSize(1);
+    submit(task("web:alice:work"));
+    submit(task("web:alice/notes"));
+    submit(task("web:alice2"));
+    assertThat(store.list(TaskQuery.all().withScope(List.of("web:alice"))).items()).extracting(Task::sessionKey)
+        .containsOnly("web:alice", "web:alice:work", "web:alice/notes").hasSize(7);
+    assertThat(store.list(TaskQuery.all().withScope(List.of("web:alice:"))).items()).extracting(Task::sessionKey)
+        .containsExactly("web:alice:work");
     assertThat(store.list(new TaskQuery(null, null, null, "other", 10, null)).items()).hasSize(1);
     assertThat(store.list(TaskQuery.all().withStates(Set.of(TaskState.RUNNING))).items()).isEmpty();
   }

@@ -2,10 +2,12 @@ package dev.tasklane.gateway;
 
 import static dev.tasklane.gateway.WsProtocolTest.params;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.chat.ChatConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,35 @@ class ChatProtocolTest {
     JsonNode task = ws.result("task.status", params().put("taskId", r.get("taskId").asText()));
     assertThat(task.get("sessionKey").asText()).isEqualTo("web:c1");
     assertThat(task.get("kind").asText()).isEqualTo("echo");
+  }
+
+  @Test
+  void tasksSubmittedThroughTheApiLeaveNothingToDeliver() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      String id = ws.result("task.create", params().put("sessionKey", "web:api" + i).put("kind", "echo"))
+          .get("taskId").asText();
+      ws.awaitTerminal(id);
+      assertThat(gw.post("/v1/tasks", TestGateway.ADMIN, "{\"sessionKey\": \"web:api\", \"kind\": \"echo\"}")
+          .statusCode()).isEqualTo(201);
+    }
+    JsonNode chat = ws.result("chat.send", params().put("chatId", "c9").put("text", "echo after the api tasks"));
+    ws.awaitTerminal(chat.get("taskId").asText());
+    // The chat's own outcome is recorded once the follower passed every earlier task's events.
+    await().atMost(Duration.ofSeconds(5)).until(() -> channelsInOutbox().contains("web"));
+    assertThat(channelsInOutbox()).containsOnly("web");
+    JsonNode api = ws.result("task.list", params().put("sessionKey", "web:api0")).at("/items/0");
+    assertThat(api.get("state").asText()).isEqualTo("completed");
+  }
+
+  private List<String> channelsInOutbox() {
+    return gw.lane.database().read(tx -> {
+      List<String> out = new ArrayList<>();
+      try (var ps = tx.connection().prepareStatement("SELECT channel FROM chat_outbox");
+          var rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getString(1));
+      }
+      return out;
+    });
   }
 
   @Test

@@ -116,7 +116,22 @@ class PermissionsTest {
     assertThat(post(gw, "eve-secret", task("web:eve", "exec", "{\"profile\": \"assistant\", \"shell\": \"env\"}")))
         .startsWith("403 forbidden A task submitted directly cannot give its own \"command\" or \"shell\" together"
             + " with an agent \"profile\"");
-    assertThat(post(gw, "eve-secret", task("web:eve", "echo", "{\"profile\": \"assistant\"}"))).startsWith("201");
+    assertThat(post(gw, "eve-secret", task("web:eve", "echo", "{\"profile\": \"assistant\", \"grantedProfiles\":"
+        + " [\"claude\"]}"))).startsWith("201");
+    // What the task may start on eve's behalf is what eve's role grants, whatever the input said.
+    assertThat(gw.lane.list(TaskQuery.session("web:eve")).items().getFirst().input().get("grantedProfiles")
+        .toString()).isEqualTo("[\"assistant\"]");
+  }
+
+  @Test
+  void aWebChatScopeCoversItsOwnSubChatsButNoLongerName() {
+    try (WsClient carol = gw.ws(CAROL)) {
+      assertThat(carol.result("chat.history", params().put("chatId", "carol:work")).get("sessionKey").asText())
+          .isEqualTo("web:carol:work");
+      assertThat(carol.errorCode("chat.history", params().put("chatId", "carol2"))).isEqualTo("forbidden");
+      assertThat(carol.errorCode("chat.send", params().put("chatId", "carol2").put("text", "hi")))
+          .isEqualTo("forbidden");
+    }
   }
 
   @Test

@@ -62,9 +62,27 @@ class ScopeTest {
         .isEqualTo("forbidden");
     assertThat(alice.errorCode("task.list", params().put("sessionKey", "web:bob"))).isEqualTo("forbidden");
     assertThat(alice.errorCode("task.subscribe", params().put("sessionKey", "web:bob"))).isEqualTo("forbidden");
-    // A prefix is a prefix: "web:alice" does not grant "web:bob" but does grant "web:alice2".
-    assertThat(alice.result("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo"))
-        .get("state").asText()).isIn("queued", "running", "completed"); // an idle worker may have taken it already
+  }
+
+  @Test
+  void aScopeEndsAtASeparator() throws Exception {
+    assertThat(alice.errorCode("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo")))
+        .isEqualTo("forbidden");
+    for (String session : List.of("web:alice:work", "web:alice/notes")) {
+      assertThat(alice.result("task.create", params().put("sessionKey", session).put("kind", "echo"))
+          .get("state").asText()).isIn("queued", "running", "completed"); // an idle worker may have taken it
+    }
+    String others;
+    try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
+      others = admin.result("task.create", params().put("sessionKey", "web:alice2").put("kind", "echo"))
+          .get("taskId").asText();
+    }
+    assertThat(alice.errorCode("task.status", params().put("taskId", others))).isEqualTo("not_found");
+    assertThat(sessions(alice.result("task.list", params().put("limit", 500))))
+        .containsOnly("web:alice", "web:alice:work", "web:alice/notes");
+    // bob's "telegram:bob" is no scope of "telegram:bobby"
+    assertThat(bob.errorCode("task.create", params().put("sessionKey", "telegram:bobby").put("kind", "echo")))
+        .isEqualTo("forbidden");
   }
 
   @Test
@@ -72,11 +90,32 @@ class ScopeTest {
     bob.result("task.create", params().put("sessionKey", "telegram:bob").put("kind", "echo"));
     List<String> aliceSees = sessions(alice.result("task.list", params().put("limit", 500)));
     List<String> bobSees = sessions(bob.result("task.list", params().put("limit", 500)));
-    assertThat(aliceSees).isNotEmpty().allMatch(s -> s.startsWith("web:alice"));
+    assertThat(aliceSees).isNotEmpty().containsOnly("web:alice");
     assertThat(bobSees).containsOnly("web:bob", "telegram:bob");
     assertThat(sessions(TestGateway.json(gw.get("/v1/tasks", ALICE)))).allMatch(s -> s.startsWith("web:alice"));
     try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
       assertThat(sessions(admin.result("task.list", params()))).contains("web:bob", "web:alice", "telegram:bob");
+    }
+  }
+
+  @Test
+  void aQueuePositionCountsOnlyTheTasksTheTokenMaySee() throws Exception {
+    bob.awaitState(bobsTask, "running");
+    bob.result("task.create", WsProtocolTest.sleepTask("web:bob", 100)); // queued behind bob's running task
+    bob.result("task.create", WsProtocolTest.sleepTask("web:bob", 100));
+    String first = alice.result("task.create", WsProtocolTest.sleepTask("web:alice", 20_000)).get("taskId").asText();
+    alice.awaitState(first, "running");
+
+    JsonNode second = alice.result("task.create", WsProtocolTest.sleepTask("web:alice", 100));
+
+    // Alice's task waits for her running one only: bob's two queued tasks are not her business.
+    assertThat(second.get("state").asText()).isEqualTo("queued");
+    assertThat(second.get("position").asLong()).isEqualTo(1);
+    String id = second.get("taskId").asText();
+    assertThat(alice.result("task.status", params().put("taskId", id)).get("position").asLong()).isEqualTo(1);
+    assertThat(TestGateway.json(gw.get("/v1/tasks/" + id, ALICE)).get("position").asLong()).isEqualTo(1);
+    try (WsClient admin = gw.ws(TestGateway.ADMIN)) {
+      assertThat(admin.result("task.status", params().put("taskId", id)).get("position").asLong()).isEqualTo(3);
     }
   }
 

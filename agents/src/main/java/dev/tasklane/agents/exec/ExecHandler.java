@@ -9,13 +9,11 @@ import dev.tasklane.core.TaskResult;
 import dev.tasklane.agents.TaskFiles;
 import dev.tasklane.attachments.AttachmentStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
  * The {@code exec} kind: runs a command (a CLI coding agent, a script) as a process tree. Output
@@ -23,7 +21,8 @@ import java.util.stream.Stream;
  * current step) is its progress; exit code 0 completes the task with
  * {@code {"exitCode": 0, "output": "...", "truncated": false}}, any other code fails it with
  * {@code exit_nonzero} and the end of standard error. Cancel and deadline stop the whole tree.
- * Input: see {@link ExecInput}.
+ * A command runs in its session's folder unless its input names one, with an explicit environment
+ * (never the server's own: see {@link ChildEnvironment}). Input: see {@link ExecInput}.
  */
 public final class ExecHandler implements TaskHandler {
   public static final String KIND = "exec";
@@ -32,33 +31,37 @@ public final class ExecHandler implements TaskHandler {
   public static final String AGENT_ERROR = "agent_error";
 
   private final CommandRunner runner;
+  private final Environments environments;
+  private final Function<String, Path> sessionFolder;
   private final AttachmentStore attachments;
 
-  public ExecHandler() {
-    this(ExecOptions.defaults());
-  }
-
-  public ExecHandler(ExecOptions options) {
-    this(options, null);
+  /**
+   * @param environments what commands get of the server's environment
+   * @param sessionFolder a session's own folder (created if missing), where commands run by default
+   */
+  public ExecHandler(ExecOptions options, Environments environments, Function<String, Path> sessionFolder) {
+    this(options, environments, sessionFolder, null);
   }
 
   /** @param attachments where the files sent with a task are; null refuses tasks with files */
-  public ExecHandler(ExecOptions options, AttachmentStore attachments) {
+  public ExecHandler(ExecOptions options, Environments environments, Function<String, Path> sessionFolder,
+      AttachmentStore attachments) {
     this.runner = new CommandRunner(options);
+    this.environments = environments;
+    this.sessionFolder = sessionFolder;
     this.attachments = attachments;
   }
 
   @Override
   public TaskResult run(TaskContext ctx) throws TaskFailure, InterruptedException {
     ExecInput in = ExecInput.parse(ctx.input());
-    // Attached files go to <cwd>/attachments; a command without a folder gets one for this run.
-    Path scratch = in.cwd() == null && ctx.input().has(AttachmentStore.INPUT_FIELD) ? scratch(ctx) : null;
-    try {
-      List<TaskFiles.Copy> files = TaskFiles.copy(attachments, ctx.task(), scratch != null ? scratch : in.cwd());
-      return run(ctx, in, files.isEmpty() ? in.toCommand() : withFiles(in, scratch, files));
-    } finally {
-      if (scratch != null) deleteTree(scratch);
-    }
+    Path folder = in.cwd() != null ? in.cwd() : sessionFolder.apply(ctx.sessionKey());
+    // Attached files go to <folder>/attachments; the command is told their paths.
+    List<TaskFiles.Copy> files = TaskFiles.copy(attachments, ctx.task(), folder);
+    Map<String, String> requested = new LinkedHashMap<>(in.env());
+    if (!files.isEmpty()) requested.put(TaskFiles.ENV, TaskFiles.paths(files));
+    Command command = new Command(in.argv(), folder, environments.of(in.profile(), requested), in.timeout());
+    return run(ctx, in, command);
   }
 
   private TaskResult run(TaskContext ctx, ExecInput in, Command command) throws TaskFailure, InterruptedException {
@@ -82,30 +85,6 @@ public final class ExecHandler implements TaskHandler {
       throw TaskFailure.permanent(AGENT_ERROR, "the agent reported an error: " + parser.error().get());
     }
     return TaskResult.of(result(o, parser));
-  }
-
-  /** The command run in the folder of the files (if it had none), told their paths in {@link TaskFiles#ENV}. */
-  private static Command withFiles(ExecInput in, Path scratch, List<TaskFiles.Copy> files) {
-    Map<String, String> env = new LinkedHashMap<>(in.env());
-    env.put(TaskFiles.ENV, TaskFiles.paths(files));
-    return new Command(in.argv(), scratch != null ? scratch : in.cwd(), env, in.timeout());
-  }
-
-  private static Path scratch(TaskContext ctx) throws TaskFailure {
-    try {
-      return Files.createTempDirectory("tasklane-" + ctx.id() + "-");
-    } catch (IOException e) {
-      throw TaskFailure.retryable("attachments_unavailable", "cannot make a folder for the attachments: "
-          + e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A left-over temporary folder is no failure of the task.
-    }
   }
 
   /** Shows one line as output and progress; returns what to keep of it for the result. */

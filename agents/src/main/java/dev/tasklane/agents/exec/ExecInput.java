@@ -14,10 +14,12 @@ import java.util.Map;
 /**
  * The input of an {@code exec} task, validated:
  * {@code {"command": ["argv", ...]}} or {@code {"shell": "..."}} (run with {@code sh -c}), and
- * optionally {@code "cwd"}, {@code "env"} (an object of strings), {@code "timeoutSeconds"} and
- * {@code "format"} ({@code plain} or {@code stream-json}). Other fields are ignored.
+ * optionally {@code "cwd"} (default: the session's folder), {@code "env"} (an object of strings),
+ * {@code "timeoutSeconds"}, {@code "format"} ({@code plain} or {@code stream-json}) and
+ * {@code "profile"} (the agent profile whose environment the command gets). Other fields are ignored.
  */
-public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Duration timeout, OutputFormat format) {
+public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Duration timeout, OutputFormat format,
+    String profile) {
   public static final String BAD_INPUT = "bad_input";
   /** The longest timeout an input may ask for. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
@@ -34,12 +36,10 @@ public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Du
     boolean hasShell = in.has("shell");
     if (hasCommand == hasShell) throw bad("give exactly one of \"command\" (an array of strings) or \"shell\" (a string)");
     List<String> argv = hasCommand ? argv(in.get("command")) : List.of("sh", "-c", shell(in.get("shell")));
+    JsonNode profile = in.get("profile");
+    if (profile != null && !profile.isNull() && !profile.isTextual()) throw bad("\"profile\" must be a profile name");
     return new ExecInput(argv, cwd(in.get("cwd")), env(in.get("env")), timeout(in.get("timeoutSeconds")),
-        format(in.get("format")));
-  }
-
-  public Command toCommand() {
-    return new Command(argv, cwd, env, timeout);
+        format(in.get("format")), profile == null || profile.isNull() ? null : profile.asText());
   }
 
   private static List<String> argv(JsonNode n) throws TaskFailure {

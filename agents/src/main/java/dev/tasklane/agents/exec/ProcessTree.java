@@ -29,9 +29,6 @@ final class ProcessTree {
   private boolean pendingInterrupt;
   private boolean finished;
 
-  /** Tasklane's own secrets, inherited from the server's environment: never handed to a command. */
-  private static final Set<String> SECRETS = Set.of("TASKLANE_TOKEN", "TASKLANE_TELEGRAM_TOKEN");
-
   private ProcessTree(Process process, boolean ownGroup) {
     this.process = process;
     this.ownGroup = ownGroup;
@@ -45,7 +42,7 @@ final class ProcessTree {
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     if (command.cwd() != null) pb.directory(command.cwd().toFile());
-    pb.environment().keySet().removeAll(SECRETS);
+    pb.environment().clear(); // the command's environment is all it gets: nothing of the server's
     pb.environment().putAll(command.env());
     return new ProcessTree(pb.start(), ownGroup);
   }

@@ -9,20 +9,25 @@ import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
 import dev.tasklane.core.TaskContext;
+import java.util.List;
 
 /**
  * Starts a durable child task (same session, same origin, so the chat delivers its result when it
  * finishes, even after a restart). A retried attempt that starts the same instruction again gets the
  * same child (idempotency key from the parent and the instruction). A background task cannot start
- * further background tasks.
+ * further background tasks, and uses only a profile the conversation's role grants (the parent's
+ * {@code grantedProfiles}), whatever the model asks for.
  */
 final class BackgroundTaskTool implements AgentTool {
   static final String NAME = "start_background_task";
 
   private final ChildTasks children;
+  private final List<String> grantedProfiles;
 
-  BackgroundTaskTool(ChildTasks children) {
+  /** @param grantedProfiles the only profiles it may start tasks with; null = any */
+  BackgroundTaskTool(ChildTasks children, List<String> grantedProfiles) {
     this.children = children;
+    this.grantedProfiles = grantedProfiles;
   }
 
   @Override
@@ -56,7 +61,16 @@ final class BackgroundTaskTool implements AgentTool {
             : "there is no agent profile named \"" + profile + "\""))
         .build();
     JsonNode input = request.input();
-    if (input.isObject()) input = ((ObjectNode) input.deepCopy()).put("background", true);
+    String chosen = input.path("profile").asText(null);
+    if (grantedProfiles != null && (chosen == null || !grantedProfiles.contains(chosen))) {
+      throw new ToolException("the agent profile " + chosen + " is not granted in this conversation; background tasks"
+          + " may use: " + (grantedProfiles.isEmpty() ? "none" : String.join(", ", grantedProfiles)));
+    }
+    if (input.isObject()) {
+      ObjectNode child = ((ObjectNode) input.deepCopy()).put("background", true);
+      if (grantedProfiles != null) grantedProfiles.forEach(child.putArray(LlmInput.GRANTED_PROFILES)::add);
+      input = child;
+    }
     String key = "background:" + ctx.id() + ":" + Hashes.shortHex(instruction.asText() + "\n" + profile, 8);
     try {
       Submitted s = ctx.spawn(request.toBuilder().input(input).idempotencyKey(key).build());

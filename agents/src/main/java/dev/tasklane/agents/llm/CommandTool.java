@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Runs a command in the session's working folder through the exec machinery (process tree, output
- * cap, timeout, cancel). Only programs named in the profile's {@code allowedCommands} run, by exact
+ * cap, timeout, cancel), with the profile's command environment (never the model's API key unless the
+ * profile passes it on). Only programs named in the profile's {@code allowedCommands} run, by exact
  * name; anything else is refused and the model is told which programs it may use.
  */
 final class CommandTool implements AgentTool {
@@ -27,12 +28,14 @@ final class CommandTool implements AgentTool {
   private final List<String> allowed;
   private final CommandRunner runner;
   private final Path workdir;
+  private final Map<String, String> env;
   private final Duration timeout;
 
-  CommandTool(List<String> allowed, CommandRunner runner, Path workdir, Duration timeout) {
+  CommandTool(List<String> allowed, CommandRunner runner, Path workdir, Map<String, String> env, Duration timeout) {
     this.allowed = List.copyOf(allowed);
     this.runner = runner;
     this.workdir = workdir;
+    this.env = Map.copyOf(env);
     this.timeout = timeout;
   }
 
@@ -64,7 +67,7 @@ final class CommandTool implements AgentTool {
     ctx.output("$ " + String.join(" ", argv));
     CommandOutcome o;
     try {
-      o = runner.run(new Command(argv, workdir, Map.of(), timeout), (stream, line) -> {
+      o = runner.run(new Command(argv, workdir, env, timeout), (stream, line) -> {
         ctx.output(line);
         return line;
       }, ctx::onCancel);

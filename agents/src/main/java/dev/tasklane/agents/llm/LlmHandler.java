@@ -18,6 +18,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.tasklane.agents.TaskFiles;
 import dev.tasklane.agents.exec.CommandRunner;
+import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.profile.AgentProfile;
 import dev.tasklane.agents.profile.LlmSettings;
@@ -53,27 +54,35 @@ public final class LlmHandler implements TaskHandler {
   private static final Logger log = LoggerFactory.getLogger(LlmHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What the command tool runs with: the limits of commands, and their environments (a profile's
+   * commands get its {@code env} and {@code passEnv}, never its API key unless listed there).
+   */
+  public record Commands(ExecOptions options, Environments environments) {}
+
   private final ProfileRouter router;
   private final ConversationSource conversation;
-  private final CommandRunner commands;
+  private final Commands commands;
   private final Clock clock;
   private final AttachmentStore attachments;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
 
+  /** Default limits; commands get the safe base of the server's environment only. */
   public LlmHandler(ProfileRouter router, ConversationSource conversation) {
-    this(router, conversation, ExecOptions.defaults(), Clock.systemUTC());
+    this(router, conversation, new Commands(ExecOptions.defaults(), Environments.baseOnly(System.getenv())),
+        Clock.systemUTC());
   }
 
-  public LlmHandler(ProfileRouter router, ConversationSource conversation, ExecOptions execOptions, Clock clock) {
-    this(router, conversation, execOptions, clock, null);
+  public LlmHandler(ProfileRouter router, ConversationSource conversation, Commands commands, Clock clock) {
+    this(router, conversation, commands, clock, null);
   }
 
   /** @param attachments where the files sent with a task are; null refuses tasks with files */
-  public LlmHandler(ProfileRouter router, ConversationSource conversation, ExecOptions execOptions, Clock clock,
+  public LlmHandler(ProfileRouter router, ConversationSource conversation, Commands commands, Clock clock,
       AttachmentStore attachments) {
     this.router = router;
     this.conversation = conversation;
-    this.commands = new CommandRunner(execOptions);
+    this.commands = commands;
     this.clock = clock;
     this.attachments = attachments;
   }
@@ -84,7 +93,7 @@ public final class LlmHandler implements TaskHandler {
     AgentProfile profile = profile(in);
     LlmSettings s = profile.llm();
     Path workdir = in.workdir() != null ? in.workdir() : router.workdir(ctx.sessionKey());
-    Map<String, AgentTool> tools = tools(s, workdir, in.background());
+    Map<String, AgentTool> tools = tools(profile, workdir, in);
     List<TaskFiles.Copy> files = TaskFiles.copy(attachments, ctx.task(), workdir);
     List<ChatMessage> messages = conversation(ctx.sessionKey(), in.message(), s, workdir);
     if (!files.isEmpty()) messages.set(messages.size() - 1, withFiles(in.message(), files, s.images()));
@@ -157,15 +166,19 @@ public final class LlmHandler implements TaskHandler {
     }
   }
 
-  private Map<String, AgentTool> tools(LlmSettings s, Path workdir, boolean background) {
+  private Map<String, AgentTool> tools(AgentProfile profile, Path workdir, LlmInput in) {
+    LlmSettings s = profile.llm();
     Map<String, AgentTool> tools = new LinkedHashMap<>();
     if (!s.allowedCommands().isEmpty()) {
-      tools.put(CommandTool.NAME, new CommandTool(s.allowedCommands(),
-          new CommandRunner(commands.options().withMaxOutputBytes(Math.max(64, s.maxToolOutputChars()))), workdir,
-          s.commandTimeout()));
+      CommandRunner runner = new CommandRunner(commands.options().withMaxOutputBytes(Math.max(64,
+          s.maxToolOutputChars())));
+      tools.put(CommandTool.NAME, new CommandTool(s.allowedCommands(), runner, workdir,
+          commands.environments().of(profile.name(), Map.of()), s.commandTimeout()));
     }
     tools.put(FetchTool.NAME, new FetchTool(s.fetchMaxBytes(), s.fetchTimeout()));
-    if (!background) tools.put(BackgroundTaskTool.NAME, new BackgroundTaskTool(router::taskForProfile));
+    if (!in.background()) {
+      tools.put(BackgroundTaskTool.NAME, new BackgroundTaskTool(router::taskForProfile, in.grantedProfiles()));
+    }
     return tools;
   }
 

@@ -3,13 +3,19 @@ package dev.tasklane.agents.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.TaskFailure;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The input of an {@code llm} task: {@code {"message": "...", "profile": "...", "workdir": "..."}};
  * {@code profile} defaults to the configured default, {@code workdir} to the session's folder.
- * {@code "background": true} marks a task started by the model, which may not start more.
+ * {@code "background": true} marks a task started by the model, which may not start more;
+ * {@code "grantedProfiles"} lists the only profiles its background tasks may use (the role of whoever
+ * started the conversation grants only these; absent: any).
  */
-record LlmInput(String message, String profile, Path workdir, boolean background) {
+record LlmInput(String message, String profile, Path workdir, boolean background, List<String> grantedProfiles) {
+  static final String GRANTED_PROFILES = "grantedProfiles";
+
   static LlmInput parse(JsonNode in) throws TaskFailure {
     if (in == null || !in.isObject()) throw bad("the input must be a JSON object with \"message\"");
     JsonNode message = in.path("message");
@@ -17,7 +23,15 @@ record LlmInput(String message, String profile, Path workdir, boolean background
     String profile = optionalText(in, "profile");
     String workdir = optionalText(in, "workdir");
     return new LlmInput(message.asText(), profile, workdir == null ? null : Path.of(workdir),
-        in.path("background").asBoolean(false));
+        in.path("background").asBoolean(false), grantedProfiles(in.get(GRANTED_PROFILES)));
+  }
+
+  private static List<String> grantedProfiles(JsonNode n) throws TaskFailure {
+    if (n == null || n.isNull()) return null;
+    if (!n.isArray()) throw bad("\"" + GRANTED_PROFILES + "\" must be an array of profile names");
+    List<String> out = new ArrayList<>();
+    for (JsonNode p : n) out.add(p.asText());
+    return List.copyOf(out);
   }
 
   private static String optionalText(JsonNode in, String key) throws TaskFailure {

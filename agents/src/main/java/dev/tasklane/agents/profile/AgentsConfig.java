@@ -3,6 +3,8 @@ package dev.tasklane.agents.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tasklane.agents.exec.ChildEnvironment;
+import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecOptions;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,13 +36,20 @@ public final class AgentsConfig {
   private final Map<String, AgentProfile> profiles;
   private final String defaultProfile;
   private final ExecOptions execOptions;
+  private final ChildEnvironment commandEnvironment;
 
   public AgentsConfig(Collection<AgentProfile> profiles, String defaultProfile) {
-    this(profiles, defaultProfile, ExecOptions.defaults());
+    this(profiles, defaultProfile, ExecOptions.defaults(), ChildEnvironment.BASE_ONLY);
   }
 
-  public AgentsConfig(Collection<AgentProfile> profiles, String defaultProfile, ExecOptions execOptions) {
+  /**
+   * @param commandEnvironment what commands without a profile get ({@code /run}, {@code exec} tasks
+   *     submitted directly): {@code agents.exec.env} and {@code agents.exec.passEnv}
+   */
+  public AgentsConfig(Collection<AgentProfile> profiles, String defaultProfile, ExecOptions execOptions,
+      ChildEnvironment commandEnvironment) {
     this.execOptions = execOptions;
+    this.commandEnvironment = commandEnvironment;
     Map<String, AgentProfile> m = new LinkedHashMap<>();
     for (AgentProfile p : profiles) m.put(p.name(), p);
     this.profiles = java.util.Collections.unmodifiableMap(m);
@@ -116,17 +125,19 @@ public final class AgentsConfig {
     List<AgentProfile> list = new ArrayList<>();
     String defaultName = null;
     ExecOptions exec = ExecOptions.defaults();
+    ChildEnvironment commands = ChildEnvironment.BASE_ONLY;
     if (agents != null && !agents.isNull()) {
       ProfileReader reader = new ProfileReader(env, source);
       list.addAll(reader.profiles(agents));
       defaultName = reader.defaultName(agents);
       exec = reader.execOptions(agents);
+      commands = reader.commandEnvironment(agents);
     }
     if (list.isEmpty() && present(env.get("TASKLANE_MODEL"))) {
       list.add(new ProfileReader(env, source).fromEnvironment("assistant"));
     }
     try {
-      return new AgentsConfig(list, defaultName, exec);
+      return new AgentsConfig(list, defaultName, exec, commands);
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage());
     }
@@ -135,6 +146,18 @@ public final class AgentsConfig {
   /** The limits of commands run by {@code exec} tasks and the model's command tool ({@code agents.exec}). */
   public ExecOptions execOptions() {
     return execOptions;
+  }
+
+  /** What commands without a profile get of the environment ({@code agents.exec.env}, {@code passEnv}). */
+  public ChildEnvironment commandEnvironment() {
+    return commandEnvironment;
+  }
+
+  /** What each profile's commands get of the server's environment, and commands without one. */
+  public Environments environments(Map<String, String> server) {
+    Map<String, ChildEnvironment> byProfile = new LinkedHashMap<>();
+    profiles.values().forEach(p -> byProfile.put(p.name(), p.environment()));
+    return new Environments(server, commandEnvironment, byProfile);
   }
 
   public Map<String, AgentProfile> profiles() {

@@ -1,11 +1,13 @@
 package dev.tasklane.agents.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.agents.exec.ChildEnvironment;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.exec.OutputFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,9 +57,17 @@ final class ProfileReader {
         seconds(e, "agents.exec", "drainTimeoutSeconds", d.drainTimeout()), d.defaultTimeout());
   }
 
+  /** The {@code agents.exec} environment of commands without a profile ({@code /run}, direct exec tasks). */
+  ChildEnvironment commandEnvironment(JsonNode agents) {
+    JsonNode e = agents.path("exec");
+    if (e.isMissingNode() || e.isNull()) return ChildEnvironment.BASE_ONLY;
+    return environment(e, "agents.exec");
+  }
+
   /** The {@code assistant} profile made from OPENAI_BASE_URL, OPENAI_API_KEY and TASKLANE_MODEL. */
   AgentProfile fromEnvironment(String name) {
-    return new AgentProfile(name, AgentProfile.Kind.LLM, List.of(), DEFAULT_TIMEOUT, Map.of(), OutputFormat.PLAIN,
+    return new AgentProfile(name, AgentProfile.Kind.LLM, List.of(), DEFAULT_TIMEOUT, ChildEnvironment.BASE_ONLY,
+        OutputFormat.PLAIN,
         llm("agents.profiles." + name, com.fasterxml.jackson.databind.node.MissingNode.getInstance()));
   }
 
@@ -70,10 +80,10 @@ final class ProfileReader {
     String kind = text(p, at, "kind", "exec");
     Duration timeout = seconds(p, at, "timeoutSeconds", DEFAULT_TIMEOUT);
     return switch (kind) {
-      case "exec" -> new AgentProfile(name, AgentProfile.Kind.EXEC, command(p, at), timeout, env(p, at),
+      case "exec" -> new AgentProfile(name, AgentProfile.Kind.EXEC, command(p, at), timeout, environment(p, at),
           format(p, at), null);
-      case "llm" -> new AgentProfile(name, AgentProfile.Kind.LLM, List.of(), timeout, Map.of(), OutputFormat.PLAIN,
-          llm(at, p));
+      case "llm" -> new AgentProfile(name, AgentProfile.Kind.LLM, List.of(), timeout, environment(p, at),
+          OutputFormat.PLAIN, llm(at, p));
       default -> throw error(at + ".kind", "must be \"exec\" or \"llm\", not \"" + kind + "\"");
     };
   }
@@ -126,6 +136,21 @@ final class ProfileReader {
             + "shell code; pass it as an argument instead: [\"sh\", \"-c\", \"agent \\\"$1\\\"\", \"sh\", \"{message}\"]");
       }
     }
+  }
+
+  /**
+   * A command environment: {@code "env"} (fixed values) and {@code "passEnv"} (names passed through
+   * from the server's environment; Tasklane's own {@code TASKLANE_*} settings and secrets never are).
+   */
+  ChildEnvironment environment(JsonNode p, String at) {
+    Set<String> pass = new LinkedHashSet<>(strings(p, at, "passEnv"));
+    for (String name : pass) {
+      if (name.isEmpty() || name.contains("=")) throw error(at + ".passEnv", "must hold variable names");
+      if (name.startsWith("TASKLANE_")) {
+        throw error(at + ".passEnv", "names " + name + ": Tasklane's own settings and secrets are never passed on");
+      }
+    }
+    return new ChildEnvironment(pass, env(p, at));
   }
 
   private Map<String, String> env(JsonNode p, String at) {

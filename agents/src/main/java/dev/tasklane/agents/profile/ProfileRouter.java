@@ -109,7 +109,6 @@ public final class ProfileRouter {
           CommandTemplate.WORKDIR, workdir.toString())).forEach(argv::add);
       input.put("cwd", workdir.toString()).put("timeoutSeconds", p.timeout().toMillis() / 1000.0)
           .put("format", p.format().wire());
-      if (!p.env().isEmpty()) p.env().forEach(input.putObject("env")::put);
     } else {
       input.put("message", text).put("workdir", workdir.toString());
     }

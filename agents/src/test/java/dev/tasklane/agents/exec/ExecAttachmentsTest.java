@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.agents.TaskFiles;
+import dev.tasklane.agents.profile.SessionFolders;
 import dev.tasklane.agents.testing.LaneFixture;
 import dev.tasklane.attachments.Attachment;
 import dev.tasklane.attachments.AttachmentLimits;
@@ -35,7 +36,9 @@ class ExecAttachmentsTest {
   void start() {
     f = new LaneFixture(dir, db -> {
       store = AttachmentStore.open(db, dir.resolve("attachments"), AttachmentLimits.defaults(), Clock.systemUTC());
-      return Map.<String, TaskHandler>of("exec", new ExecHandler(ExecOptions.defaults(), store));
+      SessionFolders folders = new SessionFolders(dir.resolve("data"));
+      return Map.<String, TaskHandler>of("exec", new ExecHandler(ExecOptions.defaults(),
+          Environments.baseOnly(System.getenv()), folders::folder, store));
     }, LaneFixture.fastRetries());
   }
 
@@ -65,13 +68,15 @@ class ExecAttachmentsTest {
   }
 
   @Test
-  void aCommandWithoutAFolderGetsOneForTheRunRemovedAfterIt() {
+  void aCommandWithoutAFolderRunsInItsSessionsFolderWithTheFilesThere() throws Exception {
     Task t = run("web:a", LaneFixture.object().put("shell", "cat \"$" + TaskFiles.ENV + "\"; echo; pwd"),
         List.of(put("web:a", "a.txt", "from a")));
     assertThat(t.state()).as("%s", t.error()).isEqualTo(TaskState.COMPLETED);
     String[] lines = t.result().get("output").asText().split("\n");
     assertThat(lines[0]).isEqualTo("from a");
-    assertThat(Path.of(lines[1])).doesNotExist();
+    Path session = new SessionFolders(dir.resolve("data")).folder("web:a");
+    assertThat(lines[1]).isEqualTo(session.toRealPath().toString());
+    assertThat(session.resolve("attachments/a.txt")).hasContent("from a");
   }
 
   @Test

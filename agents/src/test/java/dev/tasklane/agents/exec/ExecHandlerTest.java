@@ -25,7 +25,7 @@ class ExecHandlerTest {
   private LaneFixture lane;
 
   private LaneFixture lane(ExecOptions options) {
-    lane = new LaneFixture(dir, Map.of("exec", new ExecHandler(options)));
+    lane = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, options)));
     return lane;
   }
 

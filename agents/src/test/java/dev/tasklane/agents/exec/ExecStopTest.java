@@ -27,7 +27,8 @@ class ExecStopTest {
 
   @BeforeEach
   void start() throws Exception {
-    f = new LaneFixture(dir, Map.of("exec", new ExecHandler(ExecOptions.defaults().withKillGrace(Duration.ofMillis(500)))));
+    f = new LaneFixture(dir,
+        Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults().withKillGrace(Duration.ofMillis(500)))));
     pids = dir.resolve("tree.pids");
     // The shell starts two sleeping children, one subshell that ignores SIGTERM (so only SIGKILL stops
     // it) and a grandchild below another shell; every pid is written down before "ready".

@@ -41,7 +41,7 @@ class ProgressFractionTest {
 
   @Test
   void aCommandThatCountsItsStepsShowsAFractionThatStaysUntilTheNextCount() throws Exception {
-    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", new ExecHandler()))) {
+    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults())))) {
       Path script = f.script("steps.sh", "for i in 1 2 3 4; do echo \"[$i/4] part $i\"; echo detail; sleep 0.3; done");
       TaskId id = f.submit("exec", command("sh", script.toString()));
       f.awaitEnd(id, Duration.ofSeconds(20));
@@ -53,7 +53,7 @@ class ProgressFractionTest {
 
   @Test
   void aPlainCommandThatSaysNothingOfProgressHasNoFraction() throws Exception {
-    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", new ExecHandler()))) {
+    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults())))) {
       TaskId id = f.submit("exec", command("sh", "-c", "echo one; sleep 0.3; echo two"));
       f.awaitEnd(id, Duration.ofSeconds(20));
       assertThat(f.events(id)).extracting(TaskEvent::progress).filteredOn(Objects::nonNull)

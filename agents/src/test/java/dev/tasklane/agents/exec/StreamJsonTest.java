@@ -70,7 +70,7 @@ class StreamJsonTest {
 
   @Test
   void aStreamJsonAgentRunsAsATaskWithStepsAndItsFinalAnswerAsResult() throws Exception {
-    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", new ExecHandler()))) {
+    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults())))) {
       Path events = dir.resolve("events.jsonl");
       Files.write(events, CLAUDE_RUN);
       // Prints the events slowly, pausing after the Bash tool call so the test sees that step.

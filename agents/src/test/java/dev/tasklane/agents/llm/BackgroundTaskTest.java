@@ -61,6 +61,33 @@ class BackgroundTaskTest {
   }
 
   @Test
+  void aBackgroundTaskUsesOnlyAProfileTheConversationsRoleGrants() throws Exception {
+    try (FakeOpenAi ai = new FakeOpenAi(r -> {
+          if (FakeOpenAi.last(r).equals("user: count to three")) return new Text("one two three");
+          if (FakeOpenAi.last(r).startsWith("tool: ")) return new Text("ok");
+          return FakeOpenAi.call("start_background_task", "{\"instruction\":\"count to three\", \"profile\":\"bot\"}");
+        });
+        LaneFixture f = LlmFixture.lane(dir, LlmFixture.settings(ai.baseUrl()), ConversationSource.NONE,
+            LaneFixture.fastRetries())) {
+      var refused = LaneFixture.object().put("message", "count in the background");
+      refused.putArray("grantedProfiles").add("assistant");
+      Task parent = f.awaitEnd(f.submit("llm", refused), Duration.ofSeconds(20));
+      assertThat(parent.state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(ai.requests().stream().map(FakeOpenAi::last).filter(m -> m.startsWith("tool: ")).findFirst()
+          .orElseThrow()).isEqualTo("tool: error: the agent profile bot is not granted in this conversation;"
+              + " background tasks may use: assistant");
+      assertThat(f.lane().list(TaskQuery.all()).items()).hasSize(1);
+
+      var granted = LaneFixture.object().put("message", "count again");
+      granted.putArray("grantedProfiles").add("bot");
+      TaskId parentId = f.awaitEnd(f.submit("llm", granted), Duration.ofSeconds(20)).id();
+      Task child = f.lane().list(TaskQuery.all()).items().stream().filter(t -> parentId.equals(t.parentId()))
+          .findFirst().orElseThrow();
+      assertThat(child.input().get("grantedProfiles").toString()).isEqualTo("[\"bot\"]");
+    }
+  }
+
+  @Test
   void aRetriedParentThatStartsTheSameWorkAgainGetsTheSameChild() throws Exception {
     AtomicInteger afterTool = new AtomicInteger();
     try (FakeOpenAi ai = new FakeOpenAi(r -> {

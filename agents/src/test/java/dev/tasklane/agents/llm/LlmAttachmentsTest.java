@@ -4,6 +4,8 @@ import static dev.tasklane.agents.llm.LlmFixture.MAX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.agents.exec.ChildEnvironment;
+import dev.tasklane.agents.exec.Environments;
 import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.exec.OutputFormat;
 import dev.tasklane.agents.profile.AgentChoices;
@@ -37,14 +39,15 @@ class LlmAttachmentsTest {
   AttachmentStore store;
 
   LaneFixture lane(LlmSettings settings) {
-    AgentProfile bot = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(1), Map.of(),
-        OutputFormat.PLAIN, settings);
+    AgentProfile bot = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(1),
+        ChildEnvironment.BASE_ONLY, OutputFormat.PLAIN, settings);
     return new LaneFixture(dir, db -> {
       store = AttachmentStore.open(db, dir.resolve("attachments"), AttachmentLimits.defaults(), Clock.systemUTC());
       ProfileRouter router = new ProfileRouter(new AgentsConfig(List.of(bot), null),
           new AgentChoices(db, Clock.systemUTC()), new SessionFolders(dir.resolve("data")));
-      return Map.<String, TaskHandler>of("llm", new LlmHandler(router, (s, n) -> List.of(), ExecOptions.defaults(),
-          Clock.systemUTC(), store));
+      return Map.<String, TaskHandler>of("llm", new LlmHandler(router, (s, n) -> List.of(),
+          new LlmHandler.Commands(ExecOptions.defaults(), Environments.baseOnly(System.getenv())), Clock.systemUTC(),
+          store));
     }, LaneFixture.fastRetries());
   }
 

@@ -1,6 +1,8 @@
 package dev.tasklane.agents.llm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.agents.exec.ChildEnvironment;
+import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.exec.OutputFormat;
 import dev.tasklane.agents.profile.AgentChoices;
 import dev.tasklane.agents.profile.AgentProfile;
@@ -51,12 +53,20 @@ final class LlmFixture {
   }
 
   static LaneFixture lane(Path dir, LlmSettings settings, ConversationSource conversation, LaneConfig config) {
-    AgentProfile bot = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(1), Map.of(),
-        OutputFormat.PLAIN, settings);
+    return lane(dir, settings, conversation, config, System.getenv());
+  }
+
+  /** The same, with {@code serverEnv} as the server's environment its commands draw from. */
+  static LaneFixture lane(Path dir, LlmSettings settings, ConversationSource conversation, LaneConfig config,
+      Map<String, String> serverEnv) {
+    AgentProfile bot = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(1),
+        ChildEnvironment.BASE_ONLY, OutputFormat.PLAIN, settings);
     return new LaneFixture(dir, db -> {
-      ProfileRouter router = new ProfileRouter(new AgentsConfig(List.of(bot), null),
-          new AgentChoices(db, Clock.systemUTC()), new SessionFolders(dir.resolve("data")));
-      return Map.<String, TaskHandler>of("llm", new LlmHandler(router, conversation));
+      AgentsConfig agents = new AgentsConfig(List.of(bot), null);
+      ProfileRouter router = new ProfileRouter(agents, new AgentChoices(db, Clock.systemUTC()),
+          new SessionFolders(dir.resolve("data")));
+      var commands = new LlmHandler.Commands(ExecOptions.defaults(), agents.environments(serverEnv));
+      return Map.<String, TaskHandler>of("llm", new LlmHandler(router, conversation, commands, Clock.systemUTC()));
     }, config);
   }
 }

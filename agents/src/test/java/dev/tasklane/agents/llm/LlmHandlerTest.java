@@ -6,6 +6,7 @@ import static dev.tasklane.agents.llm.LlmFixture.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tasklane.agents.llm.FakeOpenAi.Text;
+import dev.tasklane.agents.profile.LlmSettings;
 import dev.tasklane.agents.testing.LaneFixture;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
@@ -13,6 +14,7 @@ import dev.tasklane.core.TaskState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,28 @@ class LlmHandlerTest {
       assertThat(f.output(id)).contains("$ echo hello from a tool\nhello from a tool\n");
       assertThat(t.progress().message()).isEqualTo("step 6: asking fake-model");
     }
+  }
+
+  @Test
+  void theCommandToolNeverHandsTheModelsKeyOrTheServersSecretsToACommand() throws Exception {
+    try (FakeOpenAi ai = new FakeOpenAi(r -> FakeOpenAi.messages(r).size() == 2
+            ? call("run_command", "{\"command\":[\"env\"]}") : new Text("done"));
+        LaneFixture f = LlmFixture.lane(dir, withCommands(LlmFixture.settings(ai.baseUrl()), "env"),
+            ConversationSource.NONE, LaneFixture.fastRetries(), Map.of("PATH", System.getenv("PATH"),
+                "OPENAI_API_KEY", "sk-test", "TASKLANE_TOKEN", "admin-secret", "HOME", "/home/tasklane"))) {
+      Task t = f.awaitEnd(f.submit("llm", message("show the environment")), MAX);
+
+      assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+      String toolResult = FakeOpenAi.messages(ai.requests().get(1)).get(3);
+      assertThat(toolResult).startsWith("tool: exit code 0").contains("HOME=/home/tasklane", "PATH=")
+          .doesNotContain("OPENAI_API_KEY", "sk-test", "TASKLANE_TOKEN", "admin-secret");
+    }
+  }
+
+  private static LlmSettings withCommands(LlmSettings s, String... commands) {
+    return new LlmSettings(s.baseUrl(), s.apiKey(), s.model(), s.systemPrompt(), s.maxRounds(), s.requestTimeout(),
+        s.historyTurns(), List.of(commands), s.commandTimeout(), s.fetchMaxBytes(), s.fetchTimeout(),
+        s.maxToolOutputChars());
   }
 
   @Test

@@ -32,7 +32,7 @@ class AgentsConfigTest {
     assertThat(claude.command()).containsExactly("claude", "-p", "{message}", "--output-format", "stream-json");
     assertThat(claude.format()).isEqualTo(OutputFormat.STREAM_JSON);
     assertThat(claude.timeout()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(claude.env()).containsEntry("NO_COLOR", "1");
+    assertThat(claude.environment().fixed()).containsEntry("NO_COLOR", "1");
     LlmSettings llm = c.profile("assistant").orElseThrow().llm();
     assertThat(llm.model()).isEqualTo("qwen2.5");
     assertThat(llm.baseUrl()).isEqualTo("http://localhost:11434/v1");
@@ -79,6 +79,30 @@ class AgentsConfigTest {
     Files.delete(dir.resolve("tasklane.json"));
     assertError("{\"agents\": {\"exec\": {\"maxOutputBytes\": 10}}}",
         "agents.exec.maxOutputBytes must be a whole number from 64 to");
+  }
+
+  @Test
+  void commandEnvironmentsNamePassedVariablesAndFixedValues() throws Exception {
+    Files.writeString(dir.resolve("tasklane.json"), """
+        {"agents": {"exec": {"passEnv": ["CI_CACHE"], "env": {"LC_ALL": "C"}},
+                    "profiles": {"claude": {"command": ["claude", "-p", "{message}"], "passEnv": ["ANTHROPIC_API_KEY"],
+                                            "env": {"NO_COLOR": "1"}},
+                                 "bot": {"kind": "llm", "model": "m", "passEnv": ["GIT_SSH_COMMAND"]}}}}""");
+    AgentsConfig c = AgentsConfig.load(dir, null, Map.of("OPENAI_API_KEY", "sk"));
+
+    assertThat(c.commandEnvironment().pass()).containsExactly("CI_CACHE");
+    assertThat(c.commandEnvironment().fixed()).containsEntry("LC_ALL", "C");
+    assertThat(c.profile("claude").orElseThrow().environment().pass()).containsExactly("ANTHROPIC_API_KEY");
+    assertThat(c.profile("bot").orElseThrow().environment().pass()).containsExactly("GIT_SSH_COMMAND");
+    Map<String, String> server = Map.of("ANTHROPIC_API_KEY", "a", "CI_CACHE", "c", "OPENAI_API_KEY", "sk");
+    assertThat(c.environments(server).of("claude", Map.of())).containsOnlyKeys("ANTHROPIC_API_KEY", "NO_COLOR");
+    assertThat(c.environments(server).of(null, Map.of())).containsOnlyKeys("CI_CACHE", "LC_ALL");
+    Files.delete(dir.resolve("tasklane.json"));
+
+    assertError("{\"agents\": {\"exec\": {\"passEnv\": [\"TASKLANE_TOKEN\"]}}}",
+        "agents.exec.passEnv names TASKLANE_TOKEN: Tasklane's own settings and secrets are never passed on");
+    assertError("{\"agents\": {\"profiles\": {\"x\": {\"command\": [\"x\"], \"passEnv\": \"HOME\"}}}}",
+        "agents.profiles.x.passEnv must be an array of strings");
   }
 
   @Test

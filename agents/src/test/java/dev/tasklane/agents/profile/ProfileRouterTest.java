@@ -2,7 +2,8 @@ package dev.tasklane.agents.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tasklane.agents.exec.ExecHandler;
+import dev.tasklane.agents.exec.ChildEnvironment;
+import dev.tasklane.agents.exec.ExecOptions;
 import dev.tasklane.agents.testing.LaneFixture;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
@@ -27,10 +28,11 @@ class ProfileRouterTest {
 
   @Test
   void userTextBecomesExactlyOneArgumentAndNeverRunsAsShellCode() throws Exception {
-    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", new ExecHandler()))) {
+    var exec = LaneFixture.execHandler(dir.resolve("data"), ExecOptions.defaults());
+    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", exec))) {
       Path args = f.script("args.sh", "echo \"argc=$#\"; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done");
       AgentProfile p = new AgentProfile("echo", AgentProfile.Kind.EXEC,
-          List.of(args.toString(), "{message}", "--dir={workdir}"), Duration.ofSeconds(30), Map.of(),
+          List.of(args.toString(), "{message}", "--dir={workdir}"), Duration.ofSeconds(30), ChildEnvironment.BASE_ONLY,
           dev.tasklane.agents.exec.OutputFormat.PLAIN, null);
       ProfileRouter router = router(f.lane().database(), new AgentsConfig(List.of(p), null));
       String evil = "hi $(touch " + dir.resolve("pwned1") + ") `touch " + dir.resolve("pwned2") + "`; touch "
@@ -103,8 +105,8 @@ class ProfileRouterTest {
   void llmProfilesMakeLlmTasksWithTheMessageAndTheTimeoutAsDeadline() {
     LlmSettings s = new LlmSettings("http://x/v1", "k", "m", "p", 3, Duration.ofSeconds(5), 5, List.of(),
         Duration.ofSeconds(5), 100, Duration.ofSeconds(5), 1000);
-    AgentProfile p = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(2), Map.of(),
-        dev.tasklane.agents.exec.OutputFormat.PLAIN, s);
+    AgentProfile p = new AgentProfile("bot", AgentProfile.Kind.LLM, List.of(), Duration.ofMinutes(2),
+        ChildEnvironment.BASE_ONLY, dev.tasklane.agents.exec.OutputFormat.PLAIN, s);
     try (Database database = SqliteDatabase.open(dir.resolve("t.db"))) {
       SubmitRequest r = router(database, new AgentsConfig(List.of(p), null)).taskFor("tg:1", "hello").orElseThrow()
           .build();
@@ -130,7 +132,7 @@ class ProfileRouterTest {
   }
 
   private static AgentProfile exec(String name) {
-    return new AgentProfile(name, AgentProfile.Kind.EXEC, List.of(name, "{message}"), Duration.ofMinutes(1), Map.of(),
-        dev.tasklane.agents.exec.OutputFormat.PLAIN, null);
+    return new AgentProfile(name, AgentProfile.Kind.EXEC, List.of(name, "{message}"), Duration.ofMinutes(1),
+        ChildEnvironment.BASE_ONLY, dev.tasklane.agents.exec.OutputFormat.PLAIN, null);
   }
 }

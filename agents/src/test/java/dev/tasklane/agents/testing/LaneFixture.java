@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tasklane.agents.exec.Environments;
+import dev.tasklane.agents.exec.ExecHandler;
+import dev.tasklane.agents.exec.ExecOptions;
+import dev.tasklane.agents.profile.SessionFolders;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Task;
@@ -30,6 +34,15 @@ public final class LaneFixture implements AutoCloseable {
 
   private final Lane lane;
   private final Path dir;
+
+  /**
+   * An exec handler whose commands get the safe base of this JVM's environment and run, without a
+   * cwd of their own, in {@code <dir>/work/<session>}.
+   */
+  public static ExecHandler execHandler(Path dir, ExecOptions options) {
+    SessionFolders folders = new SessionFolders(dir);
+    return new ExecHandler(options, Environments.baseOnly(System.getenv()), folders::folder);
+  }
 
   public LaneFixture(Path dir, Map<String, TaskHandler> handlers) {
     this(dir, handlers, fastRetries());

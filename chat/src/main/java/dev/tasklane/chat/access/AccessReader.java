@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Reads and checks the {@code "access"} section; every error names the file and the setting. */
@@ -82,7 +83,7 @@ final class AccessReader {
     if (allowed == null) return;
     for (var e : n.properties()) {
       if (!allowed.contains(e.getKey())) {
-        throw error(at + "." + e.getKey(), "is not a setting; known: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+        throw error(at + "." + e.getKey(), "is not a setting; known: " + String.join(", ", new TreeSet<>(allowed)));
       }
     }
   }

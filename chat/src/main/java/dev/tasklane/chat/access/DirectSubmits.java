@@ -29,7 +29,9 @@ public final class DirectSubmits {
     who.requireKind(kind);
     if (who.admin() || input == null || !input.isObject()) return;
     if (input.has("env") || FOLDERS.stream().anyMatch(input::has)) {
-      if (!who.mayChooseExecOptions()) throw who.refusal("Choosing \"cwd\", \"workdir\" or \"env\"", "\"execOptions\": true");
+      if (!who.mayChooseExecOptions()) {
+        throw who.refusal("Choosing \"cwd\", \"workdir\" or \"env\"", "\"execOptions\": true");
+      }
       for (String field : FOLDERS) if (input.hasNonNull(field)) checkFolder(who, field, input.get(field));
     }
     JsonNode profile = input.get("profile");

@@ -1,5 +1,7 @@
 package dev.tasklane.chat.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import java.nio.file.Path;
@@ -24,6 +26,11 @@ public record Grants(String role, boolean admin, Set<String> kinds, boolean run,
     boolean execOptions, List<Path> folders) {
   /** In {@link #kinds} or {@link #profiles}: all of them. */
   public static final String ALL = "*";
+  /**
+   * The input field that carries the profiles of a caller whose role grants only some, into the
+   * tasks started on its behalf: an agent's background tasks may use only these.
+   */
+  public static final String GRANTED_PROFILES = "grantedProfiles";
 
   public Grants {
     kinds = Set.copyOf(kinds);
@@ -73,6 +80,19 @@ public record Grants(String role, boolean admin, Set<String> kinds, boolean run,
     } catch (java.io.IOException e) {
       return folder; // not there (yet): nothing inside it exists either
     }
+  }
+
+  /**
+   * {@code input} for a task started on behalf of this caller: a copy carrying
+   * {@link #GRANTED_PROFILES} when the role grants only some profiles (and without the field
+   * otherwise, whatever the input said). Anything but an object is returned as it is.
+   */
+  public JsonNode stampProfiles(JsonNode input) {
+    if (input == null || !input.isObject()) return input;
+    ObjectNode copy = ((ObjectNode) input).deepCopy();
+    copy.remove(GRANTED_PROFILES);
+    if (!admin && !profiles.contains(ALL)) profiles.stream().sorted().forEach(copy.putArray(GRANTED_PROFILES)::add);
+    return copy;
   }
 
   /** A role with these grants under another name. */

@@ -82,7 +82,8 @@ class AccessPolicyTest {
     AccessPolicy p = read("{\"access\": {\"tokens\": {\"ci\": \"guest\"}}}");
     assertThat(p.token("ci", "guest").role()).isEqualTo("guest");
     assertThatThrownBy(() -> p.token("ci", "admin"))
-        .hasMessage("token 'ci' has the role 'admin' in the tokens file but 'guest' in access.tokens; give it one role");
+        .hasMessage("token 'ci' has the role 'admin' in the tokens file but 'guest' in access.tokens;"
+            + " give it one role");
     assertThatThrownBy(() -> p.token("x", "root"))
         .hasMessage("token 'x' has the role 'root', which is not defined; roles: admin, user, guest");
   }

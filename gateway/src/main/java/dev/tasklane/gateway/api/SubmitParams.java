@@ -46,7 +46,7 @@ final class SubmitParams {
     String kind = p.requiredString("kind");
     TaskApi.checkSession(who, sessionKey);
     SubmitRequest.Builder b = SubmitRequest.builder(sessionKey, kind)
-        .origin(new Origin("api", sessionKey, null, who.name()));
+        .origin(new Origin(null, null, null, who.name())); // who asked; no chat to deliver the result to
     JsonNode input = p.json("input");
     DirectSubmits.check(who.grants(), kind, input);
     Integer priority = p.integer("priority", 0, 10, null);
@@ -72,7 +72,7 @@ final class SubmitParams {
     }
     List<Attachment> files = AttachmentParams.read(p, sessionKey, who.name(), store);
     if (!files.isEmpty()) input = withAttachments(input, files);
-    if (input != null) b.input(input);
+    if (input != null) b.input(who.grants().stampProfiles(input));
     return new Prepared(b.build(), files);
   }
 

@@ -52,7 +52,7 @@ public final class TaskApi {
     SubmitParams.Prepared request = request(who, p, idempotencyKeyHeader);
     Submitted s = metrics.submitLatency().record(() -> lane.submit(request.request()));
     link(s, request);
-    return new Created(created(s), s.created());
+    return new Created(created(who, s), s.created());
   }
 
   /**
@@ -79,9 +79,9 @@ public final class TaskApi {
     link(f.parent(), parent);
     for (int i = 0; i < prepared.size(); i++) link(f.children().get(i), prepared.get(i));
     ObjectNode n = Json.object();
-    n.set("parent", created(f.parent()));
+    n.set("parent", created(who, f.parent()));
     ArrayNode list = n.putArray("children");
-    f.children().forEach(c -> list.add(created(c)));
+    f.children().forEach(c -> list.add(created(who, c)));
     return new Created(n, f.parent().created());
   }
 
@@ -94,9 +94,9 @@ public final class TaskApi {
     if (!request.attachments().isEmpty()) attachments.link(s.task().id(), request.attachments());
   }
 
-  private ObjectNode created(Submitted s) {
+  private ObjectNode created(AccessToken who, Submitted s) {
     Task task = s.task();
-    long position = s.position();
+    long position = who.allSessions() ? s.position() : position(who, task);
     if (position < 0 && task.state() == TaskState.QUEUED) {
       task = lane.get(task.id()).orElse(task); // a worker took it before its place was counted: say so
     }
@@ -111,8 +111,17 @@ public final class TaskApi {
   public ObjectNode status(AccessToken who, String id) {
     Task t = visibleTask(who, id);
     ObjectNode n = TaskJson.task(t);
-    n.put("position", t.state() == TaskState.QUEUED ? lane.position(t.id()) : -1);
+    n.put("position", position(who, t));
     return n;
+  }
+
+  /**
+   * Queued tasks ahead of {@code t} that the caller may see: a scoped token learns nothing of other
+   * sessions' queues from it (-1 unless queued).
+   */
+  private long position(AccessToken who, Task t) {
+    if (t.state() != TaskState.QUEUED) return -1;
+    return who.allSessions() ? lane.position(t.id()) : lane.position(t.id(), who.prefixes());
   }
 
   public ObjectNode cancel(AccessToken who, String id) {

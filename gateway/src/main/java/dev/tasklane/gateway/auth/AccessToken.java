@@ -1,6 +1,7 @@
 package dev.tasklane.gateway.auth;
 
 import dev.tasklane.chat.access.Grants;
+import dev.tasklane.core.TaskQuery;
 import java.util.List;
 
 /**
@@ -37,11 +38,14 @@ public record AccessToken(String name, List<String> prefixes, Grants grants) {
     return prefixes.contains(ALL_SESSIONS);
   }
 
-  /** True when this token may read, follow and cancel the tasks of {@code sessionKey}. */
+  /**
+   * True when this token may read, follow and cancel the tasks of {@code sessionKey}: it lies in one
+   * of the token's scopes ({@link TaskQuery#inScope}: {@code web:alice} covers {@code web:alice} and
+   * {@code web:alice:work}, not {@code web:alice2}).
+   */
   public boolean allows(String sessionKey) {
     if (allSessions()) return true;
-    if (sessionKey == null) return false;
-    for (String p : prefixes) if (sessionKey.startsWith(p)) return true;
+    for (String p : prefixes) if (TaskQuery.inScope(p, sessionKey)) return true;
     return false;
   }
 }

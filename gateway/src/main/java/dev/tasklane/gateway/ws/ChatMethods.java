@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class ChatMethods {
   static final int MAX_HISTORY = 500;
-  private static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+  /** ':' lets a token scoped to {@code web:alice} keep several chats ({@code web:alice:work}). */
+  private static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
 
   private final ChatService chat;
   private final WebChannel web;
@@ -98,7 +99,7 @@ public final class ChatMethods {
     if (chatId == null) chatId = r.who().name();
     if (!CHAT_ID.matcher(chatId).matches()) {
       throw new LaneException(ErrorCode.BAD_REQUEST,
-          "chatId must be 1 to 128 letters, digits or . _ @ -");
+          "chatId must be 1 to 128 letters, digits or . _ @ : -");
     }
     TaskApi.checkSession(r.who(), sessionKey(chatId));
     return chatId;
