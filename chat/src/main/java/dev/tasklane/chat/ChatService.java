@@ -97,7 +97,7 @@ public final class ChatService implements AutoCloseable {
     this.commands = new Commands(lane, config, clock, new ScheduleCommands(schedules, clock));
     this.waiter = new TaskWaiter(lane);
     this.reporter = new StatusReporter(lane, transcript, channels, config, clock);
-    this.sender = new OutboxSender(db, channels, config, clock, reporter::sent);
+    this.sender = new OutboxSender(lane, channels, config, clock, reporter::sent);
     this.follower = new EventFollower(lane, outcomes, reporter, sender, clock);
     follower.init();
   }

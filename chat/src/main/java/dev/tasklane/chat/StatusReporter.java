@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * per {@code progressEditInterval}, and is edited in place on the platform once the message was
  * sent. Edits are best effort: a failed edit is tried again at the next interval, with the newest
  * text; the result itself always goes through the outbox.
+ *
+ * <p>The node that wrote a status message keeps it up to date, with the task's events from every
+ * node. On a database shared by several nodes another node may have sent it: its platform id is then
+ * read from the transcript, at most once per {@code progressEditInterval}.
  */
 final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -47,6 +51,7 @@ final class StatusReporter implements AutoCloseable {
     boolean open;
     Instant lastCheck;
     Instant lastPlatformEdit = Instant.MIN;
+    Instant lastPlatformLookup = Instant.MIN;
     Instant notBefore = Instant.MIN;
     Instant lastActivity;
     String lastOutput;
@@ -64,6 +69,8 @@ final class StatusReporter implements AutoCloseable {
 
   private final Lane lane;
   private final Database db;
+  /** True when other nodes share the database, and may have sent a status message this node follows. */
+  private final boolean shared;
   private final Transcript transcript;
   private final Map<String, ChatChannel> channels;
   private final ChatConfig config;
@@ -75,6 +82,7 @@ final class StatusReporter implements AutoCloseable {
   StatusReporter(Lane lane, Transcript transcript, Map<String, ChatChannel> channels, ChatConfig config, Clock clock) {
     this.lane = lane;
     this.db = lane.database();
+    this.shared = db.signals().isPresent();
     this.transcript = transcript;
     this.channels = channels;
     this.config = config;
@@ -184,6 +192,7 @@ final class StatusReporter implements AutoCloseable {
   private void step(Tracked t) {
     Instant now = clock.instant();
     if (isOpen(t) && due(t.lastCheck, now)) refresh(t, now);
+    if (shared) sentElsewhere(t, now);
     pushToPlatform(t, clock.instant()); // not `now`: the refresh may have taken a while
     synchronized (t) {
       if (!t.open && t.platformId != null && t.text.equals(t.platformText)) {
@@ -191,6 +200,22 @@ final class StatusReporter implements AutoCloseable {
         byEntry.remove(t.entryId);
       }
     }
+  }
+
+  /** Looks up the platform id of a message another node sent. */
+  private void sentElsewhere(Tracked t, Instant now) {
+    synchronized (t) {
+      if (t.platformId != null || !due(t.lastPlatformLookup, now)) return;
+      t.lastPlatformLookup = now;
+    }
+    db.read(tx -> TranscriptSql.onPlatform(tx.connection(), t.entryId)).ifPresent(p -> {
+      synchronized (t) {
+        if (t.platformId != null) return;
+        t.platformId = p.platformMessageId();
+        t.platformText = p.platformText();
+        t.lastPlatformEdit = now;
+      }
+    });
   }
 
   /** Recomputes the text from the ledger; writes it to the transcript if it changed. */

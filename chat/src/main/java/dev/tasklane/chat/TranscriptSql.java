@@ -97,6 +97,17 @@ final class TranscriptSql {
     }
   }
 
+  /** The platform's id of an entry and the text it shows, once a send went through (on whichever node). */
+  record OnPlatform(String platformMessageId, String platformText) {}
+
+  static Optional<OnPlatform> onPlatform(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "SELECT platform_message_id, platform_text FROM chat_messages WHERE id = ? AND platform_message_id IS NOT NULL"),
+        id); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(new OnPlatform(rs.getString(1), rs.getString(2))) : Optional.empty();
+    }
+  }
+
   /** The status message of a task, if it has one. */
   static Optional<ChatMessage> statusOf(Connection c, TaskId taskId) throws SQLException {
     List<ChatMessage> l = list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE task_id = ? AND status = 1",
