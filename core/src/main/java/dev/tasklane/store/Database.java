@@ -58,6 +58,19 @@ public interface Database extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Does {@code duty} on one process at a time among those sharing the database, with takeover: the
+   * process that holds it is the one {@code duty.start()} was called on, until {@code duty.stop()};
+   * when it dies or loses the database another takes the duty within seconds. Closing the returned
+   * handle gives the duty up. Alone on its database a process takes the duty at once.
+   *
+   * @param name what is elected, the same on every process (e.g. the bot polled)
+   */
+  default AutoCloseable elect(String name, Duty duty) {
+    duty.start();
+    return duty::stop;
+  }
+
   @Override
   void close();
 }

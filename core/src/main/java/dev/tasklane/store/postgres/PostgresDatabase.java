@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Migrations;
+import dev.tasklane.store.Duty;
 import dev.tasklane.store.Rows;
 import dev.tasklane.store.Signals;
 import dev.tasklane.store.SqlWork;
@@ -13,8 +14,10 @@ import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * PostgreSQL, for users who outgrow one machine: a HikariCP pool of connections for reads, and this
@@ -31,6 +34,7 @@ public final class PostgresDatabase implements Database {
   private final HikariDataSource pool;
   private final PostgresWriter writer;
   private final PostgresSignals signals;
+  private final List<PostgresElection> elections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
@@ -88,6 +92,17 @@ public final class PostgresDatabase implements Database {
     return Optional.of(signals);
   }
 
+  @Override
+  public AutoCloseable elect(String name, Duty duty) {
+    checkOpen();
+    PostgresElection e = PostgresElection.start(options, name, duty);
+    elections.add(e);
+    return () -> {
+      elections.remove(e);
+      e.close();
+    };
+  }
+
   /**
    * Applies the migrations while holding a lock no other node's migration can take: nodes started
    * together on an empty database would otherwise race to create the same history table.
@@ -119,6 +134,7 @@ public final class PostgresDatabase implements Database {
   public void close() {
     if (closed) return;
     closed = true;
+    elections.forEach(PostgresElection::close);
     signals.close();
     writer.close();
     pool.close();

@@ -139,11 +139,17 @@ final class PostgresSignals implements Signals, AutoCloseable {
   }
 
   private Connection connect() throws SQLException {
+    return connect(options, "tasklane-signals", new Properties());
+  }
+
+  /** A connection of its own, outside the pool, held for good: {@code extra} adds driver properties. */
+  static Connection connect(PostgresOptions options, String application, Properties extra) throws SQLException {
     Properties p = new Properties();
     if (options.user() != null) p.setProperty("user", options.user());
     if (options.password() != null) p.setProperty("password", options.password());
-    p.setProperty("ApplicationName", "tasklane-signals");
+    p.setProperty("ApplicationName", application);
     p.setProperty("tcpKeepAlive", "true");
+    p.putAll(extra);
     Connection c = DriverManager.getConnection(options.jdbcUrl(), p);
     c.setAutoCommit(true);
     return c;
