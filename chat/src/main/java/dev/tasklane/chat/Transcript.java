@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,14 +106,18 @@ final class Transcript {
     List<TranscriptFeed> list = feeds.get(sessionKey);
     if (list == null || list.isEmpty()) return;
     long id = Long.parseLong(payload.substring(0, space));
-    reader.execute(() -> {
-      try {
-        db.read(tx -> TranscriptSql.find(tx.connection(), id)).ifPresent(this::publish);
-      } catch (RuntimeException e) {
-        log.warn("reading transcript entry {} failed; its subscribers catch up", id, e);
-        list.forEach(TranscriptFeed::catchUpSoon);
-      }
-    });
+    try {
+      reader.execute(() -> {
+        try {
+          db.read(tx -> TranscriptSql.find(tx.connection(), id)).ifPresent(this::publish);
+        } catch (RuntimeException e) {
+          log.warn("reading transcript entry {} failed; its subscribers catch up", id, e);
+          list.forEach(TranscriptFeed::catchUpSoon);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // the chat service is closing: its feeds are closed too
+    }
   }
 
   List<ChatMessage> page(String sessionKey, long afterId, int limit) {
