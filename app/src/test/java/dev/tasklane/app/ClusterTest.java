@@ -35,10 +35,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real {@code tasklane serve} processes and one {@code tasklane worker} on one PostgreSQL,
- * started once for the class: every task runs once wherever it was submitted, a client on one node
- * follows and cancels a task running on another, and a node that stalls or dies takes nothing with
- * it. Runs are counted outside the database (by the model server in the test, or by the tasks' own
+ * Three real {@code tasklane serve} processes, one {@code tasklane worker} and one {@code serve
+ * --no-workers} (a front) on one PostgreSQL, started once for the class: every task runs once
+ * wherever it was submitted, a client on one node follows and cancels a task running on another, a
+ * web chat on the front gets the replies of tasks other nodes ran, and a node that stalls or dies
+ * takes nothing with it. Runs are counted outside the database (by the model server in the test, or by the tasks' own
  * commands). The tests run in order: the last one kills a node.
  */
 @Tag("slow")
@@ -57,8 +58,10 @@ class ClusterTest {
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       var servers = starts.submit(() -> cluster.serve(List.of("a", "b", "c")));
       var worker = starts.submit(() -> cluster.start("worker", List.of("d")));
+      var front = starts.submit(() -> cluster.serve(List.of("e"), "--no-workers"));
       all.addAll(servers.get());
       all.addAll(worker.get());
+      all.addAll(front.get());
     }
     nodes = all;
   }
@@ -133,8 +136,8 @@ class ClusterTest {
 
     JsonNode health = cluster.health(node("a"));
     assertThat(health.get("node").asText()).isEqualTo("a");
-    assertThat(health.at("/cluster/alive").asInt()).isEqualTo(4);
-    assertThat(cluster.metrics(node("b"))).contains("tasklane_cluster_nodes{state=\"alive\"} 4.0",
+    assertThat(health.at("/cluster/alive").asInt()).isEqualTo(5);
+    assertThat(cluster.metrics(node("b"))).contains("tasklane_cluster_nodes{state=\"alive\"} 5.0",
         "tasklane_cluster_running_tasks{node=\"d\"}");
   }
 
@@ -170,6 +173,30 @@ class ClusterTest {
 
   @Test
   @Order(3)
+  void aWebChatOnANodeWithoutWorkersShowsEveryMessageAndReplyOfItsChatOnceWhicheverNodeWroteThem() throws Exception {
+    try (ChatSocket front = new ChatSocket(cluster.http, node("e").url, cluster.token());
+        ChatSocket other = new ChatSocket(cluster.http, node("b").url, cluster.token())) {
+      front.request("chat.subscribe", Json.object().put("chatId", "cl"));
+      JsonNode mine = front.request("chat.send", Json.object().put("chatId", "cl").put("text", "hello from e"));
+      assertThat(mine.get("taskId").isTextual()).as("the message became a task").isTrue();
+      other.request("chat.send", Json.object().put("chatId", "cl").put("text", "hello from b"));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> front.withText("done: hello from e").size() == 1
+          && front.withText("done: hello from b").size() == 1);
+      Thread.sleep(500); // a second delivery would have arrived by now
+      assertThat(front.withText("hello from b")).as("b's user message, shown on e").hasSize(1);
+      assertThat(front.withText("done: hello from e")).as("delivered once").hasSize(1);
+      assertThat(front.withText("done: hello from b")).as("written by b, delivered once on e").hasSize(1);
+      List<Long> ids = front.entries.stream().filter(e -> !e.path("status").asBoolean())
+          .map(e -> e.get("id").asLong()).toList();
+      assertThat(ids).as("entries in transcript order, none twice").isSorted().doesNotHaveDuplicates();
+    }
+    assertThat(model.calls.stream().filter(c -> c.message().contains("hello from e")).map(FakeModel.Call::node))
+        .as("the front runs no tasks").hasSize(1).doesNotContain("e");
+  }
+
+  @Test
+  @Order(4)
   void aNodePausedPastItsLeaseCannotCompleteTheTaskAnotherTookOver() throws Exception {
     String id = cluster.submitShell(node("a"), "web:p", "sleep 3; echo \"finished by $PWD\"", "x").get("id")
         .asText();
@@ -194,7 +221,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void whenANodeIsKilledTheOthersFinishItsRunningAndQueuedTasksWithinTheLeaseNoneTwice() throws Exception {
     ServerProcess victim = node("d");
     Path runs = cluster.runs();
@@ -224,7 +251,7 @@ class ClusterTest {
     for (String id : ids) {
       assertThat(cluster.task(node("a"), id).get("state").asText()).isEqualTo("completed");
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.health(node("a")).at("/cluster/alive").asInt() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.health(node("a")).at("/cluster/alive").asInt() == 4);
   }
 
   private static double discarded(ServerProcess node) throws Exception {
