@@ -3,6 +3,7 @@ import { state, $ } from './state.js';
 import { connect, call, on, whenOpen, askForToken, rememberToken, storedToken } from './connection.js';
 import { showMessage, showTyping, receipt, send, flushOutbox, showError } from './transcript.js';
 import { applyEvent, upsertTask, startClock } from './tasks.js';
+import { startFilePicker, takePicked } from './files.js';
 
 const STORED_CHAT = 'tasklane.chat';
 
@@ -89,7 +90,7 @@ function submitMessage() {
   if (!text || $('send').disabled) return;
   input.value = '';
   checkLength();
-  send(text);
+  send(text, takePicked());
 }
 
 function start() {
@@ -113,6 +114,7 @@ function start() {
     state.token = value; // kept only once the server accepts it
     connect();
   };
+  startFilePicker();
   startClock();
   if (!token) {
     askForToken('');

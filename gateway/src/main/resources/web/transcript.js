@@ -3,6 +3,7 @@
 import { state, $ } from './state.js';
 import { call, isOpen } from './connection.js';
 import { taskBits, chip, ensureTask } from './tasks.js';
+import { upload, givePicked } from './files.js';
 
 /** Answers longer than this (characters or lines) are shown folded, with "Show all" and a download. */
 const FOLD_CHARS = 3000;
@@ -123,8 +124,11 @@ function insertInOrder(li, id) {
   list.insertBefore(li, after || null);
 }
 
-/** Shows the message at once (pending) and sends it, now or when the connection is back. */
-export function send(text) {
+/**
+ * Shows the message at once (pending) and sends it, now or when the connection is back. Files go
+ * up first; the message waits for them, and the ones after it wait for it, so the order holds.
+ */
+export function send(text, files = []) {
   const li = document.createElement('li');
   li.className = 'msg user pending';
   const div = document.createElement('div');
@@ -132,32 +136,60 @@ export function send(text) {
   div.textContent = text;
   li.appendChild(div);
   li.dataset.text = text;
+  if (files.length) {
+    const names = document.createElement('div');
+    names.className = 'files-line';
+    names.textContent = `Uploading ${files.map((f) => f.name).join(', ')}…`;
+    li.appendChild(names);
+  }
   const messageId = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
   li.dataset.messageId = messageId;
   $('transcript').appendChild(li);
   $('empty').hidden = true;
   scrollDown();
-  state.outbox.push({ text, messageId, li });
+  const item = { text, messageId, li, files, attachments: files.length ? null : [] };
+  state.outbox.push(item);
+  if (files.length) {
+    upload(files).then((stored) => {
+      item.attachments = stored.map((a) => a.id);
+      // The stored message ends with the server's note of the files: the bubble is recognised by it.
+      li.dataset.text = `${text}\n\n[Attached: ${stored.map((a) => a.name).join(', ')} — in ./attachments/]`;
+      flushOutbox();
+    }).catch((e) => {
+      state.outbox.splice(state.outbox.indexOf(item), 1);
+      refused(item, e);
+      flushOutbox();
+    });
+  }
   flushOutbox();
 }
 
 export function flushOutbox() {
   if (!state.sessionKey) return;
-  while (state.outbox.length && isOpen()) {
+  // A message whose files are still going up holds back the ones after it.
+  while (state.outbox.length && state.outbox[0].attachments && isOpen()) {
     const item = state.outbox.shift();
+    const params = { chatId: state.chatId, text: item.text, messageId: item.messageId };
+    if (item.attachments.length) params.attachments = item.attachments;
     // The message id makes a resend after a reconnect a duplicate the server ignores.
-    call('chat.send', { chatId: state.chatId, text: item.text, messageId: item.messageId })
+    call('chat.send', params)
       .then((reply) => {
         if (reply.userMessage) showMessage(reply.userMessage);
         if (reply.answer) showMessage(reply.answer);
       })
       .catch((e) => {
         if (!e.code) { state.outbox.unshift(item); return; } // connection lost: goes again on reconnect
-        item.li.remove(); // refused: nothing was stored; give the text back to fix and resend
-        if (!$('message').value) $('message').value = item.text;
-        showError(e);
+        refused(item, e);
       });
   }
+}
+
+/** Nothing was stored: the text and files go back into the composer to fix and send again. */
+function refused(item, e) {
+  item.li.remove();
+  if (!$('message').value) $('message').value = item.text;
+  if (item.files.length) givePicked(item.files);
+  showError(e);
 }
 
 export function showError(e) {

@@ -45,6 +45,10 @@ final class ChatFixture {
         return Optional.of(SubmitRequest.builder(session, "flaky")
             .input(JsonNodeFactory.instance.objectNode().put("message", text)));
       }
+      if (text.startsWith("read the files")) { // the handler answers with the attached files' text
+        return Optional.of(SubmitRequest.builder(session, "files")
+            .input(JsonNodeFactory.instance.objectNode().put("message", text)));
+      }
       if (text.strip().equals("hostile")) {
         return Optional.of(SubmitRequest.builder(session, "echo")
             .input(JsonNodeFactory.instance.objectNode().put("text", HOSTILE)));

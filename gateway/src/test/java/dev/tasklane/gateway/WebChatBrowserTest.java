@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.tasklane.chat.ChatConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web chat in a real Chromium: send, the receipt chip, progress, cancel, reload, reconnect,
- * Markdown answers, long messages, a task that recovered. Failure states: {@link WebChatFailuresBrowserTest}.
+ * Markdown answers, long messages, files sent with a message, a task that recovered. Failure states:
+ * {@link WebChatFailuresBrowserTest}.
  */
 class WebChatBrowserTest extends BrowserTestBase {
   static final Path SCREENSHOT = Paths.get("target", "webchat.png");
@@ -169,6 +172,37 @@ class WebChatBrowserTest extends BrowserTestBase {
     page.locator("#message").fill("echo short again");
     assertThat(page.locator("#send")).isEnabled();
     assertThat(page.locator("#limit")).isHidden();
+  }
+
+  @Test
+  void filesPickedWithTheMessageGoToTheTaskAndATooLargeOneComesBackWithTheLimit() {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=files");
+    page.locator("#files").setInputFiles(new FilePayload[] {
+        new FilePayload("notes.txt", "text/plain", "hello from a file".getBytes(StandardCharsets.UTF_8)),
+        new FilePayload("spare.txt", "text/plain", "not sent".getBytes(StandardCharsets.UTF_8))});
+    assertThat(page.locator("#picked li")).hasCount(2);
+    page.locator("#picked li", new Page.LocatorOptions().setHasText("spare.txt")).locator(".remove").click();
+    assertThat(page.locator("#picked li")).hasCount(1);
+    assertThat(page.locator("#picked li")).containsText("notes.txt (17 B)");
+    page.locator("#message").fill("read the files please");
+    page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "webchat-files.png")));
+
+    send("read the files please");
+    assertThat(userBubble("read the files please").locator(".body"))
+        .hasText("read the files please\n\n[Attached: notes.txt — in ./attachments/]");
+    assertThat(userBubble("read the files please")).hasCount(1);
+    assertThat(userBubble("read the files please")).not().hasClass(Pattern.compile(".*pending.*"));
+    assertThat(answer("hello from a file")).isVisible(); // the task read the file
+    assertThat(page.locator("#picked")).isHidden();
+
+    // Over the server's limit for a file: nothing is sent, the text and the file come back to fix.
+    page.locator("#files").setInputFiles(new FilePayload("big.bin", "application/octet-stream",
+        new byte[(int) TestGateway.FILE_LIMITS.maxFileBytes() + 1]));
+    send("read the files again");
+    assertThat(answer("too_large")).containsText("big.bin");
+    assertThat(userBubble("read the files again")).hasCount(0);
+    assertThat(page.locator("#message")).hasValue("read the files again");
+    assertThat(page.locator("#picked li")).containsText("big.bin");
   }
 
   @Test
