@@ -318,6 +318,7 @@ public final class ChatService implements AutoCloseable {
     ChatMessage ack = transcript.append(tx, new NewEntry(m.sessionKey(), Role.ASSISTANT, TaskTexts.ack(task, position),
         task.id(), user.id(), clock.instant(), true, m.channel(), m.chatId(), null));
     OutboxSql.enqueue(tx.connection(), ack.id(), target(m), null, clock.instant());
+    TranscriptSql.keepStatus(tx.connection(), ack.id(), lane.config().nodeId());
     tx.afterCommit(() -> reporter.track(ack, m.channel(), m.chatId()));
     return ack;
   }

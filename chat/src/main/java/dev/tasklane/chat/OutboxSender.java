@@ -216,10 +216,17 @@ final class OutboxSender implements AutoCloseable {
     }
   }
 
+  /** Stops sending; on a shared database, the messages this node had claimed go to the others at once. */
   @Override
   public synchronized void close() {
     running = false;
     loops.values().forEach(ChannelLoop::stop);
     loops.clear();
+    if (node == null) return;
+    try {
+      db.write(tx -> OutboxSql.release(tx.connection(), node));
+    } catch (RuntimeException e) {
+      log.warn("handing this node's claimed chat messages back failed; others send them once the claims run out", e);
+    }
   }
 }

@@ -106,6 +106,14 @@ final class OutboxSql {
     }
   }
 
+  /** Drops the claims {@code node} holds on messages not sent yet (it stops). */
+  static int release(Connection c, String node) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("UPDATE chat_outbox SET claimed_until = NULL"
+        + " WHERE claimed_by = ? AND state = 'pending' AND claimed_until IS NOT NULL"), node)) {
+      return ps.executeUpdate();
+    }
+  }
+
   /**
    * Records that the platform took part {@code partsSent - 1}; the message is sent once all parts are.
    * A claim is renewed until {@code claimUntil} for the next part, or dropped when it is null.

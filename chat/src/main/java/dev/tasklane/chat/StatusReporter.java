@@ -2,6 +2,7 @@ package dev.tasklane.chat;
 
 import dev.tasklane.chat.TranscriptSql.StatusRow;
 import dev.tasklane.core.EventType;
+import dev.tasklane.core.Node;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The node that wrote a status message keeps it up to date, with the task's events from every
  * node. On a database shared by several nodes another node may have sent it: its platform id is then
- * read from the transcript, at most once per {@code progressEditInterval}.
+ * read from the transcript, at most once per {@code progressEditInterval}. A node takes over the
+ * unsettled status messages of nodes that are gone (stopped, or silent past their lease), looked for
+ * at start and every heartbeat interval; one node wins each (a conditional update of its keeper).
  */
 final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -78,6 +82,7 @@ final class StatusReporter implements AutoCloseable {
   private final Map<TaskId, Tracked> tracked = new ConcurrentHashMap<>();
   private final Map<Long, TaskId> byEntry = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
+  private Instant lookedForOrphans = Instant.MIN;
 
   StatusReporter(Lane lane, Transcript transcript, Map<String, ChatChannel> channels, ChatConfig config, Clock clock) {
     this.lane = lane;
@@ -91,18 +96,38 @@ final class StatusReporter implements AutoCloseable {
 
   /** Picks up the status messages left unsettled by the previous run, then starts the edit loop. */
   void start() {
+    adoptUnsettled(true);
+    long tick = Math.clamp(config.progressEditInterval().toMillis() / 4, 20, 1000);
+    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-chat-status")
+        .factory());
+    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Follows the unsettled status messages no live node keeps: all of them when the database is this
+   * node's alone, else those whose keeper is gone (or, at start, is this node under the same id), once
+   * this node took them over. Later looks skip this node's own: those it stopped following (past
+   * {@code maxTrackedStatusMessages}) stay dropped.
+   */
+  private void adoptUnsettled(boolean atStart) {
     Instant now = clock.instant();
+    lookedForOrphans = now;
+    String me = lane.config().nodeId();
+    Set<String> alive = shared ? lane.nodes().stream().filter(Node::alive).map(Node::id).collect(Collectors.toSet())
+        : Set.of();
     for (StatusRow r : db.read(tx -> TranscriptSql.unsettledStatus(tx.connection()))) {
+      if (byEntry.containsKey(r.entry().id())) continue;
+      if (shared) {
+        boolean mine = me.equals(r.keeper());
+        if (mine ? !atStart : r.keeper() != null && alive.contains(r.keeper())) continue;
+        if (!db.write(tx -> TranscriptSql.adoptStatus(tx.connection(), r.entry().id(), r.keeper(), me))) continue;
+      }
       Tracked t = new Tracked(r.entry().taskId(), r.entry().id(), r.channel(), r.chatId(), r.entry().text(), r.open(),
           now);
       t.platformId = r.platformMessageId();
       t.platformText = r.platformText();
       add(t);
     }
-    long tick = Math.clamp(config.progressEditInterval().toMillis() / 4, 20, 1000);
-    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-chat-status")
-        .factory());
-    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
   }
 
   /** Follows a new status message (an acknowledgement just written). */
@@ -180,6 +205,13 @@ final class StatusReporter implements AutoCloseable {
   }
 
   private void tick() {
+    if (shared && due(lookedForOrphans, clock.instant(), lane.config().heartbeatInterval())) {
+      try {
+        adoptUnsettled(false);
+      } catch (RuntimeException e) {
+        log.warn("looking for status messages of nodes that are gone failed", e);
+      }
+    }
     for (Tracked t : tracked.values()) {
       try {
         step(t);
@@ -308,7 +340,11 @@ final class StatusReporter implements AutoCloseable {
   }
 
   private boolean due(Instant last, Instant now) {
-    return Duration.between(last, now).compareTo(config.progressEditInterval()) >= 0;
+    return due(last, now, config.progressEditInterval());
+  }
+
+  private static boolean due(Instant last, Instant now, Duration every) {
+    return last.equals(Instant.MIN) || Duration.between(last, now).compareTo(every) >= 0;
   }
 
   @Override

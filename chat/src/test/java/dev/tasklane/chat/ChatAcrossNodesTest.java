@@ -78,6 +78,25 @@ class ChatAcrossNodesTest {
   }
 
   @Test
+  void whenTheNodeKeepingAStatusMessageStopsAnotherKeepsItUpToDate() {
+    ChatConfig config = ChatFixture.fastConfig().yieldWindow(Duration.ZERO).build();
+    ChatFixture a = node(config, 0);
+    ChatFixture b = node(config, 4);
+    a.say("c5", "slow 12 500");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !a.channel.sentTo("c5").isEmpty()
+        || !b.channel.sentTo("c5").isEmpty());
+    String status = Stream.concat(a.channel.sentTo("c5").stream(), b.channel.sentTo("c5").stream())
+        .findFirst().orElseThrow().platformId();
+    nodes.remove(a);
+    a.close(); // stopped: the status messages it kept are for another node to keep
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> b.channel.edits().stream().anyMatch(e -> e.platformId().equals(status)));
+    await().atMost(Duration.ofSeconds(15)).until(() -> b.channel.sentTo("c5").stream()
+        .anyMatch(m -> m.text().contains("slow work done")));
+  }
+
+  @Test
   void aMessageANodeIsSendingIsNotSentByAnother() {
     ChatConfig config = ChatFixture.fastConfig().build();
     ChatFixture a = node(config, 4);
@@ -90,6 +109,20 @@ class ChatAcrossNodesTest {
     ChatTestBase.sleep(1_500);
     assertThat(sent(a, b, "echo: one")).as("sent by one node").hasSize(1);
     assertThat(b.channel.sendCalls()).isZero();
+  }
+
+  @Test
+  void aNodeThatStopsMidSendHandsTheMessageOverAtOnce() {
+    ChatConfig config = ChatFixture.fastConfig().build(); // a claim of a minute
+    ChatFixture a = node(config, 4);
+    a.channel.hangSends();
+    a.say("c6", "one");
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.channel.sendCalls() == 1);
+    ChatFixture b = node(config, 4);
+    nodes.remove(a);
+    a.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.channel.sentTo("c6").size() == 1);
+    assertThat(b.channel.sentTo("c6").getFirst().text()).isEqualTo("echo: one");
   }
 
   @Test
