@@ -151,6 +151,15 @@ final class ClusterNodes implements AutoCloseable {
     }
   }
 
+  /** The first column of every row of {@code sql}, as text: what a failed assertion shows. */
+  List<String> texts(String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(schema.jdbcUrl()); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) out.add(rs.getString(1));
+    }
+    return out;
+  }
+
   /** A line per task run, written by the task's own command: counted outside the database. */
   Path runs() throws Exception {
     Path f = dir.resolve("runs.log");

@@ -37,10 +37,7 @@ final class ServerProcess implements AutoCloseable {
     return start("serve", data, env, extraArgs);
   }
 
-  /**
-   * {@code tasklane <command>} ({@code serve} or {@code worker}) on free ports, working in {@code data}
-   * (so a command a task runs without a folder of its own shows which node ran it).
-   */
+  /** {@code tasklane <command>} ({@code serve} or {@code worker}) on free ports, with its data in {@code data}. */
   static ServerProcess start(String command, Path data, Map<String, String> env, String... extraArgs)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,8 +46,7 @@ final class ServerProcess implements AutoCloseable {
     String portFlag = command.equals("worker") ? "--admin-port" : "--port";
     if (!List.of(extraArgs).contains(portFlag)) cmd.addAll(List.of(portFlag, "0"));
     cmd.addAll(List.of(extraArgs));
-    java.nio.file.Files.createDirectories(data);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(data.toFile());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("TASKLANE_TOKEN");
     pb.environment().putAll(env);
     Process p = pb.start();
