@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 /** The {@code tasklane} command line. */
 @Command(name = "tasklane", mixinStandardHelpOptions = true, version = "tasklane 0.1.0",
     description = "A chat-agent gateway whose chat never waits.",
-    subcommands = {ServeCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
+    subcommands = {ServeCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class, ListCommand.class,
         CancelCommand.class, WatchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

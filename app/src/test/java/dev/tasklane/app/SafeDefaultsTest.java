@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.agents.profile.SessionFolders;
-import dev.tasklane.app.ServeCommandTest.Frames;
 import dev.tasklane.gateway.api.Json;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,7 +71,7 @@ class SafeDefaultsTest {
       // Wrong tokens, as a client guessing would send them.
       assertThat(get(s, "/v1/tasks", ADMIN + "x").statusCode()).isEqualTo(401);
       assertThat(get(s, "/v1/tasks?token=" + ALICE + "x", null).statusCode()).isEqualTo(401);
-      assertThatThrownBy(() -> Frames.open(http, s.url, "not-" + ADMIN)).isInstanceOf(CompletionException.class)
+      assertThatThrownBy(() -> new ChatSocket(http, s.url, "not-" + ADMIN)).isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(WebSocketHandshakeException.class);
 
       // A scoped token runs no command: not directly, not through /run.
@@ -79,13 +79,13 @@ class SafeDefaultsTest {
           + " \"input\": {\"shell\": \"echo $TASKLANE_TOKEN; cat $TASKLANE_TOKENS\"}}");
       assertThat(exec.statusCode()).isEqualTo(403);
       assertThat(Json.parse(exec.body()).get("code").asText()).isEqualTo("forbidden");
-      Frames alice = Frames.open(http, s.url, ALICE);
-      JsonNode run = alice.send(chat("1", "/run cat " + tokens));
-      assertThat(run.at("/result/taskId").isNull()).isTrue();
-      assertThat(run.at("/result/answer/text").asText()).contains("(forbidden)");
+      ChatSocket alice = new ChatSocket(http, s.url, ALICE);
+      JsonNode run = alice.request("chat.send", chat("/run cat " + tokens));
+      assertThat(run.at("/taskId").isNull()).isTrue();
+      assertThat(run.at("/answer/text").asText()).contains("(forbidden)");
 
       // Its free text goes to the agent profile, whose command gets what the profile passes on.
-      String profileTask = alice.send(chat("2", "hello")).at("/result/taskId").asText();
+      String profileTask = alice.request("chat.send", chat("hello")).at("/taskId").asText();
       String profileOutput = output(s, profileTask);
       assertThat(profileOutput).contains("AGENT_KEY=" + AGENT_KEY).contains("HOME=");
       assertNoServerSecret(profileOutput.replace(AGENT_KEY, ""), tokens);
@@ -93,8 +93,8 @@ class SafeDefaultsTest {
       alice.close();
 
       // The admin's /run and its direct exec tasks get the safe base only, in the session's folder.
-      Frames admin = Frames.open(http, s.url, ADMIN);
-      String runTask = admin.send(chat("3", "/run env; pwd")).at("/result/taskId").asText();
+      ChatSocket admin = new ChatSocket(http, s.url, ADMIN);
+      String runTask = admin.request("chat.send", chat("/run env; pwd")).at("/taskId").asText();
       String runOutput = output(s, runTask);
       assertThat(runOutput).contains("PATH=");
       assertNoServerSecret(runOutput, tokens);
@@ -177,10 +177,8 @@ class SafeDefaultsTest {
     return new SessionFolders(data).folder(session).toRealPath().toString();
   }
 
-  private static String chat(String id, String text) {
-    var frame = Json.object().put("id", id).put("method", "chat.send");
-    frame.putObject("params").put("text", text);
-    return Json.write(frame);
+  private static ObjectNode chat(String text) {
+    return Json.object().put("text", text);
   }
 
   private String output(ServerProcess s, String taskId) throws Exception {

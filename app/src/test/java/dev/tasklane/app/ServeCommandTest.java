@@ -10,14 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,12 +80,12 @@ class ServeCommandTest {
       String big = "{\"sessionKey\":\"web:x\",\"kind\":\"exec\",\"input\":{\"shell\":\"" + "x".repeat(1024) + "\"}}";
       assertThat(post(s.url + "/v1/tasks", "env-admin", big).statusCode()).isEqualTo(413);
 
-      Frames ws = Frames.open(http, s.url, "env-admin");
+      ChatSocket ws = new ChatSocket(http, s.url, "env-admin");
       // /run goes to the exec handler; free text to the configured agent profile.
-      String run = ws.send("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"me\","
-          + "\"text\":\"/run echo from-the-web-chat\"}}").at("/result/taskId").asText();
-      String free = ws.send("{\"id\":\"2\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"other\","
-          + "\"text\":\"hello agent\"}}").at("/result/taskId").asText();
+      String run = ws.request("chat.send", Json.object().put("chatId", "me").put("text", "/run echo from-the-web-chat"))
+          .get("taskId").asText();
+      String free = ws.request("chat.send", Json.object().put("chatId", "other").put("text", "hello agent"))
+          .get("taskId").asText();
       awaitState(s, run, "completed", "env-admin");
       awaitState(s, free, "completed", "env-admin");
       JsonNode runTask = Json.parse(get(s.url + "/v1/tasks/" + run, "env-admin").body());
@@ -112,11 +108,11 @@ class ServeCommandTest {
     String run;
     try (ServerProcess s = ServerProcess.start(data, env)) {
       assertThat(s.output()).contains("Database: PostgreSQL jdbc:postgresql://localhost:");
-      Frames ws = Frames.open(http, s.url, "t");
-      run = ws.send("{\"id\":\"1\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"me\","
-          + "\"text\":\"/run echo from-postgres\"}}").at("/result/taskId").asText();
-      String free = ws.send("{\"id\":\"2\",\"method\":\"chat.send\",\"params\":{\"chatId\":\"other\","
-          + "\"text\":\"hello agent\"}}").at("/result/taskId").asText();
+      ChatSocket ws = new ChatSocket(http, s.url, "t");
+      run = ws.request("chat.send", Json.object().put("chatId", "me").put("text", "/run echo from-postgres"))
+          .get("taskId").asText();
+      String free = ws.request("chat.send", Json.object().put("chatId", "other").put("text", "hello agent"))
+          .get("taskId").asText();
       awaitState(s, run, "completed", "t");
       awaitState(s, free, "completed", "t");
       assertThat(get(s.url + "/v1/tasks/" + free, "t").body()).contains("agent heard: hello agent");
@@ -220,40 +216,6 @@ class ServeCommandTest {
     while (!get(s.url + "/v1/tasks/" + id, token).body().contains("\"state\":\"" + state + "\"")) {
       assertThat(System.currentTimeMillis()).as("%s never %s", id, state).isLessThan(deadline);
       Thread.sleep(50);
-    }
-  }
-
-  /** A bare WebSocket client: one request at a time, the next text frame is its response. */
-  record Frames(WebSocket socket, LinkedBlockingQueue<String> frames) {
-    static Frames open(HttpClient http, String url, String token) {
-      LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-      WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-          .buildAsync(URI.create(url.replace("http:", "ws:") + "/ws"), new WebSocket.Listener() {
-            final StringBuilder part = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-              part.append(data);
-              if (last) {
-                frames.add(part.toString());
-                part.setLength(0);
-              }
-              ws.request(1);
-              return null;
-            }
-          }).join();
-      return new Frames(socket, frames);
-    }
-
-    JsonNode send(String frame) throws InterruptedException {
-      socket.sendText(frame, true).join();
-      String reply = frames.poll(20, TimeUnit.SECONDS);
-      assertThat(reply).as("a response to %s", frame).contains("\"ok\":true");
-      return Json.parse(reply);
-    }
-
-    void close() {
-      socket.abort();
     }
   }
 }

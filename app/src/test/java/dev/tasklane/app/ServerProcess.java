@@ -14,28 +14,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code tasklane serve} as a child JVM on a free port, with the test's class path. */
+/** {@code tasklane serve} (or {@code worker}) as a child JVM on a free port, with the test's class path. */
 final class ServerProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+  private static final Pattern LISTENING = Pattern.compile("(?:listening on|health on) (http://[^/\\s]+)");
 
   final Process process;
+  final Path data;
   final List<String> stdout;
   final StringBuffer stderr;
   final String url;
   private List<Thread> pumps = List.of();
 
-  private ServerProcess(Process process, String url, List<String> stdout, StringBuffer stderr) {
+  private ServerProcess(Process process, Path data, String url, List<String> stdout, StringBuffer stderr) {
     this.process = process;
+    this.data = data;
     this.stdout = stdout;
     this.url = url;
     this.stderr = stderr;
   }
 
   static ServerProcess start(Path data, Map<String, String> env, String... extraArgs) throws Exception {
+    return start("serve", data, env, extraArgs);
+  }
+
+  /** {@code tasklane <command>} ({@code serve} or {@code worker}) on free ports, with its data in {@code data}. */
+  static ServerProcess start(String command, Path data, Map<String, String> env, String... extraArgs)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve", "--data", data.toString()));
-    if (!List.of(extraArgs).contains("--port")) cmd.addAll(List.of("--port", "0"));
+        "--enable-native-access=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), command, "--data", data.toString()));
+    String portFlag = command.equals("worker") ? "--admin-port" : "--port";
+    if (!List.of(extraArgs).contains(portFlag)) cmd.addAll(List.of(portFlag, "0"));
     cmd.addAll(List.of(extraArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("TASKLANE_TOKEN");
@@ -63,7 +72,7 @@ final class ServerProcess implements AutoCloseable {
       Matcher m = LISTENING.matcher(line);
       if (m.find()) {
         Thread.sleep(200); // let the rest of the banner arrive
-        ServerProcess sp = new ServerProcess(p, m.group(1), out, err);
+        ServerProcess sp = new ServerProcess(p, data, m.group(1), out, err);
         sp.pumps = List.of(outPump, errPump);
         return sp;
       }

@@ -60,8 +60,13 @@ final class BenchPostgres implements AutoCloseable {
 
   /** A pool on a new schema, for a peer. */
   HikariDataSource pool(String name, int size) {
+    return pool(freshSchema(name), name, size);
+  }
+
+  /** A pool on the schema {@code url} names (of {@link #freshSchema}). */
+  HikariDataSource pool(String url, String name, int size) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(freshSchema(name));
+    config.setJdbcUrl(url);
     config.setMaximumPoolSize(size);
     config.setPoolName(name);
     return new HikariDataSource(config);

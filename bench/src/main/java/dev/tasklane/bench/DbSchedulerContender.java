@@ -54,10 +54,12 @@ final class DbSchedulerContender implements Contender {
   private final Scheduler scheduler;
   private final int workers;
   private final boolean lockAndFetch;
-  private final AtomicLong scheduled = new AtomicLong();
+  /** Tasks scheduled through every instance on the table: rows gone are completed ones. */
+  private final AtomicLong scheduled;
 
   DbSchedulerContender(Path file, int workers) throws SQLException {
-    this(PooledSqlite.open(file, Math.max(4, Math.min(workers, 16)), "db-scheduler"), TABLE, workers, false);
+    this(PooledSqlite.open(file, Math.max(4, Math.min(workers, 16)), "db-scheduler"), TABLE, workers, false,
+        new AtomicLong());
   }
 
   /**
@@ -67,15 +69,31 @@ final class DbSchedulerContender implements Contender {
    */
   static Factory postgres(BenchPostgres pg) {
     return (file, workers) -> new DbSchedulerContender(pg.pool("dbscheduler", Math.max(4, Math.min(workers, 16))),
-        POSTGRES_TABLE, workers, true);
+        POSTGRES_TABLE, workers, true, new AtomicLong());
   }
 
-  private DbSchedulerContender(HikariDataSource dataSource, String table, int workers, boolean lockAndFetch)
-      throws SQLException {
+  /** {@code count} instances (each its own scheduler and pool) on one fresh schema, with lock-and-fetch. */
+  static Factory postgresNodes(BenchPostgres pg, int count) {
+    return (file, workers) -> {
+      String url = pg.freshSchema("dbscheduler_nodes");
+      AtomicLong scheduled = new AtomicLong();
+      List<DbSchedulerContender> nodes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        nodes.add(new DbSchedulerContender(pg.pool(url, "dbscheduler-" + i, Math.max(4, Math.min(workers, 16))),
+            i == 0 ? POSTGRES_TABLE : null, workers, true, scheduled));
+      }
+      return new NodesContender(nodes);
+    };
+  }
+
+  /** @param table the table to create, or null when another instance created it */
+  private DbSchedulerContender(HikariDataSource dataSource, String table, int workers, boolean lockAndFetch,
+      AtomicLong scheduled) throws SQLException {
+    this.scheduled = scheduled;
     this.workers = workers;
     this.lockAndFetch = lockAndFetch;
     this.dataSource = dataSource;
-    createTable(table);
+    if (table != null) createTable(table);
     noop =
         Tasks.oneTime("noop", Long.class)
             .execute((instance, ctx) -> {

@@ -7,6 +7,8 @@ import java.util.List;
 /** The measurements of one run, in the order they run. */
 final class Steps {
   private static final Duration SHORT = Duration.ofSeconds(60);
+  /** Nodes of the cluster steps: 1 to this many on one PostgreSQL schema. */
+  static final int MAX_NODES = 3;
 
   private Steps() {}
 
@@ -38,6 +40,17 @@ final class Steps {
     steps.add(startLatency(DbSchedulerContender.postgres(pg), "pg.db-scheduler", "", o, files));
     steps.add(peerDrain(JobRunrContender.postgres(pg), "pg.jobrunr", o, files));
     steps.add(startLatency(JobRunrContender.postgres(pg), "pg.jobrunr", "", o, files));
+    // Several nodes on one schema: 1, 2 and 3 lanes, beside 1, 2 and 3 db-scheduler instances.
+    for (int n = 1; n <= MAX_NODES; n++) {
+      String tasklane = "pg.nodes" + n + ".tasklane";
+      String dbScheduler = "pg.nodes" + n + ".db-scheduler";
+      steps.add(peerDrain(TasklaneContender.postgresNodes(pg, o.sessions(), n), tasklane, o, files));
+      steps.add(startLatency(TasklaneContender.postgresNodes(pg, o.sessions(), n), tasklane,
+          "submits to the nodes in turn", o, files));
+      steps.add(peerDrain(DbSchedulerContender.postgresNodes(pg, n), dbScheduler, o, files));
+      steps.add(startLatency(DbSchedulerContender.postgresNodes(pg, n), dbScheduler, "submits to the instances in turn",
+          o, files));
+    }
     if (o.only() != null) steps.removeIf(s -> !s.title().contains(o.only()));
     return steps;
   }

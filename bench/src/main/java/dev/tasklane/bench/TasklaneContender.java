@@ -8,10 +8,14 @@ import dev.tasklane.core.TaskResult;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.postgres.PostgresDatabase;
+import dev.tasklane.store.postgres.PostgresOptions;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import dev.tasklane.store.sqlite.SqliteOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +77,19 @@ final class TasklaneContender implements Contender {
   /** On a fresh schema of {@code pg} each time. */
   static Factory postgres(BenchPostgres pg, int sessions) {
     return (file, workers) -> new TasklaneContender(pg.tasklane("tasklane"), pg.version(), workers, sessions);
+  }
+
+  /** {@code count} nodes, each a lane with {@code workers} workers, on one fresh schema of {@code pg}. */
+  static Factory postgresNodes(BenchPostgres pg, int sessions, int count) {
+    return (file, workers) -> {
+      String url = pg.freshSchema("tasklane_nodes");
+      List<TasklaneContender> nodes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        nodes.add(new TasklaneContender(PostgresDatabase.open(PostgresOptions.fromUrl(url)), pg.version(), workers,
+            sessions));
+      }
+      return new NodesContender(nodes);
+    };
   }
 
   Lane lane() {

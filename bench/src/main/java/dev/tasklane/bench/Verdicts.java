@@ -29,6 +29,16 @@ final class Verdicts {
       r.ratio("pg.start.p50.tasklane/" + peer, "pg.tasklane.start.p50", "pg." + peer + ".start.p50",
           "on PostgreSQL: submit->start p50, lower is better for Tasklane");
     }
+    for (int n = 1; n <= Steps.MAX_NODES; n++) {
+      r.ratio("pg.nodes" + n + ".drain.tasklane/db-scheduler", "pg.nodes" + n + ".tasklane.drain",
+          "pg.nodes" + n + ".db-scheduler.drain", n + " nodes on one PostgreSQL: throughput, higher is better for Tasklane");
+      r.ratio("pg.nodes" + n + ".start.p50.tasklane/db-scheduler", "pg.nodes" + n + ".tasklane.start.p50",
+          "pg.nodes" + n + ".db-scheduler.start.p50", n + " nodes: submit->start p50, lower is better for Tasklane");
+    }
+    r.ratio("pg.nodes3/nodes1.tasklane", "pg.nodes3.tasklane.drain", "pg.nodes1.tasklane.drain",
+        "Tasklane's drain with 3 nodes against 1");
+    r.ratio("pg.nodes3/nodes1.db-scheduler", "pg.nodes3.db-scheduler.drain", "pg.nodes1.db-scheduler.drain",
+        "db-scheduler's drain with 3 instances against 1");
     r.ratio("drain.pg.tasklane/sqlite.tasklane", "pg.tasklane.drain", "tasklane.drain",
         "Tasklane's drain on PostgreSQL against on SQLite");
     r.ratio("drain.tasklane/jdbc.update", "tasklane.drain", "jdbc.update",
@@ -55,6 +65,13 @@ final class Verdicts {
     r.target(atMost("submit->start p50 <= 5 ms", "tasklane.start.p50", START_P50_TARGET_MS, "ms", r, null));
     Optional<Double> pgOverDbScheduler = r.value("pg.tasklane.drain")
         .flatMap(t -> r.value("pg.db-scheduler.drain").map(d -> t / d));
+    Optional<Double> nodesOverDbScheduler = r.value("pg.nodes3.tasklane.drain")
+        .flatMap(t -> r.value("pg.nodes3.db-scheduler.drain").map(d -> t / d));
+    r.target(new Target("3 nodes drain >= 2x db-scheduler with 3 instances", ">= 2.0 x",
+        nodesOverDbScheduler.orElse(null), nodesOverDbScheduler.map(x -> x >= PG_DRAIN_OVER_DB_SCHEDULER_TARGET)
+            .orElse(null),
+        r.value("pg.nodes3.db-scheduler.drain").map(d -> "db-scheduler drains " + Math.round(d) + " tasks/s")
+            .orElse(null)));
     r.target(new Target("PostgreSQL drain >= 2x db-scheduler lock-and-fetch", ">= 2.0 x",
         pgOverDbScheduler.orElse(null), pgOverDbScheduler.map(x -> x >= PG_DRAIN_OVER_DB_SCHEDULER_TARGET).orElse(null),
         r.value("pg.db-scheduler.drain").map(d -> "db-scheduler drains " + Math.round(d) + " tasks/s").orElse(null)));

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param deliveryRetryBase first delay before a failed send is retried; doubles per failure (default 1 s)
  * @param deliveryRetryMax the longest delay between two tries of a send (default 5 min)
  * @param maxDeliveryAttempts tries of one message before it is given up and logged (default 30)
+ * @param deliveryLease on a database shared by several nodes, how long the node that took an outbox
+ *     message to send it has it to itself; a node that dies mid-send hands it over after this
+ *     (default 1 min: longer than a send may take)
  * @param runKind the task kind {@code /run <command>} submits (default {@code exec})
  * @param maxTrackedStatusMessages status messages kept up to date at once (default 10,000); past it,
  *     the ones of finished tasks, then the oldest, are no longer edited (their results still arrive)
@@ -36,6 +39,7 @@ public record ChatConfig(
     Duration deliveryRetryBase,
     Duration deliveryRetryMax,
     int maxDeliveryAttempts,
+    Duration deliveryLease,
     String runKind,
     int maxTrackedStatusMessages,
     ScheduleConfig schedules) {
@@ -48,6 +52,7 @@ public record ChatConfig(
     requirePositive(heartbeatAfter, "heartbeatAfter");
     requirePositive(deliveryRetryBase, "deliveryRetryBase");
     requirePositive(deliveryRetryMax, "deliveryRetryMax");
+    requirePositive(deliveryLease, "deliveryLease");
     if (maxMessageChars < 64) throw new IllegalArgumentException("maxMessageChars must be at least 64");
     if (transcriptLimit < 1) throw new IllegalArgumentException("transcriptLimit must be at least 1");
     if (maxIncomingChars < 1) throw new IllegalArgumentException("maxIncomingChars must be at least 1");
@@ -82,6 +87,7 @@ public record ChatConfig(
     private Duration deliveryRetryBase = Duration.ofSeconds(1);
     private Duration deliveryRetryMax = Duration.ofMinutes(5);
     private int maxDeliveryAttempts = 30;
+    private Duration deliveryLease = Duration.ofMinutes(1);
     private String runKind = "exec";
     private int maxTrackedStatusMessages = 10_000;
     private ScheduleConfig schedules = ScheduleConfig.defaults();
@@ -98,6 +104,7 @@ public record ChatConfig(
       deliveryRetryBase = c.deliveryRetryBase;
       deliveryRetryMax = c.deliveryRetryMax;
       maxDeliveryAttempts = c.maxDeliveryAttempts;
+      deliveryLease = c.deliveryLease;
       runKind = c.runKind;
       maxTrackedStatusMessages = c.maxTrackedStatusMessages;
       schedules = c.schedules;
@@ -112,13 +119,14 @@ public record ChatConfig(
     public Builder deliveryRetryBase(Duration v) { deliveryRetryBase = v; return this; }
     public Builder deliveryRetryMax(Duration v) { deliveryRetryMax = v; return this; }
     public Builder maxDeliveryAttempts(int v) { maxDeliveryAttempts = v; return this; }
+    public Builder deliveryLease(Duration v) { deliveryLease = v; return this; }
     public Builder runKind(String v) { runKind = v; return this; }
     public Builder maxTrackedStatusMessages(int v) { maxTrackedStatusMessages = v; return this; }
     public Builder schedules(ScheduleConfig v) { schedules = v; return this; }
 
     public ChatConfig build() {
       return new ChatConfig(yieldWindow, progressEditInterval, heartbeatAfter, maxMessageChars, transcriptLimit,
-          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, runKind,
+          maxIncomingChars, deliveryRetryBase, deliveryRetryMax, maxDeliveryAttempts, deliveryLease, runKind,
           maxTrackedStatusMessages, schedules);
     }
   }

@@ -97,7 +97,7 @@ public final class ChatService implements AutoCloseable {
     this.commands = new Commands(lane, config, clock, new ScheduleCommands(schedules, clock));
     this.waiter = new TaskWaiter(lane);
     this.reporter = new StatusReporter(lane, transcript, channels, config, clock);
-    this.sender = new OutboxSender(db, channels, config, clock, reporter::sent);
+    this.sender = new OutboxSender(lane, channels, config, clock, reporter::sent);
     this.follower = new EventFollower(lane, outcomes, reporter, sender, clock);
     follower.init();
   }
@@ -318,6 +318,7 @@ public final class ChatService implements AutoCloseable {
     ChatMessage ack = transcript.append(tx, new NewEntry(m.sessionKey(), Role.ASSISTANT, TaskTexts.ack(task, position),
         task.id(), user.id(), clock.instant(), true, m.channel(), m.chatId(), null));
     OutboxSql.enqueue(tx.connection(), ack.id(), target(m), null, clock.instant());
+    TranscriptSql.keepStatus(tx.connection(), ack.id(), lane.config().nodeId());
     tx.afterCommit(() -> reporter.track(ack, m.channel(), m.chatId()));
     return ack;
   }

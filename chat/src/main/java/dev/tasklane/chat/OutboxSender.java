@@ -2,6 +2,7 @@ package dev.tasklane.chat;
 
 import dev.tasklane.chat.OutboxSql.Pending;
 import dev.tasklane.chat.OutgoingMessage.Button;
+import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery is at least once at the edge: when the platform took a message but the process dies
  * before the outbox row is marked sent (one short write right after the send), the message is sent
  * again after the restart. Long texts are marked part by part, so at most one part repeats.
+ *
+ * <p>On a database shared by several nodes every node runs these loops, and a node claims a message
+ * before it sends it, for {@link ChatConfig#deliveryLease}: one node sends it, and when that node dies
+ * mid-send another takes the message over once the claim ran out.
  */
 final class OutboxSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
@@ -40,6 +45,8 @@ final class OutboxSender implements AutoCloseable {
   }
 
   private final Database db;
+  /** This node's id in claims; null when the database is this node's alone, and nothing is claimed. */
+  private final String node;
   private final Map<String, ChatChannel> channels;
   private final ChatConfig config;
   private final Clock clock;
@@ -47,8 +54,9 @@ final class OutboxSender implements AutoCloseable {
   private final Map<String, ChannelLoop> loops = new ConcurrentHashMap<>();
   private volatile boolean running;
 
-  OutboxSender(Database db, Map<String, ChatChannel> channels, ChatConfig config, Clock clock, SentListener listener) {
-    this.db = db;
+  OutboxSender(Lane lane, Map<String, ChatChannel> channels, ChatConfig config, Clock clock, SentListener listener) {
+    this.db = lane.database();
+    this.node = db.signals().isPresent() ? lane.config().nodeId() : null;
     this.channels = channels;
     this.config = config;
     this.clock = clock;
@@ -133,6 +141,7 @@ final class OutboxSender implements AutoCloseable {
 
   /** Sends the parts not yet sent; true when the whole message went through. */
   private boolean deliver(Pending p, ChatChannel channel) throws InterruptedException {
+    if (!claim(p)) return false;
     List<String> parts = channel.parts(p.text(), config.maxMessageChars());
     for (int i = p.partsSent(); i < parts.size(); i++) {
       String platformId;
@@ -150,13 +159,22 @@ final class OutboxSender implements AutoCloseable {
       boolean last = sent == parts.size();
       boolean first = i == 0;
       db.write(tx -> {
-        OutboxSql.partSent(tx.connection(), p.id(), sent, last, clock.instant());
+        Instant at = clock.instant();
+        OutboxSql.partSent(tx.connection(), p.id(), sent, last, at, node == null ? null : at.plus(config.deliveryLease()));
         if (first) TranscriptSql.platformShows(tx.connection(), p.entryId(), platformId, p.text());
         return null;
       });
       if (first) listener.sent(p.entryId(), platformId, p.text());
     }
     return true;
+  }
+
+  /** True when this node may send the message: it is alone on its database, or it claimed the message. */
+  private boolean claim(Pending p) {
+    if (node == null) return true;
+    Instant now = clock.instant();
+    return db.write(tx -> OutboxSql.claim(tx.connection(), p.id(), p.partsSent(), node, now,
+        now.plus(config.deliveryLease())));
   }
 
   private void failed(Pending p, Exception e) {
@@ -198,10 +216,17 @@ final class OutboxSender implements AutoCloseable {
     }
   }
 
+  /** Stops sending; on a shared database, the messages this node had claimed go to the others at once. */
   @Override
   public synchronized void close() {
     running = false;
     loops.values().forEach(ChannelLoop::stop);
     loops.clear();
+    if (node == null) return;
+    try {
+      db.write(tx -> OutboxSql.release(tx.connection(), node));
+    } catch (RuntimeException e) {
+      log.warn("handing this node's claimed chat messages back failed; others send them once the claims run out", e);
+    }
   }
 }

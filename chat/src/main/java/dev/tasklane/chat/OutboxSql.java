@@ -60,8 +60,8 @@ final class OutboxSql {
             "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
                 + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m"
                 + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ?"
-                + " ORDER BY o.id LIMIT ?"),
-            channel, now, limit);
+                + " AND (o.claimed_until IS NULL OR o.claimed_until <= ?) ORDER BY o.id LIMIT ?"),
+            channel, now, now, limit);
         ResultSet rs = ps.executeQuery()) {
       List<Pending> out = new ArrayList<>();
       while (rs.next()) {
@@ -73,10 +73,14 @@ final class OutboxSql {
     }
   }
 
-  /** When the first of a channel's chats waiting for a retry is due, if one is. */
+  /**
+   * When the first of a channel's chats waiting for a retry, or for another node's claim to run out,
+   * is due, if one is.
+   */
   static Optional<Instant> nextRetry(Connection c, String channel) throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
-        "SELECT MIN(next_attempt_at) AS next FROM chat_outbox WHERE id IN (" + HEADS + ")"), channel);
+        "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until ELSE next_attempt_at END) AS next"
+            + " FROM chat_outbox WHERE id IN (" + HEADS + ")"), channel);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return Optional.ofNullable(Sql.instant(rs, "next"));
@@ -88,19 +92,50 @@ final class OutboxSql {
     return task != null && rs.getInt("status") != 0 && rs.getInt("status_open") != 0 ? TaskId.of(task) : null;
   }
 
-  /** Records that the platform took part {@code partsSent - 1}; the message is sent once all parts are. */
-  static void partSent(Connection c, long id, int partsSent, boolean last, Instant now) throws SQLException {
+  /**
+   * Takes a pending message to send it, until {@code until}: true when no other node holds it (its
+   * claim ran out, or there was none) and no part of it was sent since {@code partsSent} was read.
+   */
+  static boolean claim(Connection c, long id, int partsSent, String node, Instant now, Instant until)
+      throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
-        "UPDATE chat_outbox SET parts_sent = ?, state = ?, sent_at = ?, last_error = NULL WHERE id = ?"),
-        partsSent, last ? "sent" : "pending", last ? now : null, id)) {
+        "UPDATE chat_outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = 'pending'"
+            + " AND parts_sent = ? AND (claimed_until IS NULL OR claimed_until <= ?)"),
+        node, until, id, partsSent, now)) {
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Drops the claims {@code node} holds on messages not sent yet (it stops). */
+  static int release(Connection c, String node) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("UPDATE chat_outbox SET claimed_until = NULL"
+        + " WHERE claimed_by = ? AND state = 'pending' AND claimed_until IS NOT NULL"), node)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Records that the platform took part {@code partsSent - 1}; the message is sent once all parts are.
+   * A claim is renewed until {@code claimUntil} for the next part, or dropped when it is null.
+   */
+  static void partSent(Connection c, long id, int partsSent, boolean last, Instant now, Instant claimUntil)
+      throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "UPDATE chat_outbox SET parts_sent = ?, state = ?, sent_at = ?, last_error = NULL, claimed_until = ?"
+            + " WHERE id = ?"),
+        partsSent, last ? "sent" : "pending", last ? now : null, last ? null : claimUntil, id)) {
       ps.executeUpdate();
     }
   }
 
-  /** Records a failed try: retried at {@code next}, or given up ({@code failed}) when {@code giveUp}. */
+  /**
+   * Records a failed try: retried at {@code next} (by whichever node gets to it first), or given up
+   * ({@code failed}) when {@code giveUp}.
+   */
   static void failed(Connection c, long id, String error, Instant next, boolean giveUp) throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
-        "UPDATE chat_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ? WHERE id = ?"),
+        "UPDATE chat_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?,"
+            + " claimed_until = NULL WHERE id = ?"),
         error, next, giveUp ? "failed" : "pending", id)) {
       ps.executeUpdate();
     }

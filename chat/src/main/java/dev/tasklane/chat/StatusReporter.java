@@ -2,6 +2,7 @@ package dev.tasklane.chat;
 
 import dev.tasklane.chat.TranscriptSql.StatusRow;
 import dev.tasklane.core.EventType;
+import dev.tasklane.core.Node;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * per {@code progressEditInterval}, and is edited in place on the platform once the message was
  * sent. Edits are best effort: a failed edit is tried again at the next interval, with the newest
  * text; the result itself always goes through the outbox.
+ *
+ * <p>The node that wrote a status message keeps it up to date, with the task's events from every
+ * node. On a database shared by several nodes another node may have sent it: its platform id is then
+ * read from the transcript, at most once per {@code progressEditInterval}. A node takes over the
+ * unsettled status messages of nodes that are gone (stopped, or silent past their lease), looked for
+ * at start and every heartbeat interval; one node wins each (a conditional update of its keeper).
  */
 final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -47,6 +55,7 @@ final class StatusReporter implements AutoCloseable {
     boolean open;
     Instant lastCheck;
     Instant lastPlatformEdit = Instant.MIN;
+    Instant lastPlatformLookup = Instant.MIN;
     Instant notBefore = Instant.MIN;
     Instant lastActivity;
     String lastOutput;
@@ -64,6 +73,8 @@ final class StatusReporter implements AutoCloseable {
 
   private final Lane lane;
   private final Database db;
+  /** True when other nodes share the database, and may have sent a status message this node follows. */
+  private final boolean shared;
   private final Transcript transcript;
   private final Map<String, ChatChannel> channels;
   private final ChatConfig config;
@@ -71,10 +82,12 @@ final class StatusReporter implements AutoCloseable {
   private final Map<TaskId, Tracked> tracked = new ConcurrentHashMap<>();
   private final Map<Long, TaskId> byEntry = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
+  private Instant lookedForOrphans = Instant.MIN;
 
   StatusReporter(Lane lane, Transcript transcript, Map<String, ChatChannel> channels, ChatConfig config, Clock clock) {
     this.lane = lane;
     this.db = lane.database();
+    this.shared = db.signals().isPresent();
     this.transcript = transcript;
     this.channels = channels;
     this.config = config;
@@ -83,18 +96,38 @@ final class StatusReporter implements AutoCloseable {
 
   /** Picks up the status messages left unsettled by the previous run, then starts the edit loop. */
   void start() {
+    adoptUnsettled(true);
+    long tick = Math.clamp(config.progressEditInterval().toMillis() / 4, 20, 1000);
+    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-chat-status")
+        .factory());
+    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Follows the unsettled status messages no live node keeps: all of them when the database is this
+   * node's alone, else those whose keeper is gone (or, at start, is this node under the same id), once
+   * this node took them over. Later looks skip this node's own: those it stopped following (past
+   * {@code maxTrackedStatusMessages}) stay dropped.
+   */
+  private void adoptUnsettled(boolean atStart) {
     Instant now = clock.instant();
+    lookedForOrphans = now;
+    String me = lane.config().nodeId();
+    Set<String> alive = shared ? lane.nodes().stream().filter(Node::alive).map(Node::id).collect(Collectors.toSet())
+        : Set.of();
     for (StatusRow r : db.read(tx -> TranscriptSql.unsettledStatus(tx.connection()))) {
+      if (byEntry.containsKey(r.entry().id())) continue;
+      if (shared) {
+        boolean mine = me.equals(r.keeper());
+        if (mine ? !atStart : r.keeper() != null && alive.contains(r.keeper())) continue;
+        if (!db.write(tx -> TranscriptSql.adoptStatus(tx.connection(), r.entry().id(), r.keeper(), me))) continue;
+      }
       Tracked t = new Tracked(r.entry().taskId(), r.entry().id(), r.channel(), r.chatId(), r.entry().text(), r.open(),
           now);
       t.platformId = r.platformMessageId();
       t.platformText = r.platformText();
       add(t);
     }
-    long tick = Math.clamp(config.progressEditInterval().toMillis() / 4, 20, 1000);
-    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tasklane-chat-status")
-        .factory());
-    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
   }
 
   /** Follows a new status message (an acknowledgement just written). */
@@ -172,6 +205,13 @@ final class StatusReporter implements AutoCloseable {
   }
 
   private void tick() {
+    if (shared && due(lookedForOrphans, clock.instant(), lane.config().heartbeatInterval())) {
+      try {
+        adoptUnsettled(false);
+      } catch (RuntimeException e) {
+        log.warn("looking for status messages of nodes that are gone failed", e);
+      }
+    }
     for (Tracked t : tracked.values()) {
       try {
         step(t);
@@ -184,6 +224,7 @@ final class StatusReporter implements AutoCloseable {
   private void step(Tracked t) {
     Instant now = clock.instant();
     if (isOpen(t) && due(t.lastCheck, now)) refresh(t, now);
+    if (shared) sentElsewhere(t, now);
     pushToPlatform(t, clock.instant()); // not `now`: the refresh may have taken a while
     synchronized (t) {
       if (!t.open && t.platformId != null && t.text.equals(t.platformText)) {
@@ -191,6 +232,22 @@ final class StatusReporter implements AutoCloseable {
         byEntry.remove(t.entryId);
       }
     }
+  }
+
+  /** Looks up the platform id of a message another node sent. */
+  private void sentElsewhere(Tracked t, Instant now) {
+    synchronized (t) {
+      if (t.platformId != null || !due(t.lastPlatformLookup, now)) return;
+      t.lastPlatformLookup = now;
+    }
+    db.read(tx -> TranscriptSql.onPlatform(tx.connection(), t.entryId)).ifPresent(p -> {
+      synchronized (t) {
+        if (t.platformId != null) return;
+        t.platformId = p.platformMessageId();
+        t.platformText = p.platformText();
+        t.lastPlatformEdit = now;
+      }
+    });
   }
 
   /** Recomputes the text from the ledger; writes it to the transcript if it changed. */
@@ -283,7 +340,11 @@ final class StatusReporter implements AutoCloseable {
   }
 
   private boolean due(Instant last, Instant now) {
-    return Duration.between(last, now).compareTo(config.progressEditInterval()) >= 0;
+    return due(last, now, config.progressEditInterval());
+  }
+
+  private static boolean due(Instant last, Instant now, Duration every) {
+    return last.equals(Instant.MIN) || Duration.between(last, now).compareTo(every) >= 0;
   }
 
   @Override

@@ -64,6 +64,11 @@ final class TranscriptFeed implements Subscription {
     if (!closed.get() && !buffer.offer(m)) overflowed.set(true);
   }
 
+  /** Something may have been missed (a lost signal connection): reads what is stored after the cursor. */
+  void catchUpSoon() {
+    if (!closed.get()) overflowed.set(true);
+  }
+
   private void run() {
     try {
       catchUp();

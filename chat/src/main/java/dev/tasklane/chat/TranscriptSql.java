@@ -97,6 +97,17 @@ final class TranscriptSql {
     }
   }
 
+  /** The platform's id of an entry and the text it shows, once a send went through (on whichever node). */
+  record OnPlatform(String platformMessageId, String platformText) {}
+
+  static Optional<OnPlatform> onPlatform(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement(
+        "SELECT platform_message_id, platform_text FROM chat_messages WHERE id = ? AND platform_message_id IS NOT NULL"),
+        id); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(new OnPlatform(rs.getString(1), rs.getString(2))) : Optional.empty();
+    }
+  }
+
   /** The status message of a task, if it has one. */
   static Optional<ChatMessage> statusOf(Connection c, TaskId taskId) throws SQLException {
     List<ChatMessage> l = list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE task_id = ? AND status = 1",
@@ -104,20 +115,41 @@ final class TranscriptSql {
     return l.stream().findFirst();
   }
 
-  /** A status message as the status reporter needs it after a restart. */
+  /**
+   * A status message as the status reporter needs it after a restart; {@code keeper} is the node that
+   * keeps it up to date (null before nodes were recorded).
+   */
   record StatusRow(ChatMessage entry, String channel, String chatId, String platformMessageId, String platformText,
-      boolean open) {}
+      boolean open, String keeper) {}
+
+  /** Records the node that keeps a status message up to date. */
+  static void keepStatus(Connection c, long id, String node) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("UPDATE chat_messages SET status_node = ? WHERE id = ?"),
+        node, id)) {
+      ps.executeUpdate();
+    }
+  }
+
+  /** Takes a status message over from {@code from} (null: no keeper recorded); false if another node did first. */
+  static boolean adoptStatus(Connection c, long id, String from, String to) throws SQLException {
+    try (PreparedStatement ps = Sql.bind(c.prepareStatement("UPDATE chat_messages SET status_node = ? WHERE id = ?"
+        + " AND " + (from == null ? "status_node IS NULL" : "status_node = ?")), from == null
+        ? new Object[] {to, id} : new Object[] {to, id, from})) {
+      return ps.executeUpdate() == 1;
+    }
+  }
 
   /** Status messages whose task is still open or whose last text has not reached the platform. */
   static List<StatusRow> unsettledStatus(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", channel, chat_id, platform_message_id,"
-        + " platform_text, status_open FROM chat_messages WHERE status = 1 AND (status_open = 1"
+        + " platform_text, status_open, status_node FROM chat_messages WHERE status = 1 AND (status_open = 1"
         + " OR (platform_message_id IS NOT NULL AND (platform_text IS NULL OR platform_text <> text)))");
         ResultSet rs = ps.executeQuery()) {
       List<StatusRow> out = new ArrayList<>();
       while (rs.next()) {
         out.add(new StatusRow(map(rs), rs.getString("channel"), rs.getString("chat_id"),
-            rs.getString("platform_message_id"), rs.getString("platform_text"), rs.getInt("status_open") != 0));
+            rs.getString("platform_message_id"), rs.getString("platform_text"), rs.getInt("status_open") != 0,
+            rs.getString("status_node")));
       }
       return out;
     }

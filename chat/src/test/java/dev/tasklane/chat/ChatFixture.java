@@ -49,7 +49,16 @@ final class ChatFixture implements AutoCloseable {
 
   /** The same, with the chat service on {@code clock}. */
   static ChatFixture start(Supplier<Database> database, ChatConfig config, Clock clock) {
-    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1), clock);
+    return start(database, config, clock, LaneConfig.defaults().concurrency());
+  }
+
+  /** A node of a cluster: a lane running at most {@code workers} tasks at once (0: none) and a started chat service. */
+  static ChatFixture node(Supplier<Database> database, ChatConfig config, int workers) {
+    return start(database, config, Clock.systemUTC(), workers);
+  }
+
+  private static ChatFixture start(Supplier<Database> database, ChatConfig config, Clock clock, int workers) {
+    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1, workers), clock);
     f.chat = f.newChat(config);
     f.chat.start();
     return f;
@@ -74,9 +83,14 @@ final class ChatFixture implements AutoCloseable {
   }
 
   static Lane startLane(Database database, int maxAttempts) {
+    return startLane(database, maxAttempts, LaneConfig.defaults().concurrency());
+  }
+
+  private static Lane startLane(Database database, int maxAttempts, int workers) {
     return Lane.builder()
         .database(database)
         .config(LaneConfig.defaults().toBuilder()
+            .concurrency(workers)
             .leaseDuration(Duration.ofSeconds(3))
             .heartbeatInterval(Duration.ofMillis(500))
             .cancelGrace(Duration.ofMillis(500))

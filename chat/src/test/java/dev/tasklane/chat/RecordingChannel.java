@@ -19,6 +19,7 @@ class RecordingChannel implements ChatChannel {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger sendCalls = new AtomicInteger();
   private final AtomicInteger editFailuresLeft = new AtomicInteger();
+  private volatile long sendMillis;
   private static final AtomicInteger ids = new AtomicInteger();
 
   RecordingChannel(String name) {
@@ -35,9 +36,20 @@ class RecordingChannel implements ChatChannel {
     failuresLeft.set(n);
   }
 
+  /** From now on sends never return (until interrupted), as in a process that stalled mid-send. */
+  void hangSends() {
+    sendMillis = Long.MAX_VALUE;
+  }
+
+  /** From now on each send takes {@code millis} before the platform takes the message. */
+  void slowSends(long millis) {
+    sendMillis = millis;
+  }
+
   @Override
   public String send(String chatId, String text, String replyTo) throws Exception {
     sendCalls.incrementAndGet();
+    if (sendMillis > 0) Thread.sleep(sendMillis);
     if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new java.io.IOException("platform is down");
     String id = name + "-" + ids.incrementAndGet();
     sent.add(new Sent(chatId, text, replyTo, id));

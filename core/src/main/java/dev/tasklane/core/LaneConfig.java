@@ -9,7 +9,8 @@ import java.util.UUID;
  * some of them. docs/ENGINE.md lists every knob.
  *
  * @param nodeId this process's name in leases (random per start by default)
- * @param concurrency tasks running at once in this process (default 4)
+ * @param concurrency tasks running at once in this process (default 4; 0: it runs no tasks, it only takes
+ *     requests, on a database other nodes run them from)
  * @param perSession tasks of one session running at once (default 1: in submission order)
  * @param perKind limits per kind (absent = only the global limit)
  * @param defaultMaxAttempts attempts per task unless the request says otherwise (default 3)
@@ -54,7 +55,7 @@ public record LaneConfig(
 
   public LaneConfig {
     perKind = Map.copyOf(perKind);
-    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+    if (concurrency < 0) throw new IllegalArgumentException("concurrency must be 0 or more");
     if (perSession < 1) throw new IllegalArgumentException("perSession must be at least 1");
     if (defaultMaxAttempts < 1) throw new IllegalArgumentException("defaultMaxAttempts must be at least 1");
     if (heartbeatInterval.compareTo(leaseDuration) >= 0) {

@@ -7,6 +7,7 @@ import dev.tasklane.core.EventListener;
 import dev.tasklane.core.EventType;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.LaneException;
+import dev.tasklane.core.Node;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.RetryPolicy;
 import dev.tasklane.core.SubmitRequest;
@@ -23,6 +24,7 @@ import dev.tasklane.engine.execute.Execution;
 import dev.tasklane.engine.maintain.Housekeeping;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
+import dev.tasklane.store.Signals;
 import dev.tasklane.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +74,9 @@ public final class Lane implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final Housekeeping housekeeping;
   private final RetryPolicy retries;
+  private final AtomicLong discarded = new AtomicLong();
+  private EventRelay relay;
+  private OtherNodes otherNodes;
   private volatile boolean accepting = true;
   private volatile boolean closed;
 
@@ -79,7 +85,7 @@ public final class Lane implements AutoCloseable {
     this.config = b.config;
     this.clock = b.clock;
     this.handlers = new ConcurrentHashMap<>(b.handlers);
-    this.store = new TaskStore(database, bus::publish);
+    this.store = new TaskStore(database, bus::publish, config.nodeId());
     this.validator = new SubmitValidator(config);
     this.retries = RetryPolicy.of(config);
     this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("tasklane-timer-", 0).daemon(true)
@@ -103,10 +109,23 @@ public final class Lane implements AutoCloseable {
     bus.addInternal(e -> {
       if (e.state().isTerminal() || e.type() == EventType.RETRYING) dispatcher.wake();
     });
-    dispatcher.start();
+    database.signals().ifPresent(this::listenToOtherNodes);
+    store.beat(config.concurrency(), clock.instant(), true);
+    if (config.concurrency() > 0) dispatcher.start();
     housekeeping.start(timers);
     log.info("lane {} started: kinds {}, concurrency {}", config.nodeId(), handlers.keySet(), config.concurrency());
     return this;
+  }
+
+  /** Other nodes share the database: hear their submits, cancels and events. */
+  private void listenToOtherNodes(Signals signals) {
+    relay = new EventRelay((after, limit) -> store.eventsAfter(null, after, limit), bus::toFeeds, bus::hasFeeds,
+        store.lastEventId());
+    bus.relayThrough(relay);
+    relay.start();
+    otherNodes = new OtherNodes(signals, new OtherNodes.Targets(config.nodeId(), dispatcher, relay,
+        this::signalHere, housekeeping::heartbeat));
+    otherNodes.start(timers, config.maintenanceInterval().toMillis());
   }
 
   /** Stores a new task (durable when this returns) and wakes a worker. */
@@ -262,6 +281,23 @@ public final class Lane implements AutoCloseable {
     return dispatcher.running.size();
   }
 
+  /**
+   * Outcomes of attempts run here that the database refused: the attempt had lost its lease (its
+   * task was taken over by another node, or canceled past its grace period), so its fence no longer
+   * matched. The task's one terminal state is the other's.
+   */
+  public long discardedOutcomes() {
+    return discarded.get();
+  }
+
+  /**
+   * The nodes that run lanes on this database (one on SQLite): alive while their heartbeat is
+   * younger than the lease duration, with the tasks running under each one's lease.
+   */
+  public List<Node> nodes() {
+    return store.nodes(clock.instant(), config.leaseDuration());
+  }
+
   /** The kinds this lane has handlers for. */
   public Set<String> kinds() {
     return Set.copyOf(handlers.keySet());
@@ -287,6 +323,7 @@ public final class Lane implements AutoCloseable {
   public void shutdown(Duration grace) {
     if (!accepting) return;
     accepting = false;
+    if (otherNodes != null) otherNodes.close();
     dispatcher.stop();
     awaitRunning(grace);
     for (Execution e : dispatcher.running.values()) e.stop(Execution.Stop.SHUTDOWN);
@@ -301,7 +338,13 @@ public final class Lane implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (relay != null) relay.close();
     bus.closeAll();
+    try {
+      store.stopped(clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("could not mark node {} as stopped; it shows as gone once its heartbeat is old", config.nodeId(), e);
+    }
   }
 
   /** {@link #shutdown} with the cancel grace period, then closes the database. */
@@ -325,10 +368,15 @@ public final class Lane implements AutoCloseable {
     }
   }
 
-  /** Signals the handler if the task runs here, and makes the cancel final after the grace period. */
-  private void stopHere(TaskId id) {
+  /** Signals the handler if the task runs here (its cancel was requested on another node). */
+  private void signalHere(TaskId id) {
     Execution e = dispatcher.running.get(id);
     if (e != null) e.stop(Execution.Stop.CANCEL);
+  }
+
+  /** Signals the handler if the task runs here, and makes the cancel final after the grace period. */
+  private void stopHere(TaskId id) {
+    signalHere(id);
     long graceMs = config.cancelGrace().toMillis() + 50;
     timers.schedule(() -> Thread.startVirtualThread(() -> {
       if (!accepting) return; // shutting down: the next start's maintenance enforces it
@@ -342,7 +390,7 @@ public final class Lane implements AutoCloseable {
 
   private Execution.Services services() {
     return new Execution.Services(store, clock, config, timers, this::submit, retries, dispatcher::slotFreed,
-        dispatcher::finished);
+        dispatcher::finished, discarded::incrementAndGet);
   }
 
   private void checkAccepting() {

@@ -1,5 +1,6 @@
 package dev.tasklane.store;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,6 +48,28 @@ public interface Database extends AutoCloseable {
    * {@code db/chat/sqlite}), recorded in their own history table {@code <name>_schema_history}.
    */
   void migrate(String name, String location);
+
+  /**
+   * How this database tells the other processes that share it of a commit, if it can
+   * ({@link Dialect#supportsListener()}): what wakes workers, and carries events and cancels, across
+   * nodes. Empty when one process owns the database.
+   */
+  default Optional<Signals> signals() {
+    return Optional.empty();
+  }
+
+  /**
+   * Does {@code duty} on one process at a time among those sharing the database, with takeover: the
+   * process that holds it is the one {@code duty.start()} was called on, until {@code duty.stop()};
+   * when it dies or loses the database another takes the duty within seconds. Closing the returned
+   * handle gives the duty up. Alone on its database a process takes the duty at once.
+   *
+   * @param name what is elected, the same on every process (e.g. the bot polled)
+   */
+  default AutoCloseable elect(String name, Duty duty) {
+    duty.start();
+    return duty::stop;
+  }
 
   @Override
   void close();

@@ -1,5 +1,8 @@
 package dev.tasklane.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 /**
  * What differs between the databases: the few statements whose SQL differs, and capabilities as
  * flags (never {@code instanceof}). Everything else is shared SQL.
@@ -56,6 +59,15 @@ public interface Dialect {
   /** Appended to a {@code SELECT} that picks rows to change: locks them, skipping rows others hold. */
   default String lockSkipLocked() {
     return "";
+  }
+
+  /**
+   * Takes the lock named {@code key} until the transaction ends, if no other transaction holds it:
+   * false when one does. Lets work that any node may do, but only one at a time, be skipped by the
+   * others. With one writer there is nobody to exclude.
+   */
+  default boolean tryLockForTransaction(Connection c, long key) throws SQLException {
+    return true;
   }
 
   /** Appended to a {@code SELECT} that reads rows it will change: locks them. */

@@ -16,9 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The lane's housekeeping: leases, expiry, overdue cancels, retention, checkpoints. */
+/**
+ * The lane's housekeeping: leases, expiry, overdue cancels, retention, checkpoints. Every node runs
+ * it: the rows a node changes are locked as it picks them, skipping rows another node holds (they
+ * are that node's this time), and the purge runs on one node at a time.
+ */
 final class MaintenanceSql {
   private static final String TERMINAL = "('completed', 'failed', 'canceled', 'expired')";
+  /** The lock a node takes while it purges ("tasklane purge" as a number). */
+  static final long PURGE_LOCK = 0x746c2d7075726765L;
 
   private MaintenanceSql() {}
 
@@ -46,7 +52,8 @@ final class MaintenanceSql {
   static List<Changed> reapLeases(Tx tx, Instant now, boolean all, RetryPolicy retries) throws SQLException {
     List<Task> orphans;
     try (PreparedStatement ps = tx.connection().prepareStatement("SELECT " + TaskRows.COLUMNS
-        + " FROM tasks WHERE state = 'running'" + (all ? "" : " AND lease_until < ?"))) {
+        + " FROM tasks WHERE state = 'running'" + (all ? "" : " AND lease_until < ?")
+        + tx.dialect().lockSkipLocked())) {
       if (!all) ps.setLong(1, now.toEpochMilli());
       orphans = TaskRows.mapAll(ps);
     }
@@ -74,7 +81,7 @@ final class MaintenanceSql {
 
   static List<Changed> expire(Tx tx, Instant now) throws SQLException {
     List<Changed> changes = new ArrayList<>();
-    for (long id : ids(tx, EXPIRED, now.toEpochMilli())) {
+    for (long id : ids(tx, EXPIRED + tx.dialect().lockSkipLocked(), now.toEpochMilli())) {
       changes.addAll(Transitions.expire(tx, id, now));
     }
     return changes;
@@ -83,7 +90,8 @@ final class MaintenanceSql {
   static List<Changed> forceCancels(Tx tx, Instant now, Duration grace) throws SQLException {
     List<Changed> changes = new ArrayList<>();
     long cutoff = now.minus(grace).toEpochMilli();
-    for (long id : ids(tx, "SELECT id FROM tasks WHERE state = 'running' AND cancel_requested_at <= ?", cutoff)) {
+    for (long id : ids(tx, "SELECT id FROM tasks WHERE state = 'running' AND cancel_requested_at <= ?"
+        + tx.dialect().lockSkipLocked(), cutoff)) {
       changes.addAll(Transitions.cancelRunning(tx, id, null,
           "canceled; the handler did not stop within " + grace.toSeconds() + " s, its result will be discarded", now));
     }
@@ -91,6 +99,7 @@ final class MaintenanceSql {
   }
 
   static int purge(Tx tx, Instant before) throws SQLException {
+    if (!tx.dialect().tryLockForTransaction(tx.connection(), PURGE_LOCK)) return 0; // another node purges
     String old = "SELECT id FROM tasks WHERE finished_at < ? AND state IN " + TERMINAL;
     long cutoff = before.toEpochMilli();
     tx.dialect().sessionIndex().forget(tx, old, cutoff);

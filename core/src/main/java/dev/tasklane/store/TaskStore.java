@@ -3,6 +3,7 @@ package dev.tasklane.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.tasklane.core.Attempt;
+import dev.tasklane.core.Node;
 import dev.tasklane.core.Page;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.RetryPolicy;
@@ -13,6 +14,7 @@ import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.Transitions.Changed;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,17 +26,31 @@ import java.util.function.Consumer;
 /**
  * Tasks over JDBC: every write is one unit of work on the {@link Database} (group-committed on
  * SQLite), and the events it made are handed to the publisher after the commit, in commit order.
+ *
+ * <p>On a database shared by several nodes, a write that leaves work another node could take (a new
+ * task, one queued again, a slot freed by someone else than its worker) also signals
+ * {@link Signals#WAKE}, and a cancel of a running task signals {@link Signals#CANCEL}, in the same
+ * transaction: the other nodes hear of it when it commits.
  */
 public final class TaskStore {
   private final Database db;
   private final Consumer<List<TaskEvent>> publisher;
   private final SessionIndex sessions;
+  private final Signals signals;
+  private final String node;
   private final Completions completions;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
+    this(db, publisher, "");
+  }
+
+  /** @param node this process's node id, which its own wake-ups carry so that it ignores them */
+  public TaskStore(Database db, Consumer<List<TaskEvent>> publisher, String node) {
     this.db = db;
     this.publisher = publisher;
     this.sessions = db.dialect().sessionIndex();
+    this.signals = db.signals().orElse(null);
+    this.node = node;
     this.completions = new Completions(db, publisher);
   }
 
@@ -69,6 +85,8 @@ public final class TaskStore {
       SubmitSql.Inserted r = SubmitSql.insert(tx, sessions, task, maxPending, now);
       if (r.created()) sessions.added(tx, r.task().id().value(), task.sessionKey());
       publish(tx, r.changes());
+      if (r.created()) wakeOthers(tx);
+      for (TaskId id : r.interrupted()) signalCancel(tx, id);
       return new SubmitResult(r.task(), r.created(), r.interrupted());
     };
   }
@@ -108,8 +126,8 @@ public final class TaskStore {
   }
 
   public boolean retry(TaskId id, long fence, TaskError error, Instant notBefore, Instant now) {
-    return change(tx -> Transitions.retry(tx, id.value(), fence, error, notBefore, now, "retrying")
-        .map(List::of).orElse(List.of()));
+    return changeAll(waking(tx -> Transitions.retry(tx, id.value(), fence, error, notBefore, now, "retrying")
+        .map(List::of).orElse(List.of()))) > 0;
   }
 
   /** Why a task handed back at shutdown is queued again. */
@@ -123,13 +141,14 @@ public final class TaskStore {
 
   /** Hands a running task back to the queue without spending an attempt, for {@code reason}. */
   public boolean release(TaskId id, long fence, TaskError reason, Instant now) {
-    return change(tx -> Transitions.release(tx, id.value(), fence, reason, now)
-        .map(List::of).orElse(List.of()));
+    return changeAll(waking(tx -> Transitions.release(tx, id.value(), fence, reason, now)
+        .map(List::of).orElse(List.of()))) > 0;
   }
 
   /** running → canceled; {@code fence} null when the grace period ended regardless of the worker. */
   public boolean cancelRunning(TaskId id, Long fence, String message, Instant now) {
-    return change(tx -> Transitions.cancelRunning(tx, id.value(), fence, message, now));
+    SqlWork<List<Changed>> work = tx -> Transitions.cancelRunning(tx, id.value(), fence, message, now);
+    return changeAll(fence == null ? waking(work) : work) > 0;
   }
 
   public Optional<CancelResult> cancel(TaskId id, Instant now) {
@@ -146,6 +165,7 @@ public final class TaskStore {
       if (t.state() == TaskState.RUNNING) {
         Optional<Changed> requested = Transitions.requestCancel(tx, id.value(), now);
         requested.ifPresent(ch -> publish(tx, List.of(ch)));
+        if (requested.isPresent()) signalCancel(tx, id);
         return Optional.of(new CancelResult(TaskRows.find(c, id.value()).orElse(t), true));
       }
       return Optional.of(new CancelResult(t, false));
@@ -173,12 +193,24 @@ public final class TaskStore {
   }
 
   /**
+   * This node's heartbeat, one write: its row in the cluster view, and the leases of the tasks it
+   * runs ({@code fences}: task id → fence) renewed until {@code until}.
+   */
+  public Renewal heartbeat(int workers, Map<TaskId, Long> fences, Instant now, Instant until) {
+    return db.write(tx -> {
+      NodeSql.beat(tx, node, workers, now, false);
+      if (fences.isEmpty()) return new Renewal(List.of(), List.of());
+      return MaintenanceSql.renew(tx, node, fences, until);
+    });
+  }
+
+  /**
    * Running tasks whose lease ran out (their node died) go back to the queue, or fail, as
    * {@code retries} decides. With {@code all}, every running task counts as orphaned: used at start on
    * a single-process database, where no other process can be running them.
    */
   public int reapLeases(Instant now, boolean all, RetryPolicy retries) {
-    return changeAll(tx -> MaintenanceSql.reapLeases(tx, now, all, retries));
+    return changeAll(waking(tx -> MaintenanceSql.reapLeases(tx, now, all, retries)));
   }
 
   /** Queued tasks past their {@code expiresAt} become expired. */
@@ -188,12 +220,36 @@ public final class TaskStore {
 
   /** Running tasks whose cancel was requested more than {@code grace} ago become canceled regardless. */
   public int forceCancels(Instant now, Duration grace) {
-    return changeAll(tx -> MaintenanceSql.forceCancels(tx, now, grace));
+    return changeAll(waking(tx -> MaintenanceSql.forceCancels(tx, now, grace)));
   }
 
   /** Deletes terminal tasks that finished before {@code before}, with their events and attempts. */
   public int purge(Instant before) {
-    return db.write(tx -> MaintenanceSql.purge(tx, before));
+    return db.write(tx -> {
+      NodeSql.forget(tx, before);
+      return MaintenanceSql.purge(tx, before);
+    });
+  }
+
+  /** Renews this node's row in the cluster view ({@code starting}: it started now). */
+  public void beat(int workers, Instant now, boolean starting) {
+    db.write(tx -> {
+      NodeSql.beat(tx, node, workers, now, starting);
+      return null;
+    });
+  }
+
+  /** Marks this node as stopped in the cluster view. */
+  public void stopped(Instant now) {
+    db.write(tx -> {
+      NodeSql.stopped(tx, node, now);
+      return null;
+    });
+  }
+
+  /** Every node known, alive while its last heartbeat is younger than {@code silence}. */
+  public List<Node> nodes(Instant now, Duration silence) {
+    return db.read(tx -> NodeSql.all(tx.connection(), now, silence));
   }
 
   public Optional<Task> find(TaskId id) {
@@ -261,6 +317,26 @@ public final class TaskStore {
       publish(tx, changes);
       return changes.size();
     };
+  }
+
+  /**
+   * {@code work}, telling the other nodes when it changed anything: it queued a task again or freed
+   * a slot of a session or kind that a node other than this one may fill first.
+   */
+  private SqlWork<List<Changed>> waking(SqlWork<List<Changed>> work) {
+    return tx -> {
+      List<Changed> changes = work.run(tx);
+      if (!changes.isEmpty()) wakeOthers(tx);
+      return changes;
+    };
+  }
+
+  private void wakeOthers(Tx tx) throws SQLException {
+    if (signals != null) signals.send(tx, Signals.WAKE, node);
+  }
+
+  private void signalCancel(Tx tx, TaskId id) throws SQLException {
+    if (signals != null) signals.send(tx, Signals.CANCEL, id.toString());
   }
 
   private void publish(Tx tx, List<Changed> changes) {

@@ -13,6 +13,7 @@ import dev.tasklane.gateway.http.TaskRoutes;
 import dev.tasklane.gateway.ops.GatewayMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tasklane.gateway.ops.Health;
+import dev.tasklane.gateway.ops.OpsRoutes;
 import dev.tasklane.gateway.ops.WarmUp;
 import dev.tasklane.gateway.ws.ChatMethods;
 import dev.tasklane.gateway.ws.TaskMethods;
@@ -63,9 +64,10 @@ public final class GatewayServer implements AutoCloseable {
         new WsEndpoint.Threads(requests, timer));
     TaskRoutes tasks = new TaskRoutes(api, authenticator, config, parts.clock(),
         new TaskEventStream(api, metrics, timer));
-    Health health = new Health(parts.lane(), () -> accepting && parts.lane().isRunning());
+    OpsRoutes ops = new OpsRoutes(new Health(parts.lane(), () -> accepting && parts.lane().isRunning(),
+        metrics.cluster()), metrics);
     AttachmentRoutes files = new AttachmentRoutes(parts.attachments());
-    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, health, metrics, files));
+    app = Javalin.create(cfg -> configure(cfg, config, ws, tasks, ops, files));
   }
 
   /**
@@ -90,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private static void configure(JavalinConfig cfg, GatewayConfig config, WsEndpoint ws, TaskRoutes tasks,
-      Health health, GatewayMetrics metrics, AttachmentRoutes files) {
+      OpsRoutes ops, AttachmentRoutes files) {
     cfg.startup.showJavalinBanner = false;
     cfg.startup.showOldJavalinVersionWarning = false;
     cfg.concurrency.useVirtualThreads = true;
@@ -116,11 +118,7 @@ public final class GatewayServer implements AutoCloseable {
       log.warn("{} {} failed", ctx.method(), ctx.path(), e);
       HttpJson.error(ctx, ErrorCode.INTERNAL, "internal error");
     });
-    routes.get("/healthz", ctx -> {
-      var report = health.check();
-      HttpJson.ok(ctx, report.get("ok").asBoolean() ? 200 : 503, report);
-    });
-    routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    ops.install(routes);
     ws.install(routes);
     tasks.install(routes);
     files.install(routes);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tasklane.chat.ChatService;
 import dev.tasklane.engine.Lane;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.Duty;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,8 @@ public final class TelegramBot implements AutoCloseable {
   private final OkHttpTelegramClient client;
   private final UpdateHandler handler;
   private final UpdatePoller poller;
+  /** Polling is elected: one node polls a bot among those sharing a database. */
+  private volatile AutoCloseable pollerElection;
   private final TypingKeeper typing;
   private final Thread starter;
   private final CountDownLatch started = new CountDownLatch(1);
@@ -128,7 +131,17 @@ public final class TelegramBot implements AutoCloseable {
     } catch (Exception e) {
       log.warn("registering the bot's commands with Telegram failed: {}", e.getMessage());
     }
-    poller.start();
+    pollerElection = db.elect("telegram-poller-" + config.botId(), new Duty() {
+      @Override
+      public void start() {
+        poller.start();
+      }
+
+      @Override
+      public void stop() {
+        poller.stop();
+      }
+    });
     started.countDown();
   }
 
@@ -164,6 +177,14 @@ public final class TelegramBot implements AutoCloseable {
     if (n > 0) log.info("deleted {} handled Telegram updates older than {}", n, config.timing().updateRetention());
   }
 
+  /**
+   * True while this node polls Telegram for the bot: on a database shared by several nodes, one of
+   * them does (the others send and edit messages, and take over polling when it goes away).
+   */
+  public boolean isPolling() {
+    return poller.isPolling();
+  }
+
   /** Waits until the bot polls Telegram; false if it did not within {@code timeout}. */
   public boolean awaitPolling(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -179,6 +200,12 @@ public final class TelegramBot implements AutoCloseable {
       starter.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    AutoCloseable election = pollerElection;
+    try {
+      if (election != null) election.close();
+    } catch (Exception e) {
+      log.warn("giving up polling Telegram failed", e);
     }
     poller.close();
     handler.close();

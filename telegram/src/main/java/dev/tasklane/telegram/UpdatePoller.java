@@ -55,7 +55,8 @@ final class UpdatePoller implements AutoCloseable {
   private ScheduledExecutorService executor;
   private Thread starter;
   private volatile Socket pollSocket;
-  private final CountDownLatch polling = new CountDownLatch(1);
+  /** Counted down once this start's polling runs; a new one per start. */
+  private volatile CountDownLatch polling = new CountDownLatch(1);
 
   UpdatePoller(Database db, TelegramConfig config, UpdateHandler handler, TelegramMetrics metrics, Clock clock) {
     this.db = db;
@@ -72,6 +73,7 @@ final class UpdatePoller implements AutoCloseable {
   synchronized void start() {
     if (running) return;
     running = true;
+    if (polling.getCount() == 0) polling = new CountDownLatch(1);
     nextOffset = db.read(tx -> UpdateSql.offset(tx.connection(), config.botId()));
     List<StoredUpdate> left = db.read(tx -> UpdateSql.unhandled(tx.connection(), config.botId()));
     if (!left.isEmpty()) {
@@ -134,6 +136,11 @@ final class UpdatePoller implements AutoCloseable {
       return new Response.Builder().request(chain.request()).protocol(Protocol.HTTP_1_1).code(200).message("OK")
           .body(ResponseBody.create("{\"ok\":true,\"result\":[]}", MediaType.get("application/json"))).build();
     }
+  }
+
+  /** True while this node polls Telegram. */
+  boolean isPolling() {
+    return running && polling.getCount() == 0;
   }
 
   /** Waits until polling runs; false if it did not within {@code timeout}. */

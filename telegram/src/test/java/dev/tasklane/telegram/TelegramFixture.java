@@ -8,12 +8,14 @@ import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.TaskContext;
 import dev.tasklane.core.TaskResult;
 import dev.tasklane.engine.Lane;
+import dev.tasklane.store.Database;
 import dev.tasklane.store.sqlite.SqliteDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The test Bot API server, and a real lane on SQLite with a chat service and the Telegram bot in
@@ -35,10 +37,30 @@ final class TelegramFixture implements AutoCloseable {
   Lane lane;
   ChatService chat;
   TelegramBot bot;
+  /** The database each start opens: SQLite in {@code dir} unless a test gives another. */
+  private Supplier<Database> database;
+  /** False for a node that shares its database with one already polling. */
+  private boolean awaitPolling = true;
 
   private TelegramFixture(Path dir, FakeBotApi api) {
     this.dir = dir;
     this.api = api;
+    this.database = () -> SqliteDatabase.open(dir.resolve("tasklane.db"));
+  }
+
+  /**
+   * A node of several sharing {@code database}, with the test Bot API server {@code api}; when
+   * {@code awaitPolling}, it returns once this node polls.
+   */
+  static TelegramFixture node(Path dir, FakeBotApi api, Supplier<Database> database, boolean awaitPolling)
+      throws Exception {
+    TelegramFixture f = new TelegramFixture(dir, api);
+    f.config = config(api).build();
+    f.chatConfig = chatConfig().build();
+    f.database = database;
+    f.awaitPolling = awaitPolling;
+    f.open();
+    return f;
   }
 
   /** Fast timings for tests; everything else as in production. */
@@ -70,7 +92,7 @@ final class TelegramFixture implements AutoCloseable {
   }
 
   private void open() throws InterruptedException {
-    lane = Lane.builder().database(SqliteDatabase.open(dir.resolve("tasklane.db")))
+    lane = Lane.builder().database(database.get())
         .config(LaneConfig.defaults().toBuilder().progressInterval(Duration.ofMillis(20))
             .leaseDuration(Duration.ofSeconds(2)).heartbeatInterval(Duration.ofMillis(500))
             .cancelGrace(Duration.ofMillis(500)).maintenanceInterval(Duration.ofMillis(200)).build())
@@ -83,7 +105,9 @@ final class TelegramFixture implements AutoCloseable {
     chat.setAgentRouter(TelegramFixture::route);
     chat.start();
     bot = TelegramBot.start(lane, chat, config, metrics, Clock.systemUTC());
-    if (!bot.awaitPolling(Duration.ofSeconds(10))) throw new AssertionError("the bot did not start polling");
+    if (awaitPolling && !bot.awaitPolling(Duration.ofSeconds(10))) {
+      throw new AssertionError("the bot did not start polling");
+    }
   }
 
   /** Stops bot, chat and lane in order, and starts them again on the same database. */

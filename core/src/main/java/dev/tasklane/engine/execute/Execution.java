@@ -53,7 +53,7 @@ public final class Execution implements TaskContext {
   /** What an execution needs from its lane. */
   public record Services(TaskStore store, Clock clock, LaneConfig config, ScheduledExecutorService timers,
       Function<SubmitRequest, Submitted> submit, RetryPolicy retries, Runnable onHandlerReturned,
-      Consumer<Execution> onFinish) {}
+      Consumer<Execution> onFinish, Runnable onDiscarded) {}
 
   private final Services s;
   private final Task task;
@@ -122,20 +122,29 @@ public final class Execution implements TaskContext {
       deadlineTimer.cancel(false);
       s.onHandlerReturned().run();
     }
-    CompletableFuture<?> stored;
+    CompletableFuture<Boolean> stored;
     try {
       stored = finish(outcome);
     } catch (RuntimeException | Error e) {
       s.onFinish().accept(this);
       throw e;
     }
-    stored.whenComplete((ok, failure) -> {
+    stored.whenComplete((applied, failure) -> {
       if (failure != null) {
         log.error("could not record the outcome of task {}; its lease will expire and it will run again",
             task.id(), failure);
+      } else if (Boolean.FALSE.equals(applied)) {
+        discarded();
       }
       s.onFinish().accept(this);
     });
+  }
+
+  /** The database refused this attempt's outcome: its fence is stale (its lease was lost). */
+  private void discarded() {
+    log.info("the outcome of task {} attempt {} was refused: the attempt no longer holds the task (fence {})",
+        task.id(), task.attempt(), fence);
+    s.onDiscarded().run();
   }
 
   /** Runs the handler and turns whatever it did into an outcome. */
@@ -187,30 +196,32 @@ public final class Execution implements TaskContext {
    * Records the outcome; every write carries the fence, so a stale attempt changes nothing. A
    * completion, the common case, is not waited for: the returned future says when it is stored.
    */
-  private CompletableFuture<?> finish(Outcome o) {
+  private CompletableFuture<Boolean> finish(Outcome o) {
     boolean wasInterrupted = Thread.interrupted(); // the writes below must not be cut short
     progress.flushNow();
     Instant now = s.clock().instant();
     TaskStore store = s.store();
     Stop reason = stop.get();
+    boolean applied = true;
     try {
       if (reason == Stop.LEASE_LOST) {
         log.info("task {} lost its lease; its outcome is discarded", task.id());
+        applied = false;
       } else if (reason == Stop.SHUTDOWN) {
-        if (o.result() != null) store.complete(task.id(), fence, o.result().value(), now);
-        else store.release(task.id(), fence, now);
+        if (o.result() != null) applied = store.complete(task.id(), fence, o.result().value(), now);
+        else applied = store.release(task.id(), fence, now);
       } else if (reason == Stop.CANCEL) {
-        store.cancelRunning(task.id(), fence, "canceled while running", now);
+        applied = store.cancelRunning(task.id(), fence, "canceled while running", now);
       } else if (reason == Stop.DEADLINE) {
         String message = "attempt ran past its deadline of " + describe(task.deadline());
-        store.fail(task.id(), fence, new TaskError(TaskError.TIMEOUT, message, false), now);
+        applied = store.fail(task.id(), fence, new TaskError(TaskError.TIMEOUT, message, false), now);
       } else if (o.result() != null) {
         return store.completeAsync(task.id(), fence, o.result().value(), now);
       } else if (o.stopped()) {
         TaskError e = new TaskError(TaskError.INTERRUPTED, "the handler was interrupted", true);
-        failOrRetry(e, null, now);
+        applied = failOrRetry(e, null, now);
       } else {
-        failOrRetry(o.error(), o.retryAfter(), now);
+        applied = failOrRetry(o.error(), o.retryAfter(), now);
       }
     } catch (RuntimeException e) {
       log.error("could not record the outcome of task {}; its lease will expire and it will run again",
@@ -218,14 +229,14 @@ public final class Execution implements TaskContext {
     } finally {
       if (wasInterrupted) Thread.currentThread().interrupt();
     }
-    return CompletableFuture.completedFuture(null);
+    return CompletableFuture.completedFuture(applied);
   }
 
-  private void failOrRetry(TaskError error, Duration retryAfter, Instant now) {
-    switch (s.retries().afterFailure(task, error, retryAfter, now)) {
+  private boolean failOrRetry(TaskError error, Duration retryAfter, Instant now) {
+    return switch (s.retries().afterFailure(task, error, retryAfter, now)) {
       case RetryPolicy.Retry r -> s.store().retry(task.id(), fence, r.error(), r.notBefore(), now);
       case RetryPolicy.Fail f -> s.store().fail(task.id(), fence, f.error(), now);
-    }
+    };
   }
 
   private static String describe(Duration d) {

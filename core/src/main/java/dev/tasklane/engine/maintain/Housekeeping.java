@@ -31,6 +31,8 @@ public final class Housekeeping {
   private final Dispatcher dispatcher;
   private final RetryPolicy retries;
   private Instant lastPurge = Instant.EPOCH;
+  /** When the leases of the tasks running here were last renewed (or there were none). */
+  private Instant renewedAt;
 
   public Housekeeping(TaskStore store, Clock clock, LaneConfig config, Dispatcher dispatcher, RetryPolicy retries) {
     this.store = store;
@@ -38,6 +40,7 @@ public final class Housekeeping {
     this.config = config;
     this.dispatcher = dispatcher;
     this.retries = retries;
+    this.renewedAt = clock.instant();
   }
 
   public void start(ScheduledExecutorService timers) {
@@ -47,12 +50,28 @@ public final class Housekeeping {
     timers.scheduleWithFixedDelay(() -> guarded("maintenance", this::maintain), tick, tick, TimeUnit.MILLISECONDS);
   }
 
-  /** Renews the leases of the tasks running here; stops those taken away or canceled elsewhere. */
-  public void heartbeat() {
+  /**
+   * Renews this node's row and the leases of the tasks running here; stops those taken away or
+   * canceled elsewhere. When the leases could not be renewed for a whole lease duration (the
+   * database is out of reach), the other nodes take those tasks over: the handlers here are
+   * stopped rather than left to run twice.
+   */
+  public synchronized void heartbeat() {
     Map<TaskId, Long> fences = new HashMap<>();
     dispatcher.running.forEach((id, e) -> fences.put(id, e.fence()));
-    if (fences.isEmpty()) return;
-    TaskStore.Renewal r = store.renew(config.nodeId(), fences, clock.instant().plus(config.leaseDuration()));
+    Instant now = clock.instant();
+    TaskStore.Renewal r;
+    try {
+      r = store.heartbeat(config.concurrency(), fences, now, now.plus(config.leaseDuration()));
+    } catch (RuntimeException e) {
+      if (!fences.isEmpty() && Duration.between(renewedAt, now).compareTo(config.leaseDuration()) >= 0) {
+        log.error("the leases of {} tasks running here could not be renewed for {}: other nodes may run them now,"
+            + " so they are stopped here", fences.size(), config.leaseDuration());
+        fences.keySet().forEach(id -> stopIfRunning(id, Execution.Stop.LEASE_LOST));
+      }
+      throw e;
+    }
+    renewedAt = now;
     for (TaskId id : r.lost()) stopIfRunning(id, Execution.Stop.LEASE_LOST);
     for (TaskId id : r.cancelRequested()) stopIfRunning(id, Execution.Stop.CANCEL);
   }

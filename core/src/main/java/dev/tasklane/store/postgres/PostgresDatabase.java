@@ -5,31 +5,43 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Migrations;
+import dev.tasklane.store.Duty;
 import dev.tasklane.store.Rows;
+import dev.tasklane.store.Signals;
 import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * PostgreSQL, for users who outgrow one machine: a HikariCP pool of connections for reads, and this
- * process's writes group-committed by one {@link PostgresWriter}. Several processes may share the
- * database; nothing here assumes it is alone.
+ * process's writes group-committed by one {@link PostgresWriter}, and {@link PostgresSignals} to hear
+ * of the other processes' commits. Several processes may share the database; nothing here assumes
+ * it is alone.
  */
 public final class PostgresDatabase implements Database {
   private static final Dialect DIALECT = new PostgresDialect();
+  /** The lock a node holds while it migrates ("tl-migrate" as a number). */
+  private static final long MIGRATIONS_LOCK = 0x746c2d6d69677261L;
 
   private final PostgresOptions options;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
+  private final PostgresSignals signals;
+  private final List<PostgresElection> elections = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
     this.options = options;
     this.pool = pool;
     this.writer = new PostgresWriter(pool, DIALECT, options.maxBatch());
+    this.signals = new PostgresSignals(options);
   }
 
   /** Connects (and checks the connection) to the database {@code options} name. */
@@ -76,9 +88,42 @@ public final class PostgresDatabase implements Database {
   }
 
   @Override
+  public Optional<Signals> signals() {
+    return Optional.of(signals);
+  }
+
+  @Override
+  public AutoCloseable elect(String name, Duty duty) {
+    checkOpen();
+    PostgresElection e = PostgresElection.start(options, name, duty);
+    elections.add(e);
+    return () -> {
+      elections.remove(e);
+      e.close();
+    };
+  }
+
+  /**
+   * Applies the migrations while holding a lock no other node's migration can take: nodes started
+   * together on an empty database would otherwise race to create the same history table.
+   */
+  @Override
   public void migrate(String name, String location) {
     checkOpen();
-    Migrations.apply(pool, name, location + "/" + DIALECT.name());
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      ps.setLong(1, MIGRATIONS_LOCK);
+      ps.executeQuery().close();
+      try {
+        Migrations.apply(pool, name, location + "/" + DIALECT.name());
+      } finally {
+        try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, MIGRATIONS_LOCK);
+          unlock.executeQuery().close();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("migrating " + name + " failed: " + e.getMessage(), e);
+    }
   }
 
   private void checkOpen() {
@@ -89,6 +134,8 @@ public final class PostgresDatabase implements Database {
   public void close() {
     if (closed) return;
     closed = true;
+    elections.forEach(PostgresElection::close);
+    signals.close();
     writer.close();
     pool.close();
   }

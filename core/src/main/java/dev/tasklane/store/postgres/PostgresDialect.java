@@ -2,6 +2,10 @@ package dev.tasklane.store.postgres;
 
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.SessionIndex;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /**
  * PostgreSQL's differences: many processes and connections write at once, so claims lock the rows
@@ -24,7 +28,7 @@ final class PostgresDialect implements Dialect {
     return true;
   }
 
-  /** {@code LISTEN/NOTIFY}: nothing uses it yet; waking and following across nodes will. */
+  /** {@code LISTEN/NOTIFY}: waking, events and cancels across nodes ({@link PostgresSignals}). */
   @Override
   public boolean supportsListener() {
     return true;
@@ -66,6 +70,17 @@ final class PostgresDialect implements Dialect {
   @Override
   public String lockSkipLocked() {
     return " FOR UPDATE SKIP LOCKED";
+  }
+
+  @Override
+  public boolean tryLockForTransaction(Connection c, long key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+      ps.setLong(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   @Override

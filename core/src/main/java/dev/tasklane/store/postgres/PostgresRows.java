@@ -11,33 +11,38 @@ import java.util.List;
 /**
  * Rows on PostgreSQL, inserted at once; ids from the tables' identity sequences.
  *
- * <p>Event ids are a stream cursor: a subscriber resumes "after id N" and must not miss an event
- * with a lower id that commits later. Sequences hand out numbers in one order and transactions
- * commit in another, so the first event id of a transaction is taken under a transaction-scoped
- * advisory lock, held until the transaction ends: transactions that write events commit one after
+ * <p>Ids are stream cursors: a subscriber resumes "after event N" (or transcript entry N) and must
+ * not miss a row with a lower id that commits later. Sequences hand out numbers in one order and
+ * transactions commit in another, so every write transaction first takes a transaction-scoped
+ * advisory lock ({@link #lockCommitOrder}), held until it ends: write transactions commit one after
  * another, in the order of their ids, across connections and nodes, and a commit is visible before
- * its lock is released. One instance serves one transaction.
+ * its lock is released.
+ *
+ * <p>The lock comes first, before any row lock. Taken later (when a transaction first wrote an
+ * event), two nodes deadlocked: one held a session's row and waited for the lock, the other held the
+ * lock and waited for that row. One instance serves one transaction.
  */
 final class PostgresRows implements Rows {
-  /** The advisory lock that orders event ids ("tasklane events" as a number). */
-  static final long EVENTS_LOCK = 0x7461736b6c616e65L;
+  /** The advisory lock that orders commits ("tasklane events" as a number). */
+  static final long ORDER_LOCK = 0x7461736b6c616e65L;
 
   private final Connection connection;
-  private boolean eventsLocked;
+  private long lastEventId;
 
   PostgresRows(Connection connection) {
     this.connection = connection;
   }
 
+  /** The first statement of every write transaction: waits for the commits before it. */
+  static void lockCommitOrder(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, ORDER_LOCK);
+      ps.executeQuery().close();
+    }
+  }
+
   @Override
   public long reserveIds(Table table, int count) throws SQLException {
-    if (table == Table.EVENTS && !eventsLocked) {
-      try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        ps.setLong(1, EVENTS_LOCK);
-        ps.executeQuery().close();
-      }
-      eventsLocked = true;
-    }
     long first = -1;
     long previous = -1;
     try (PreparedStatement ps = connection.prepareStatement(
@@ -53,7 +58,13 @@ final class PostgresRows implements Rows {
         }
       }
     }
+    if (table == Table.EVENTS) lastEventId = Math.max(lastEventId, previous);
     return first;
+  }
+
+  /** The highest event id this transaction took, or 0 if it wrote no event. */
+  long lastEventId() {
+    return lastEventId;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tasklane.store.postgres;
 
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Rows;
+import dev.tasklane.store.Signals;
 import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
@@ -113,11 +114,14 @@ final class PostgresWriter {
     List<Runnable> afterCommit = new ArrayList<>();
     try {
       Connection c = connection();
-      if (!runAll(c, units, results, failures, afterCommit, false)) {
+      PostgresRows rows = runAll(c, units, results, failures, afterCommit, false);
+      if (rows == null) {
         c.rollback();
         afterCommit.clear();
-        runAll(c, units, results, failures, afterCommit, true);
+        rows = runAll(c, units, results, failures, afterCommit, true);
       }
+      // The other nodes hear of the events at the commit, and read them from the table.
+      if (rows.lastEventId() > 0) PostgresSignals.notify(c, Signals.EVENTS, Long.toString(rows.lastEventId()));
     } catch (SQLException | RuntimeException e) {
       log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
       discardConnection();
@@ -148,11 +152,13 @@ final class PostgresWriter {
 
   /**
    * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
-   * false (the transaction is then aborted); with them, undoes a failing unit alone.
+   * null (the transaction is then aborted); with them, undoes a failing unit alone. Returns the
+   * transaction's rows.
    */
-  private boolean runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
+  private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
       List<Runnable> afterCommit, boolean savepoints) throws SQLException {
-    Rows rows = new PostgresRows(c); // one per transaction: it knows whether it holds the events lock
+    PostgresRows.lockCommitOrder(c);
+    PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
     for (int i = 0; i < units.size(); i++) {
       List<Runnable> mine = new ArrayList<>();
       Tx tx = new WriteTx(c, mine, rows, dialect);
@@ -163,13 +169,13 @@ final class PostgresWriter {
         if (savepoints) execute(c, "RELEASE SAVEPOINT unit");
         afterCommit.addAll(mine);
       } catch (Exception | Error e) {
-        if (!savepoints) return false;
+        if (!savepoints) return null;
         execute(c, "ROLLBACK TO SAVEPOINT unit");
         execute(c, "RELEASE SAVEPOINT unit");
         failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
       }
     }
-    return true;
+    return rows;
   }
 
   private static void execute(Connection c, String sql) throws SQLException {

@@ -23,6 +23,7 @@ public final class TaskJson {
     n.put("priority", t.priority());
     n.put("attempt", t.attempt());
     n.put("maxAttempts", t.maxAttempts());
+    n.put("node", t.lease() == null ? null : t.lease().owner());
     n.set("input", t.input());
     n.set("progress", progress(t.progress()));
     n.set("result", t.result());

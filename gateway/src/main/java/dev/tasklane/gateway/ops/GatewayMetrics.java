@@ -28,6 +28,7 @@ public final class GatewayMetrics {
   private final Clock clock;
   private final Timer submitLatency;
   private final Counter eventsPublished;
+  private final ClusterView cluster;
   private final AtomicInteger wsConnections = new AtomicInteger();
   private final AtomicInteger sseConnections = new AtomicInteger();
   private LongSupplier wsClosedBehind;
@@ -38,6 +39,11 @@ public final class GatewayMetrics {
   public GatewayMetrics(Lane lane, Clock clock) {
     this.lane = lane;
     this.clock = clock;
+    this.cluster = new ClusterView(lane, clock);
+    cluster.register(registry);
+    FunctionCounter.builder("tasklane_discarded_outcomes", lane, Lane::discardedOutcomes)
+        .description("Outcomes of attempts run here that the database refused: the task was no longer theirs")
+        .register(registry);
     for (TaskState s : TaskState.values()) {
       Gauge.builder("tasklane_tasks", () -> count(s)).description("Tasks in each state").tag("state", s.wire())
           .register(registry);
@@ -91,8 +97,14 @@ public final class GatewayMetrics {
     return registry;
   }
 
+  /** The nodes sharing the database, as {@code /healthz} and {@code /metrics} show them. */
+  public ClusterView cluster() {
+    return cluster;
+  }
+
   /** The Prometheus text exposition. */
   public String scrape() {
+    cluster.refreshGauges();
     return registry.scrape();
   }
 
