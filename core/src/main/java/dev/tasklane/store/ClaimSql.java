@@ -4,6 +4,7 @@ import dev.tasklane.store.Transitions.Claimed;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,12 +31,22 @@ final class ClaimSql {
   static Claimed claim(Tx tx, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
     if (max <= 0 || r.kinds().isEmpty()) return new Claimed(List.of(), List.of());
+    // (If a read fails, the unit's rollback undoes the setting too.)
+    setting(tx, tx.dialect().walkIndexes());
     List<Candidate> candidates = candidates(tx, r, max, now);
-    if (candidates.isEmpty()) return new Claimed(List.of(), List.of());
-    if (tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, candidates);
+    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, candidates);
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
-    Map<String, Integer> sessionRunning = runningBySession(tx);
-    Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
+    Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
+    Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
+    Claimed claimed = candidates.isEmpty() ? new Claimed(List.of(), List.of()) : choose(tx, r, max, now, candidates,
+        sessionRunning, kindRunning);
+    setting(tx, tx.dialect().planAsUsual());
+    return claimed;
+  }
+
+  /** Takes the candidates in order, while their session and kind are below their limits. */
+  private static Claimed choose(Tx tx, ClaimRequest r, int max, Instant now, List<Candidate> candidates,
+      Map<String, Integer> sessionRunning, Map<String, Integer> kindRunning) throws SQLException {
     List<Long> chosen = new ArrayList<>();
     for (Candidate cand : candidates) {
       if (chosen.size() >= max) break;
@@ -103,6 +114,14 @@ final class ClaimSql {
         }
       }
       return out;
+    }
+  }
+
+  /** Runs a dialect's planner setting, if it has one. */
+  private static void setting(Tx tx, String sql) throws SQLException {
+    if (sql.isEmpty()) return;
+    try (Statement st = tx.connection().createStatement()) {
+      st.execute(sql);
     }
   }
 

@@ -41,6 +41,21 @@ public interface Dialect {
     return column;
   }
 
+  /**
+   * Statements that make the statements after them, up to {@link #planAsUsual}, walk indexes in
+   * their order and row by row (a claim's: the queue up to the few tasks it needs, the running
+   * tasks, the chosen tasks by id), however few rows the planner believes there are. Empty where
+   * the planner needs no such push (SQLite: {@link #noIndex} steers it).
+   */
+  default String walkIndexes() {
+    return "";
+  }
+
+  /** Undoes {@link #walkIndexes} for the rest of the transaction. */
+  default String planAsUsual() {
+    return "";
+  }
+
   /** Appended to a {@code SELECT} that picks rows to change: locks them, skipping rows others hold. */
   default String lockSkipLocked() {
     return "";

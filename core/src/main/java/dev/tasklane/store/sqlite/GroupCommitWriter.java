@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,12 @@ final class GroupCommitWriter {
   private volatile StoreException stopped;
 
   GroupCommitWriter(Connection connection, Dialect dialect, int maxBatch, String name) throws SQLException {
+    this(connection, dialect, maxBatch, name, System::nanoTime);
+  }
+
+  /** @param nanoTime the time its lulls are judged by (tests: a clock they move) */
+  GroupCommitWriter(Connection connection, Dialect dialect, int maxBatch, String name, LongSupplier nanoTime)
+      throws SQLException {
     this.connection = connection;
     this.ids = new RowIds();
     this.inserts = new InsertBuffer();
@@ -77,7 +84,7 @@ final class GroupCommitWriter {
     this.dialect = dialect;
     this.maxBatch = maxBatch;
     connection.setAutoCommit(false);
-    this.lulls = new WriterLulls(connection, inserts, this::newTx, queue::size);
+    this.lulls = new WriterLulls(connection, inserts, this::newTx, queue::size, nanoTime);
     this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
   }
 

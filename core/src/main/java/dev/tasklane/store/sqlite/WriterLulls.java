@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,8 @@ final class WriterLulls {
   private final DB sqlite;
   private final Function<List<Runnable>, Tx> newTx;
   private final IntSupplier queued;
+  /** Reads the time in nanoseconds ({@code System::nanoTime}; tests: a clock they move). */
+  private final LongSupplier nanoTime;
   private final List<Job> jobs = new CopyOnWriteArrayList<>();
   /** The job a light lull looks at first: they take turns, so one always due cannot starve another. */
   private int next;
@@ -89,20 +92,23 @@ final class WriterLulls {
   };
   /** Writes in the last batch of callers' writes: callers about to come back. */
   private int lastBatch;
-  /** When the writer last had a crowd after a batch (System.nanoTime). */
-  private long crowdSeen = System.nanoTime() - CALM_NANOS;
+  /** When the writer last had a crowd after a batch ({@link #nanoTime}). */
+  private long crowdSeen;
 
   /**
    * @param newTx a transaction of the writer's, collecting its after-commit actions in the list given
    * @param queued writes queued for the writer
+   * @param nanoTime the time in nanoseconds, as {@link System#nanoTime} reads it
    */
-  WriterLulls(Connection connection, InsertBuffer inserts, Function<List<Runnable>, Tx> newTx, IntSupplier queued)
-      throws SQLException {
+  WriterLulls(Connection connection, InsertBuffer inserts, Function<List<Runnable>, Tx> newTx, IntSupplier queued,
+      LongSupplier nanoTime) throws SQLException {
     this.connection = connection;
     this.inserts = inserts;
     this.newTx = newTx;
     this.sqlite = connection.unwrap(SQLiteConnection.class).getDatabase();
     this.queued = queued;
+    this.nanoTime = nanoTime;
+    this.crowdSeen = nanoTime.getAsLong() - CALM_NANOS;
   }
 
   void add(IdleWork w) {
@@ -120,7 +126,7 @@ final class WriterLulls {
   /** On the writer thread, after a batch of callers' writes was committed. */
   void afterBatch(int writes) {
     lastBatch = writes;
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (!lull(Load.LIGHT)) crowdSeen = now;
     else if (now - crowdSeen >= CALM_NANOS) run(Load.LIGHT);
   }

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.LongSupplier;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -15,11 +16,21 @@ import org.sqlite.SQLiteConfig;
 record TestWriter(GroupCommitWriter writer, Connection reader) implements AutoCloseable {
   /** @param table the test table's definition, e.g. {@code "t (v INTEGER)"} */
   static TestWriter open(Path file, String table, int maxBatch) throws SQLException {
-    return open(CachingConnection.open(file, new SQLiteConfig()), file, table, maxBatch);
+    return open(CachingConnection.open(file, new SQLiteConfig()), file, table, maxBatch, System::nanoTime);
+  }
+
+  /** With {@code nanoTime} as the writer's clock (tests: one they move). */
+  static TestWriter open(Path file, String table, int maxBatch, LongSupplier nanoTime) throws SQLException {
+    return open(CachingConnection.open(file, new SQLiteConfig()), file, table, maxBatch, nanoTime);
   }
 
   /** Over {@code writerConnection} (tests: one that fails when told to). */
   static TestWriter open(Connection writerConnection, Path file, String table, int maxBatch) throws SQLException {
+    return open(writerConnection, file, table, maxBatch, System::nanoTime);
+  }
+
+  private static TestWriter open(Connection writerConnection, Path file, String table, int maxBatch,
+      LongSupplier nanoTime) throws SQLException {
     try (Statement st = writerConnection.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
       // The writer's mechanics, not the disk, are under test here: commits need not wait for a sync.
@@ -27,7 +38,7 @@ record TestWriter(GroupCommitWriter writer, Connection reader) implements AutoCl
       st.execute("CREATE TABLE " + table);
     }
     GroupCommitWriter writer = new GroupCommitWriter(writerConnection, new SqliteDialect(new SessionTasks()), maxBatch,
-        "test-writer");
+        "test-writer", nanoTime);
     return new TestWriter(writer, DriverManager.getConnection("jdbc:sqlite:" + file));
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -34,10 +35,12 @@ class WriterLullsTest {
   @TempDir Path dir;
   private TestWriter db;
   private GroupCommitWriter writer;
+  /** The writer's clock: it moves only when a test moves it. */
+  private final AtomicLong nanos = new AtomicLong();
 
   @BeforeEach
   void open() throws Exception {
-    db = TestWriter.open(dir.resolve("l.db"), "t (v INTEGER)", 8);
+    db = TestWriter.open(dir.resolve("l.db"), "t (v INTEGER)", 8, nanos::get);
     writer = db.writer();
   }
 
@@ -137,16 +140,18 @@ class WriterLullsTest {
     List<CompletableFuture<Void>> queued = new ArrayList<>();
     for (int i = 0; i < crowd; i++) queued.add(writer.submitAsync(insert(i)));
     held.release(); // the crowd goes in batches of 8, thinning out batch by batch
-    CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get();
-    // Then one write at a time, never 20 ms apart: never quiet, lightly loaded.
-    int single = 0;
-    while (committedAtRun.isEmpty() && single < 200) {
-      writer.submit(insert(1_000 + single++));
-      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-    }
+    CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    // The writer's clock stands still: however long this machine takes, no calm spell has passed.
+    // Then one write at a time, never quiet, lightly loaded: still not calm long enough.
+    for (int i = 0; i < 5; i++) writer.submit(insert(1_000 + i));
+    assertThat(committedAtRun).isEmpty();
+
+    nanos.addAndGet(WriterLulls.CALM_NANOS); // a calm spell
+    writer.submit(insert(2_000)); // its light lull is the first after the calm: the turn runs there
+    await().atMost(Duration.ofSeconds(5)).until(() -> !committedAtRun.isEmpty());
     // It ran once the crowd was gone, not while it thinned out, and only after a calm spell.
     assertThat(committedAtRun).hasSize(1);
-    assertThat(committedAtRun.getFirst()).isGreaterThanOrEqualTo(crowd);
+    assertThat(committedAtRun.getFirst()).isGreaterThanOrEqualTo(crowd + 5);
   }
 
   /** Idle work due once under a light load whose turn writes {@code rows} rows in one statement. */
@@ -186,7 +191,7 @@ class WriterLullsTest {
     LongWrite longWrite = new LongWrite(1_000_000_000); // minutes, were it not stopped
     writer.whenIdle(longWrite);
     writer.submit(insert(1)); // a light moment after it: the long write starts
-    longWrite.running.await();
+    assertThat(longWrite.running.await(10, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(50); // well inside its statement
 
     List<CompletableFuture<Void>> crowd = new ArrayList<>();
@@ -226,7 +231,8 @@ class WriterLullsTest {
         if (turns.incrementAndGet() > 1) return;
         statementsDone.countDown();
         try {
-          crowdQueued.await(); // between its last statement and its commit
+          // between its last statement and its commit
+          if (!crowdQueued.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("no crowd came");
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
@@ -254,7 +260,7 @@ class WriterLullsTest {
     LongWrite longWrite = new LongWrite(rows);
     writer.whenIdle(longWrite);
     writer.submit(insert(1));
-    longWrite.running.await();
+    assertThat(longWrite.running.await(10, TimeUnit.SECONDS)).isTrue();
     List<CompletableFuture<Void>> few = new ArrayList<>();
     for (int i = 0; i < WriterLulls.LIGHT_LOAD - 1; i++) few.add(writer.submitAsync(insert(100 + i)));
     CompletableFuture.allOf(few.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
