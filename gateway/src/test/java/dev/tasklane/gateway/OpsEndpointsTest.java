@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,28 @@ class OpsEndpointsTest {
     HttpResponse<String> down = gw.get("/healthz", null);
     assertThat(down.statusCode()).isEqualTo(503);
     assertThat(TestGateway.json(down).get("ok").asBoolean()).isFalse();
+  }
+
+  @Test
+  void metricsScrapedAtTheSameTimeAllAnswer() throws Exception {
+    // Monitoring and a person's curl at once: each scrape refreshes the per-node gauges, which must
+    // not change under another scrape (it failed with duplicate labels, as a 500).
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    List<Thread> scrapers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      scrapers.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 100; i++) {
+          try {
+            HttpResponse<String> r = gw.get("/metrics", null);
+            statuses.add(r.body().contains("tasklane_cluster_heartbeat_age_seconds") ? r.statusCode() : -1);
+          } catch (Exception e) {
+            statuses.add(-2);
+          }
+        }
+      }));
+    }
+    for (Thread t : scrapers) t.join();
+    assertThat(statuses).hasSize(400).containsOnly(200);
   }
 
   @Test

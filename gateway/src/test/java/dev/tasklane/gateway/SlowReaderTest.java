@@ -125,7 +125,9 @@ class SlowReaderTest {
 
   private long metric(String name) {
     try {
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(gw.get("/metrics", null).body());
+      var r = gw.get("/metrics", null);
+      assertThat(r.statusCode()).as("/metrics: %s", r.body()).isEqualTo(200);
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(r.body());
       return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     } catch (Exception e) {
       throw new AssertionError(e);

@@ -102,8 +102,11 @@ public final class GatewayMetrics {
     return cluster;
   }
 
-  /** The Prometheus text exposition. */
-  public String scrape() {
+  /**
+   * The Prometheus text exposition. One scrape at a time: each refreshes the per-node gauges, which
+   * replaces their meters, and a scrape that read them meanwhile saw a node's row twice.
+   */
+  public synchronized String scrape() {
     cluster.refreshGauges();
     return registry.scrape();
   }
