@@ -147,22 +147,33 @@ function resultText(r) {
   return String(r);
 }
 
+/**
+ * The task list, newest first. Cards are updated in place and moved only when the order changes:
+ * a list rebuilt at every progress event would swap a card under the pointer between a press and its
+ * release, and the click on Cancel would be lost.
+ */
 function renderTaskList() {
   const list = $('task-list');
   const tasks = [...state.tasks.values()].filter((t) => t.sessionKey === state.sessionKey || !t.sessionKey)
     .sort((a, b) => b.id.length - a.id.length || (b.id > a.id ? 1 : -1));
+  const cards = new Map([...list.children].map((li) => [li.dataset.task, li]));
   const tpl = $('task-template');
-  list.replaceChildren(...tasks.map((t) => {
-    const li = tpl.content.firstElementChild.cloneNode(true);
-    li.dataset.task = t.id;
-    li.classList.add('task-bits');
-    li.querySelector('.task-id').textContent = t.id;
+  tasks.forEach((t, i) => {
+    let li = cards.get(t.id);
+    cards.delete(t.id);
+    if (!li) {
+      li = tpl.content.firstElementChild.cloneNode(true);
+      li.dataset.task = t.id;
+      li.classList.add('task-bits');
+      li.querySelector('.task-id').textContent = t.id;
+      li.querySelector('.cancel').onclick = () => cancelTask(t.id);
+    }
     li.querySelector('.task-title').textContent = t.title || t.kind || '';
     li.querySelector('.task-title').title = t.title || '';
-    li.querySelector('.cancel').onclick = () => cancelTask(t.id);
     paintBits(li, t);
-    return li;
-  }));
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+  cards.forEach((li) => li.remove());
   $('no-tasks').hidden = tasks.length > 0;
 }
 

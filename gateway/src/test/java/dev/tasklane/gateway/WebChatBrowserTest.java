@@ -3,10 +3,11 @@ package dev.tasklane.gateway;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.ElementHandle;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.FilePayload;
 import dev.tasklane.chat.ChatConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -116,8 +117,12 @@ class WebChatBrowserTest extends BrowserTestBase {
     open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=queue");
     send("sleep 60000");
     assertThat(taskCard("running")).hasCount(1);
+    ElementHandle runningCard = page.locator("#task-list li.task:has(.badge[data-state=\"running\"])").elementHandle();
     send("sleep 10");
     assertThat(userBubble("sleep 10").locator(".chip .place")).hasText("1 ahead");
+    // The list changed (and the running task reported progress): its card is the same element, so a
+    // click on its Cancel button is never lost to a card swapped under the pointer.
+    assertThat(runningCard.evaluate("el => el.isConnected")).isEqualTo(true);
     page.locator("#task-list li.task:has(.badge[data-state=\"running\"]) .cancel").click();
     assertThat(userBubble("sleep 10").locator(".chip .badge")).hasText("completed");
   }
