@@ -33,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * text; the result itself always goes through the outbox.
  *
  * <p>The node that wrote a status message keeps it up to date, with the task's events from every
- * node. On a database shared by several nodes another node may have sent it: its platform id is then
+ * node, up to its final text, whichever node recorded the task's outcome. On a database shared by
+ * several nodes another node may have sent it: its platform id is then
  * read from the transcript, at most once per {@code progressEditInterval}. A node takes over the
  * unsettled status messages of nodes that are gone (stopped, or silent past their lease), looked for
  * at start and every heartbeat interval; one node wins each (a conditional update of its keeper).
+ * Only a node that has the message's channel takes it: one that cannot edit on that platform (a
+ * node without the Telegram bot's token, say) would keep it frozen.
  */
 final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -105,8 +108,10 @@ final class StatusReporter implements AutoCloseable {
 
   /**
    * Follows the unsettled status messages no live node keeps: all of them when the database is this
-   * node's alone, else those whose keeper is gone (or, at start, is this node under the same id), once
-   * this node took them over. Later looks skip this node's own: those it stopped following (past
+   * node's alone, else those whose keeper is gone (or, at start, is this node under the same id) and
+   * whose channel this node has, once this node took them over. (At start this node's own are taken
+   * whatever their channel: channels such as Telegram register just after the chat service starts.)
+   * Later looks skip this node's own: those it stopped following (past
    * {@code maxTrackedStatusMessages}) stay dropped.
    */
   private void adoptUnsettled(boolean atStart) {
@@ -120,6 +125,7 @@ final class StatusReporter implements AutoCloseable {
       if (shared) {
         boolean mine = me.equals(r.keeper());
         if (mine ? !atStart : r.keeper() != null && alive.contains(r.keeper())) continue;
+        if (!mine && !channels.containsKey(r.channel())) continue; // for a node that can edit it there
         if (!db.write(tx -> TranscriptSql.adoptStatus(tx.connection(), r.entry().id(), r.keeper(), me))) continue;
       }
       Tracked t = new Tracked(r.entry().taskId(), r.entry().id(), r.channel(), r.chatId(), r.entry().text(), r.open(),
@@ -260,7 +266,10 @@ final class StatusReporter implements AutoCloseable {
       lastOutput = t.lastOutput;
     }
     Optional<Task> found = lane.get(t.taskId);
-    if (found.isEmpty() || found.get().isTerminal()) return; // the outcome closes it
+    if (found.isEmpty() || found.get().isTerminal()) {
+      closeIfRecorded(t);
+      return;
+    }
     Task task = found.get();
     Progress p = task.progress();
     if ((p.message() == null || p.message().isBlank()) && lastOutput != null) {
@@ -275,6 +284,17 @@ final class StatusReporter implements AutoCloseable {
     synchronized (t) {
       if (edited.isPresent() && t.open) t.text = text;
     }
+  }
+
+  /**
+   * The task finished: once its outcome is recorded, the status message has its final text. The node
+   * that records the outcome closes the message at once if it keeps it ({@link #closed}); on a
+   * database shared by several nodes another node (the one that ran the task, most often) may have
+   * recorded it, and the keeper reads the final text here.
+   */
+  private void closeIfRecorded(Tracked t) {
+    db.read(tx -> OutboxSql.outcomeEntry(tx.connection(), t.taskId).isPresent()
+        ? TranscriptSql.find(tx.connection(), t.entryId) : Optional.<ChatMessage>empty()).ifPresent(this::closed);
   }
 
   /**

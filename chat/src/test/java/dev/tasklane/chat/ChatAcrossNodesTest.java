@@ -74,6 +74,9 @@ class ChatAcrossNodesTest {
     await().atMost(Duration.ofSeconds(10))
         .until(() -> a.channel.edits().stream().anyMatch(e -> e.platformId().equals(status)));
     await().atMost(Duration.ofSeconds(10)).until(() -> sent(a, b, "slow work done").size() == 1);
+    // b ran the task and most likely recorded its outcome: a, which keeps the status, shows the final state anyway
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.channel.edits().stream()
+        .anyMatch(e -> e.platformId().equals(status) && e.text().contains("completed")));
     assertThat(b.channel.edits()).as("only the node that follows the task edits its status").isEmpty();
   }
 
@@ -93,6 +96,26 @@ class ChatAcrossNodesTest {
     await().atMost(Duration.ofSeconds(10))
         .until(() -> b.channel.edits().stream().anyMatch(e -> e.platformId().equals(status)));
     await().atMost(Duration.ofSeconds(15)).until(() -> b.channel.sentTo("c5").stream()
+        .anyMatch(m -> m.text().contains("slow work done")));
+  }
+
+  @Test
+  void aStatusMessageIsTakenOverOnlyByANodeThatCanEditItOnItsPlatform() {
+    ChatConfig config = ChatFixture.fastConfig().yieldWindow(Duration.ZERO).build();
+    ChatFixture a = node(config, 0);
+    ChatFixture b = ChatFixture.nodeWithoutChannels(database, config, 4); // runs the task; has no channel
+    nodes.add(b);
+    a.say("c7", "slow 10 500");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !a.channel.sentTo("c7").isEmpty());
+    String status = a.channel.sentTo("c7").getFirst().platformId();
+    nodes.remove(a);
+    a.close();
+    ChatTestBase.sleep(1_500); // b looks for status messages to take over, every heartbeat
+
+    ChatFixture c = node(config, 0);
+    await().atMost(Duration.ofSeconds(15)).until(() -> c.channel.edits().stream()
+        .anyMatch(e -> e.platformId().equals(status) && e.text().contains("completed")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> c.channel.sentTo("c7").stream()
         .anyMatch(m -> m.text().contains("slow work done")));
   }
 

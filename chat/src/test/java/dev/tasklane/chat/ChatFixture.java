@@ -57,6 +57,15 @@ final class ChatFixture implements AutoCloseable {
     return start(database, config, Clock.systemUTC(), workers);
   }
 
+  /** A node whose chat service has no channel: it can neither take messages nor send or edit any. */
+  static ChatFixture nodeWithoutChannels(Supplier<Database> database, ChatConfig config, int workers) {
+    ChatFixture f = new ChatFixture(database, startLane(database.get(), 1, workers), Clock.systemUTC());
+    f.chat = new ChatService(f.lane, config, f.clock);
+    f.chat.setAgentRouter(ChatFixture::route);
+    f.chat.start();
+    return f;
+  }
+
   private static ChatFixture start(Supplier<Database> database, ChatConfig config, Clock clock, int workers) {
     ChatFixture f = new ChatFixture(database, startLane(database.get(), 1, workers), clock);
     f.chat = f.newChat(config);
