@@ -31,8 +31,8 @@ final class NodeOptions {
   Path tokens;
 
   @Option(names = "--config", defaultValue = "${env:TASKLANE_CONFIG}",
-      description = "Configuration file: agents and access (env TASKLANE_CONFIG, default <data>/tasklane.json "
-          + "or .yaml if present).")
+      description = "Configuration file: agents, access and chat settings (env TASKLANE_CONFIG, default "
+          + "<data>/tasklane.json or .yaml if present).")
   Path config;
 
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Durations.class,

@@ -84,6 +84,7 @@ final class Server implements AutoCloseable {
   static Server start(ServeOptions o) throws IOException {
     PrivateFiles.createFolder(o.dataDir());
     AccessPolicy access = access(o);
+    ChatConfig chatConfig = ChatSettings.resolve(o.dataDir(), o.configFile());
     Clock clock = Clock.systemUTC();
     Optional<TelegramConfig> telegramConfig = TelegramSettings.resolve(o.telegramToken(), System.getenv(), o.dataDir(),
         o.configFile());
@@ -109,7 +110,7 @@ final class Server implements AutoCloseable {
     ChatService chat = null;
     try {
       WebChannel web = new WebChannel();
-      chat = new ChatService(lane, ChatConfig.defaults(), clock);
+      chat = new ChatService(lane, chatConfig, clock);
       chatRef.set(chat);
       chat.addChannel(web);
       chat.setAccess(WebChannel.senderGrants(tokens, access::chatUser));
