@@ -105,7 +105,7 @@ class ChatAcrossNodesTest {
     ChatFixture a = node(config, 0);
     ChatFixture b = ChatFixture.nodeWithoutChannels(database, config, 4); // runs the task; has no channel
     nodes.add(b);
-    a.say("c7", "slow 10 500");
+    a.say("c7", "slow 6 500");
     await().atMost(Duration.ofSeconds(10)).until(() -> !a.channel.sentTo("c7").isEmpty());
     String status = a.channel.sentTo("c7").getFirst().platformId();
     nodes.remove(a);

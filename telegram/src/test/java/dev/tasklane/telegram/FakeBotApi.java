@@ -27,15 +27,21 @@ import java.util.concurrent.TimeUnit;
  * JSON or multipart requests, {@code {"ok": ..., "result"|"error_code", "description", "parameters"}}
  * answers), keeps chats and messages, hands out updates by long polling with Telegram's offset
  * rules (an update is forgotten once a {@code getUpdates} asks past it), and fails on demand: 429
- * with {@code retry_after}, 400s, and answers that come too late.
+ * with {@code retry_after}, 400s, and answers that come too late. Several bots (nodes of a cluster)
+ * may each be given a port of their own ({@link #url(String)}), so that every call says who made it;
+ * sends can be held in flight ({@link #holdSends()}) to catch a node mid-send.
  */
 public final class FakeBotApi implements AutoCloseable {
   public static final String TOKEN = "123456:TEST-token_for-the-fake";
   public static final long BOT_ID = 123456;
   public static final String BOT_USERNAME = "tasklane_test_bot";
 
-  /** A request the bot made: the method, its parameters, when, and the HTTP status answered. */
-  public record Call(String method, JsonNode params, long atNanos, int status) {}
+  /**
+   * A request the bot made: the method, its parameters, when, the HTTP status answered (0: none, the
+   * connection was closed), and the node whose port it came to (null: {@link #url()}).
+   */
+  public record Call(String method, JsonNode params, long atNanos, int status, String node) {}
+
 
   /** A failure to answer the next calls of a method with. */
   private record Fault(int code, String description, Integer retryAfter, Duration stall, boolean applyFirst) {}
@@ -58,7 +64,10 @@ public final class FakeBotApi implements AutoCloseable {
 
   public final FakeChats chats = new FakeChats();
   private final HttpServer server;
+  private final Map<String, HttpServer> nodeServers = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Call> received = new CopyOnWriteArrayList<>();
+  private final HeldCalls held = new HeldCalls();
   private final Deque<Pending> updates = new ConcurrentLinkedDeque<>();
   private final Map<Long, Long> delivered = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
@@ -75,13 +84,26 @@ public final class FakeBotApi implements AutoCloseable {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
     FakeBotApi api = new FakeBotApi(s);
     s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    s.createContext("/", api::serve);
+    s.createContext("/", ex -> api.serve(ex, null));
     s.start();
     return api;
   }
 
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** The URL to give the bot of {@code node}: the same chats and updates, on a port that names the node in its calls. */
+  public synchronized URI url(String node) throws IOException {
+    HttpServer s = nodeServers.get(node);
+    if (s == null) {
+      s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+      s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      s.createContext("/", ex -> serve(ex, node));
+      s.start();
+      nodeServers.put(node, s);
+    }
+    return URI.create("http://127.0.0.1:" + s.getAddress().getPort());
   }
 
   // ---- what users do
@@ -160,6 +182,33 @@ public final class FakeBotApi implements AutoCloseable {
     stormUntilNanos = System.nanoTime() + length.toNanos();
   }
 
+  /**
+   * From now on every {@code sendMessage} is held in flight, unanswered and without effect, until
+   * {@link #releaseHeld} decides it: as a send a node is in the middle of.
+   */
+  public void holdSends() {
+    hold("sendMessage", node -> true);
+  }
+
+  /** From now on the calls of {@code method} from the nodes {@code from} accepts are held, as {@link #holdSends}. */
+  public void hold(String method, java.util.function.Predicate<String> from) {
+    held.hold(c -> c.method().equals(method) && from.test(c.node()));
+  }
+
+  /** The calls held in flight now. */
+  public List<Call> held() {
+    return held.held();
+  }
+
+  /**
+   * Stops holding calls; the held calls of the nodes {@code reaches} accepts take effect and are
+   * answered, the others are dropped (no effect, the connection closed without an answer), as the
+   * send of a node that died before Telegram took it.
+   */
+  public void releaseHeld(java.util.function.Predicate<String> reaches) {
+    held.release(reaches);
+  }
+
   private Deque<Fault> faults(String method) {
     return faults.computeIfAbsent(method, k -> new ConcurrentLinkedDeque<>());
   }
@@ -172,6 +221,11 @@ public final class FakeBotApi implements AutoCloseable {
 
   public List<Call> calls(String method) {
     return calls.stream().filter(c -> c.method.equals(method)).toList();
+  }
+
+  /** The calls of {@code method} as they arrived, answered or not yet (status -1). */
+  public List<Call> received(String method) {
+    return received.stream().filter(c -> c.method.equals(method)).toList();
   }
 
   /** When the update of a user's message was first handed to the bot, or 0. */
@@ -196,7 +250,7 @@ public final class FakeBotApi implements AutoCloseable {
 
   // ---- the HTTP side
 
-  private void serve(HttpExchange ex) throws IOException {
+  private void serve(HttpExchange ex, String node) throws IOException {
     try (ex) {
       String[] path = ex.getRequestURI().getPath().split("/");
       if (path.length != 3 || !path[1].equals("bot" + TOKEN)) {
@@ -209,6 +263,11 @@ public final class FakeBotApi implements AutoCloseable {
       JsonNode params = type != null && type.startsWith("multipart/") ? Multipart.params(type, body)
           : body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
       long at = System.nanoTime();
+      received.add(new Call(method, params, at, -1, node));
+      if (!held.pass(new Call(method, params, at, -1, node))) {
+        calls.add(new Call(method, params, at, 0, node));
+        return; // dropped: the connection closes without an answer
+      }
       Fault fault = method.equals("getUpdates") ? null : nextFault(method, at);
       if (fault != null && fault.stall != null) {
         if (fault.applyFirst) {
@@ -219,11 +278,11 @@ public final class FakeBotApi implements AutoCloseable {
           }
         }
         sleep(fault.stall);
-        calls.add(new Call(method, params, at, 0));
+        calls.add(new Call(method, params, at, 0, node));
         return; // the client gave up long ago; the connection closes without an answer
       }
       if (fault != null) {
-        calls.add(new Call(method, params, at, fault.code));
+        calls.add(new Call(method, params, at, fault.code, node));
         answer(ex, fault.code, error(fault.code, fault.description, fault.retryAfter));
         return;
       }
@@ -236,7 +295,7 @@ public final class FakeBotApi implements AutoCloseable {
         reply = error(e.code, e.getMessage(), null);
       }
       int status = reply.path("ok").asBoolean() ? 200 : reply.path("error_code").asInt();
-      calls.add(new Call(method, params, at, status));
+      calls.add(new Call(method, params, at, status, node));
       answer(ex, status, reply);
     }
   }
@@ -387,9 +446,11 @@ public final class FakeBotApi implements AutoCloseable {
 
   @Override
   public void close() {
+    releaseHeld(node -> false);
     synchronized (news) {
       news.notifyAll();
     }
     server.stop(0);
+    nodeServers.values().forEach(s -> s.stop(0));
   }
 }
