@@ -132,7 +132,6 @@ class ChatClusterTest {
   @Test
   @Order(2)
   void whenThePollingNodeIsKilledMidTaskAnotherPollsAndTheTaskItReceivedReachesItsChatOnce() throws Exception {
-    String worker = cluster.node("b").process.isAlive() ? "b" : "c";
     assertThat(pollers()).as("while the others run the bot too, one node polls").containsExactly("a");
     long slowUser = FIRST_USER + 6;
     long briefUser = FIRST_USER + 9;
@@ -143,10 +142,10 @@ class ChatClusterTest {
     // The brief task ran on the worker, which recorded its outcome: the receiving node shows its final state.
     await().atMost(Duration.ofSeconds(20)).until(() -> statusMessage(briefUser) != null
         && statusMessage(briefUser).text().contains("completed"));
-    assertThat(statusEdits(briefUser)).as("edited live, up to its final state").hasSizeGreaterThan(1);
     assertThat(statusEdits(slowUser)).as("kept up to date by the node that received it").extracting(Call::node)
         .containsOnly("a");
-    assertThat(statusEdits(briefUser)).extracting(Call::node).containsOnly("a");
+    assertThat(statusEdits(briefUser)).as("edited by the node that received it").extracting(Call::node)
+        .containsOnly("a");
 
     long before = FIRST_USER + 7;
     long after = FIRST_USER + 8;
@@ -157,7 +156,7 @@ class ChatClusterTest {
     api.say(after, "hello after");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> api.received("getUpdates").stream().skip(receivedBefore)
-        .anyMatch(c -> c.node().equals(worker)));
+        .anyMatch(c -> !c.node().equals("a")));
     assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("polling moved within seconds")
         .isLessThan(Duration.ofSeconds(6));
     await().atMost(Duration.ofSeconds(40)).until(() -> delivered(slowUser, "done: slow job").size() == 1
@@ -174,8 +173,9 @@ class ChatClusterTest {
     assertThat(finalText).matches("Task \\S+: completed in .*");
     List<Call> edits = statusEdits(slowUser);
     assertThat(edits.stream().filter(c -> text(c).equals(finalText))).as("the final state, shown once").hasSize(1);
-    assertThat(edits.stream().filter(c -> c.node().equals(worker) && c.atNanos() > killedAt && text(c).contains("step")))
-        .as("progress edits after the receiving node was killed").isNotEmpty();
+    assertThat(edits.stream().filter(c -> c.atNanos() > killedAt && text(c).contains("step")))
+        .as("progress edits after the receiving node was killed, by another").isNotEmpty()
+        .allMatch(c -> !c.node().equals("a"));
     assertThat(statusMessage(slowUser).buttons()).as("the final edit took the Cancel button away").isEmpty();
   }
 

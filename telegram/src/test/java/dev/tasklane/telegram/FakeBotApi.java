@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A Bot API server for tests: speaks Telegram's wire format over HTTP ({@code /bot<token>/<method>},
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * rules (an update is forgotten once a {@code getUpdates} asks past it), and fails on demand: 429
  * with {@code retry_after}, 400s, and answers that come too late. Several bots (nodes of a cluster)
  * may each be given a port of their own ({@link #url(String)}), so that every call says who made it;
- * sends can be held in flight ({@link #holdSends()}) to catch a node mid-send.
+ * calls can be held in flight ({@link #hold}, {@link #holdSends()}) to catch a node mid-call.
  */
 public final class FakeBotApi implements AutoCloseable {
   public static final String TOKEN = "123456:TEST-token_for-the-fake";
@@ -41,7 +42,6 @@ public final class FakeBotApi implements AutoCloseable {
    * connection was closed), and the node whose port it came to (null: {@link #url()}).
    */
   public record Call(String method, JsonNode params, long atNanos, int status, String node) {}
-
 
   /** A failure to answer the next calls of a method with. */
   private record Fault(int code, String description, Integer retryAfter, Duration stall, boolean applyFirst) {}
@@ -93,7 +93,7 @@ public final class FakeBotApi implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** The URL to give the bot of {@code node}: the same chats and updates, on a port that names the node in its calls. */
+  /** The URL for the bot of {@code node}: the same chats and updates, on a port that names the node in its calls. */
   public synchronized URI url(String node) throws IOException {
     HttpServer s = nodeServers.get(node);
     if (s == null) {
@@ -191,7 +191,7 @@ public final class FakeBotApi implements AutoCloseable {
   }
 
   /** From now on the calls of {@code method} from the nodes {@code from} accepts are held, as {@link #holdSends}. */
-  public void hold(String method, java.util.function.Predicate<String> from) {
+  public void hold(String method, Predicate<String> from) {
     held.hold(c -> c.method().equals(method) && from.test(c.node()));
   }
 
@@ -205,7 +205,7 @@ public final class FakeBotApi implements AutoCloseable {
    * answered, the others are dropped (no effect, the connection closed without an answer), as the
    * send of a node that died before Telegram took it.
    */
-  public void releaseHeld(java.util.function.Predicate<String> reaches) {
+  public void releaseHeld(Predicate<String> reaches) {
     held.release(reaches);
   }
 
@@ -263,8 +263,9 @@ public final class FakeBotApi implements AutoCloseable {
       JsonNode params = type != null && type.startsWith("multipart/") ? Multipart.params(type, body)
           : body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
       long at = System.nanoTime();
-      received.add(new Call(method, params, at, -1, node));
-      if (!held.pass(new Call(method, params, at, -1, node))) {
+      Call arrived = new Call(method, params, at, -1, node);
+      received.add(arrived);
+      if (!held.pass(arrived)) {
         calls.add(new Call(method, params, at, 0, node));
         return; // dropped: the connection closes without an answer
       }
