@@ -149,26 +149,28 @@ class ChatClusterTest {
 
     long before = FIRST_USER + 7;
     long after = FIRST_USER + 8;
-    api.say(before, "hello before");
+    for (int i = 1; i <= 3; i++) api.say(before, "hello before " + i);
     kill("a");
     long killedAt = System.nanoTime();
     int receivedBefore = api.received("getUpdates").size();
-    api.say(after, "hello after");
+    for (int i = 1; i <= 3; i++) api.say(after, "hello after " + i);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> api.received("getUpdates").stream().skip(receivedBefore)
         .anyMatch(c -> !c.node().equals("a")));
     assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("polling moved within seconds")
         .isLessThan(Duration.ofSeconds(6));
     await().atMost(Duration.ofSeconds(40)).until(() -> delivered(slowUser, "done: slow job").size() == 1
-        && delivered(before, "done: hello before").size() == 1 && delivered(after, "done: hello after").size() == 1
+        && delivered(before, "done: hello before").size() == 3 && delivered(after, "done: hello after").size() == 3
         && statusMessage(slowUser).text().contains("completed"));
     Thread.sleep(1_000); // a second delivery or final edit would have arrived by now
 
     assertThat(delivered(slowUser, "done: slow job")).as("the result, once").hasSize(1);
-    assertThat(delivered(before, "done: hello before")).as("the message sent before the kill, answered once")
-        .hasSize(1);
-    assertThat(delivered(after, "done: hello after")).as("the message sent after the kill, answered once")
-        .hasSize(1);
+    assertThat(delivered(before, "done: hello before")).extracting(ChatClusterTest::text)
+        .as("the messages sent just before the kill, answered once each, in order")
+        .containsExactly("done: hello before 1", "done: hello before 2", "done: hello before 3");
+    assertThat(delivered(after, "done: hello after")).extracting(ChatClusterTest::text)
+        .as("the messages sent after the kill, answered once each, in order")
+        .containsExactly("done: hello after 1", "done: hello after 2", "done: hello after 3");
     String finalText = statusMessage(slowUser).text();
     assertThat(finalText).matches("Task \\S+: completed in .*");
     List<Call> edits = statusEdits(slowUser);
