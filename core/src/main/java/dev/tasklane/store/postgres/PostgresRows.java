@@ -13,18 +13,11 @@ import java.util.List;
  *
  * <p>Ids are stream cursors: a subscriber resumes "after event N" (or transcript entry N) and must
  * not miss a row with a lower id that commits later. Sequences hand out numbers in one order and
- * transactions commit in another, so every write transaction first takes a transaction-scoped
- * advisory lock ({@link #lockCommitOrder}), held until it ends: write transactions commit one after
- * another, in the order of their ids, across connections and nodes, and a commit is visible before
- * its lock is released.
- *
- * <p>The lock comes first, before any row lock. Taken later (when a transaction first wrote an
- * event), two nodes deadlocked: one held a session's row and waited for the lock, the other held the
- * lock and waited for that row. One instance serves one transaction.
+ * transactions commit in another; readers stop at the {@link PostgresHorizon}, which relies on every
+ * write transaction having its transaction id before it takes an id ({@link #beginWrite}). One
+ * instance serves one transaction.
  */
 final class PostgresRows implements Rows {
-  /** The advisory lock that orders commits ("tasklane events" as a number). */
-  static final long ORDER_LOCK = 0x7461736b6c616e65L;
 
   private final Connection connection;
   private long lastEventId;
@@ -33,10 +26,13 @@ final class PostgresRows implements Rows {
     this.connection = connection;
   }
 
-  /** The first statement of every write transaction: waits for the commits before it. */
-  static void lockCommitOrder(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      ps.setLong(1, ORDER_LOCK);
+  /**
+   * The first statement of every write transaction: gives it its transaction id now, before it
+   * takes any id from a sequence, so that a horizon's snapshot counts it as in progress. Takes no
+   * lock.
+   */
+  static void beginWrite(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_current_xact_id()")) {
       ps.executeQuery().close();
     }
   }

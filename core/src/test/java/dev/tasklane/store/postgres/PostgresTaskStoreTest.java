@@ -8,6 +8,7 @@ import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.ClaimRequest;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.NewTask;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.TaskStoreContract;
 import java.nio.file.Path;
@@ -44,10 +45,10 @@ class PostgresTaskStoreTest extends TaskStoreContract {
   }
 
   /**
-   * Transaction A takes event id N and stays open; B, on another connection, writes an event
-   * meanwhile. Had B taken N + 1 and committed first, a reader would see N + 1, move its cursor
-   * there, and never see N when A commits. B waits for A instead: whatever a reader sees before A
-   * commits, resuming after its cursor it gets everything.
+   * Transaction A takes event id N and stays open; B, on another connection, takes N + 1 and commits
+   * first. A reader that moved its cursor to N + 1 would never see N: readers stop at the settled
+   * horizon, below A's id while A is in flight, so resuming after whatever they saw gets both, in
+   * id order, once. An id whose transaction rolls back holds readers back only until it ends.
    */
   @Test
   void anEventCommittedLaterThanAHigherNumberedOneStillReachesAReaderResumingAfterIt() throws Exception {
@@ -55,32 +56,47 @@ class PostgresTaskStoreTest extends TaskStoreContract {
       TaskStore otherStore = new TaskStore(other, e -> {});
       CountDownLatch inserted = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Task> held = CompletableFuture.supplyAsync(() -> db.write(tx -> {
-        Task t = store.submitting(task("a"), 50, now).run(tx).task();
-        inserted.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return t;
-      }));
+      CompletableFuture<Task> held = holdOpen(task("a"), inserted, release, false);
       assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Task> meanwhile =
-          CompletableFuture.supplyAsync(() -> otherStore.submit(task("b"), 50, now).task());
-      Thread.sleep(300);
-      List<TaskEvent> seenBeforeACommits = store.eventsAfter(null, 0, 100);
-      release.countDown();
-      held.get(10, TimeUnit.SECONDS);
-      meanwhile.get(10, TimeUnit.SECONDS);
+      Task b = otherStore.submit(task("b"), 50, now).task(); // committed while A is open
 
-      long cursor = seenBeforeACommits.isEmpty() ? 0 : seenBeforeACommits.getLast().id();
-      List<Long> reached = new ArrayList<>(seenBeforeACommits.stream().map(TaskEvent::id).toList());
-      store.eventsAfter(null, cursor, 100).forEach(e -> reached.add(e.id()));
-      List<Long> all = store.eventsAfter(null, 0, 100).stream().map(TaskEvent::id).toList();
-      assertThat(all).hasSize(2);
-      assertThat(reached).containsExactlyElementsOf(all);
+      List<TaskEvent> seenBeforeACommits = store.eventsAfter(null, 0, 100);
+      assertThat(seenBeforeACommits).as("nothing past A's open id").isEmpty();
+      assertThat(store.lastEventId()).as("a cursor for new events stays below A's id").isZero();
+      release.countDown();
+      Task a = held.get(10, TimeUnit.SECONDS);
+
+      List<TaskEvent> resumed = store.eventsAfter(null, 0, 100);
+      assertThat(resumed).extracting(TaskEvent::taskId).containsExactly(a.id(), b.id());
+      assertThat(resumed.get(0).id()).isLessThan(resumed.get(1).id());
+
+      // A transaction that took the next id rolls back after another committed a later one.
+      CountDownLatch inserted2 = new CountDownLatch(1);
+      CountDownLatch release2 = new CountDownLatch(1);
+      CompletableFuture<Task> rolledBack = holdOpen(task("c"), inserted2, release2, true);
+      assertThat(inserted2.await(10, TimeUnit.SECONDS)).isTrue();
+      Task d = otherStore.submit(task("d"), 50, now).task();
+      long cursor = resumed.getLast().id();
+      assertThat(store.eventsAfter(null, cursor, 100)).isEmpty();
+      release2.countDown();
+      assertThat(rolledBack).failsWithin(Duration.ofSeconds(10));
+      assertThat(store.eventsAfter(null, cursor, 100)).extracting(TaskEvent::taskId).containsExactly(d.id());
     }
+  }
+
+  /** Submits {@code t} in a write that stays open, after taking its ids, until {@code release}; then commits or fails. */
+  private CompletableFuture<Task> holdOpen(NewTask t, CountDownLatch inserted, CountDownLatch release, boolean fail) {
+    return db.writeAsync(tx -> {
+      Task task = store.submitting(t, 50, now).run(tx).task();
+      inserted.countDown();
+      try {
+        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      if (fail) throw new IllegalStateException("rolled back on purpose");
+      return task;
+    });
   }
 
   /**
