@@ -110,7 +110,7 @@ final class EventRows {
   /** Inserts an event whose fields the caller already knows (perhaps at the end of an appending unit's batch). */
   static TaskEvent insert(Tx tx, long id, String session, long seq, EventType type, TaskState state,
       Instant at, Body body) throws SQLException {
-    long eventId = tx.rows().reserveIds(Rows.Table.EVENTS, 1);
+    long eventId = tx.rows().reserveId(Rows.Table.EVENTS);
     tx.rows().insert(ROW, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
     return event(eventId, id, session, seq, type, state, at, body);
   }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,25 +38,24 @@ final class PostgresRows implements Rows {
     }
   }
 
+  /** Ascending; other transactions take ids at the same time, so not always consecutive. */
   @Override
-  public long reserveIds(Table table, int count) throws SQLException {
-    long first = -1;
-    long previous = -1;
+  public long[] reserveIds(Table table, int count) throws SQLException {
+    long[] ids = new long[count];
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)")) {
       ps.setString(1, table.table());
       ps.setInt(2, count);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          if (first < 0) first = id;
-          else if (id != previous + 1) throw new SQLException("ids of " + table.table() + " were not consecutive");
-          previous = id;
+        for (int i = 0; i < count; i++) {
+          if (!rs.next()) throw new SQLException("fewer ids of " + table.table() + " than asked for");
+          ids[i] = rs.getLong(1);
         }
       }
     }
-    if (table == Table.EVENTS) lastEventId = Math.max(lastEventId, previous);
-    return first;
+    Arrays.sort(ids);
+    if (table == Table.EVENTS && count > 0) lastEventId = Math.max(lastEventId, ids[count - 1]);
+    return ids;
   }
 
   /** The highest event id this transaction took, or 0 if it wrote no event. */

@@ -3,6 +3,7 @@ package dev.tasklane.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tasklane.core.EventType;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskState;
@@ -97,6 +98,36 @@ class PostgresTaskStoreTest extends TaskStoreContract {
       if (fail) throw new IllegalStateException("rolled back on purpose");
       return task;
     });
+  }
+
+  /**
+   * Other connections take ids from the same sequence while a claim takes its own, so the ids it
+   * gets need not be consecutive (here the sequence steps by 3): each claimed task's started event
+   * gets its own id, and what is published is what is stored.
+   */
+  @Test
+  void eventsOfAClaimKeepTheirIdsWhenTheIdsTakenAreNotConsecutive() {
+    List<Task> submitted = List.of(submit(task("a")), submit(task("b")), submit(task("c")));
+    db.write(tx -> {
+      try (var st = tx.connection().createStatement()) {
+        st.execute("ALTER SEQUENCE task_events_id_seq INCREMENT BY 3");
+      }
+      return null;
+    });
+    published.clear();
+
+    List<Task> claimed = claim(3);
+    store.complete(claimed.getFirst().id(), claimed.getFirst().lease().fence(), TextNode.valueOf("ok"), now);
+
+    assertThat(claimed).extracting(Task::id)
+        .containsExactlyInAnyOrderElementsOf(submitted.stream().map(Task::id).toList());
+    List<TaskEvent> stored = store.eventsAfter(null, 0, 100).stream()
+        .filter(e -> e.type() != EventType.CREATED).toList();
+    assertThat(stored).extracting(TaskEvent::type)
+        .containsExactly(EventType.STARTED, EventType.STARTED, EventType.STARTED, EventType.COMPLETED);
+    assertThat(stored.subList(0, 3)).extracting(TaskEvent::taskId)
+        .containsExactlyElementsOf(claimed.stream().map(Task::id).toList());
+    assertThat(published).containsExactlyElementsOf(stored);
   }
 
   /**
