@@ -23,13 +23,16 @@ import org.slf4j.LoggerFactory;
  * <p>Where entries commit out of the order of their ids, a live entry past the cursor is not
  * delivered as it comes: it makes the feed read what is stored after its cursor up to the settled
  * horizon, so an older entry that commits later is never passed. While the horizon is held below
- * an entry it was told of, the feed reads again every {@link #HELD_BACK_MS}.
+ * an entry it was told of, the feed reads again after {@link #HELD_BACK_MS}.
  */
 final class TranscriptFeed implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(TranscriptFeed.class);
   private static final int BUFFER = 10_000;
 
-  /** How soon a feed reads again while a transaction in flight holds the horizon below a new entry. */
+  /**
+   * How soon a feed reads again while a transaction in flight holds the horizon below a new entry;
+   * twice as long each time it is still held back, up to a second.
+   */
   static final long HELD_BACK_MS = 10;
 
   /** What a read after the cursor found: entries in id order, all of them up to {@code settled}. */
@@ -53,6 +56,7 @@ final class TranscriptFeed implements Subscription {
   private long cursor;
   /** The newest entry the feed was told of and has not read yet (0 if none). */
   private long awaited;
+  private long heldBack = HELD_BACK_MS;
   private Thread thread;
 
   /** @param inOrder entries become visible in the order of their ids: a live one is delivered as it comes */
@@ -90,7 +94,7 @@ final class TranscriptFeed implements Subscription {
     try {
       catchUp();
       while (!closed.get()) {
-        ChatMessage m = buffer.poll(awaited > 0 ? HELD_BACK_MS : 1_000, TimeUnit.MILLISECONDS);
+        ChatMessage m = buffer.poll(awaited > 0 ? heldBack : 1_000, TimeUnit.MILLISECONDS);
         if (overflowed.getAndSet(false)) {
           buffer.clear();
           catchUp();
@@ -122,7 +126,12 @@ final class TranscriptFeed implements Subscription {
   private void catchUp() {
     Missed missed = replay.after(cursor);
     for (ChatMessage m : missed.entries()) deliver(m);
-    if (missed.settled() >= awaited) awaited = 0;
+    if (missed.settled() >= awaited) {
+      awaited = 0;
+      heldBack = HELD_BACK_MS;
+    } else {
+      heldBack = Math.min(heldBack * 2, 1_000);
+    }
   }
 
   private void deliver(ChatMessage m) {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * only up to the store's settled horizon ({@link Reader#settled}): every id at or below it is
  * committed or never will be, so the relay's cursor never passes an event that may still appear.
  * While a transaction in flight holds the horizon below a signalled id, the relay looks again on
- * the next signal (that transaction's own, when it commits) and every {@link #HELD_BACK_MS}.
+ * the next signal (that transaction's own, when it commits) and after {@link #HELD_BACK_MS}.
  *
  * <p>This node's own events are handed on directly when they follow the last one handed on without
  * a gap (the common case with one node): everything before them is final, and they are committed.
@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
 final class EventRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
   private static final int PAGE = 1_000;
-  /** How soon the relay looks again while a transaction in flight holds the horizon back. */
+  /**
+   * How soon the relay looks again while a transaction in flight holds the horizon back; it waits
+   * twice as long each time it is still held back, up to {@link #IDLE_MS}.
+   */
   static final long HELD_BACK_MS = 10;
   /** How often, at most, the relay moves its cursor while nobody listens. */
   private static final long IDLE_MS = 1_000;
@@ -143,6 +146,7 @@ final class EventRelay implements AutoCloseable {
 
   private void loop() {
     long wait = 0;
+    long heldBack = HELD_BACK_MS;
     while (!closed) {
       long from;
       synchronized (lock) {
@@ -159,7 +163,13 @@ final class EventRelay implements AutoCloseable {
         from = handedOn;
       }
       try {
-        wait = relay(from) ? HELD_BACK_MS : 0;
+        if (relay(from)) {
+          wait = heldBack;
+          heldBack = Math.min(heldBack * 2, IDLE_MS);
+        } else {
+          wait = 0;
+          heldBack = HELD_BACK_MS;
+        }
       } catch (RuntimeException e) {
         if (closed) return;
         log.warn("reading events of other nodes failed; trying again in a second", e);
