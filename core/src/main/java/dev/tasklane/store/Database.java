@@ -16,8 +16,7 @@ import java.util.concurrent.CompletableFuture;
  *       leaves it unknown (the SQLite store then stops taking writes).
  *   <li>A unit of work may run more than once before its transaction commits (a batch is replayed
  *       unit by unit when one unit fails): it must do nothing outside the transaction except through
- *       {@link Tx#afterCommit}, which runs once, after the commit is durable, in commit order (on
- *       PostgreSQL with several writer connections, in commit order per connection).
+ *       {@link Tx#afterCommit}, which runs once, after the commit is durable, in commit order.
  *   <li>A reader sees only commits that are durable.
  * </ul>
  */

@@ -8,8 +8,7 @@ public interface Tx {
 
   /**
    * Runs {@code action} once the transaction is committed and durable, in commit order, on the
-   * database's thread (with several writer connections, in commit order per connection, each on
-   * its own thread); dropped if the unit of work fails. Keep it short: it holds up the writer.
+   * database's thread; dropped if the unit of work fails. Keep it short: it holds up the writer.
    */
   void afterCommit(Runnable action);
 

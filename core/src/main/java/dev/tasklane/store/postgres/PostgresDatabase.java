@@ -44,7 +44,7 @@ public final class PostgresDatabase implements Database {
   private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
     this.options = options;
     this.pool = pool;
-    this.writer = new PostgresWriter(pool, DIALECT, options.maxBatch(), options.writers());
+    this.writer = new PostgresWriter(pool, DIALECT, options.maxBatch());
     this.signals = new PostgresSignals(options);
   }
 
@@ -54,7 +54,7 @@ public final class PostgresDatabase implements Database {
     config.setJdbcUrl(options.jdbcUrl());
     if (options.user() != null) config.setUsername(options.user());
     if (options.password() != null) config.setPassword(options.password());
-    config.setMaximumPoolSize(options.readers() + options.writers());
+    config.setMaximumPoolSize(options.readers() + 1);
     config.setMinimumIdle(1);
     config.setPoolName("tasklane-postgres");
     try {

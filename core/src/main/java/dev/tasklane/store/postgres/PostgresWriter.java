@@ -49,22 +49,19 @@ final class PostgresWriter {
 
   private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
   private final AtomicLong retries = new AtomicLong();
-  private final List<Thread> threads = new ArrayList<>();
+  private final Thread thread;
+  private Connection connection;
 
-  /** @param connections how many transactions this process commits side by side, each on its own connection */
-  PostgresWriter(DataSource pool, Dialect dialect, int maxBatch, int connections) {
+  PostgresWriter(DataSource pool, Dialect dialect, int maxBatch) {
     this.pool = pool;
     this.dialect = dialect;
     this.maxBatch = maxBatch;
-    for (int i = 0; i < connections; i++) {
-      threads.add(Thread.ofPlatform().name("tasklane-postgres-writer-" + i).daemon(true)
-          .start(() -> new Committer().loop()));
-    }
+    this.thread = Thread.ofPlatform().name("tasklane-postgres-writer").daemon(true).start(this::loop);
   }
 
   @SuppressWarnings("unchecked")
   <T> CompletableFuture<T> submitAsync(SqlWork<T> work) {
-    if (threads.contains(Thread.currentThread())) throw new IllegalStateException("nested write on a writer thread");
+    if (Thread.currentThread() == thread) throw new IllegalStateException("nested write on the writer thread");
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Unit(work, done));
     return (CompletableFuture<T>) (CompletableFuture<?>) done;
@@ -91,19 +88,109 @@ final class PostgresWriter {
     }
   }
 
-  /** Commits what is queued, then stops every writer thread. */
   void close() {
-    for (int i = 0; i < threads.size(); i++) queue.add(STOP);
+    queue.add(STOP);
     try {
-      for (Thread t : threads) t.join(10_000);
+      thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Batches run again after a collision with another transaction, since this writer started. */
-  long retries() {
-    return retries.get();
+  private void loop() {
+    List<Unit> batch = new ArrayList<>();
+    while (true) {
+      batch.clear();
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // only close() stops the writer
+      }
+      queue.drainTo(batch, maxBatch - 1);
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) commitAll(List.copyOf(batch));
+      if (stop) {
+        closeConnection();
+        return;
+      }
+    }
+  }
+
+  private void commitAll(List<Unit> units) {
+    Object[] results = new Object[units.size()];
+    Throwable[] failures = new Throwable[units.size()];
+    List<Runnable> afterCommit = new ArrayList<>();
+    List<String[]> signals = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Connection c = connection();
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, false);
+        if (rows == null) {
+          c.rollback();
+          rows = runAll(c, units, results, failures, afterCommit, signals, true);
+        }
+        // The other nodes hear of the events after the commit, and read them from the table.
+        if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
+        break;
+      } catch (SQLException | RuntimeException e) {
+        if (collided(e) && attempt < MAX_ATTEMPTS) {
+          // Another transaction took locks in the other order (or changed what this one read): every
+          // unit may run again, so the whole batch does, and none is told it failed.
+          retries.incrementAndGet();
+          log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
+          rollbackQuietly();
+          continue;
+        }
+        log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
+        discardConnection();
+        fail(units, new StoreException("write failed: " + e.getMessage(), e));
+        return;
+      }
+    }
+    try {
+      connection.commit();
+    } catch (SQLException e) {
+      log.error("committing {} writes failed: their outcome is unknown", units.size(), e);
+      discardConnection();
+      fail(units, new StoreException("the database failed while committing this write; it may or may not be stored: "
+          + e.getMessage(), e, true));
+      return;
+    }
+    sendSignals(signals);
+    for (Runnable action : afterCommit) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.error("after-commit action failed", e);
+      }
+    }
+    for (int i = 0; i < units.size(); i++) {
+      if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
+      else units.get(i).done().complete(results[i]);
+    }
+  }
+
+  /**
+   * Sends the batch's signals once it committed, outside its transaction: PostgreSQL commits the
+   * transactions that notify one at a time, through their WAL flush, so notifying inside them would
+   * order every node's commits again. A signal is a hint: one lost with this process between the
+   * commit and this statement is made up for by the readers' own polling.
+   */
+  private void sendSignals(List<String[]> signals) {
+    if (signals.isEmpty()) return;
+    try {
+      connection.setAutoCommit(true);
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT pg_notify(s.channel, s.payload) FROM unnest(?, ?) AS s(channel, payload)")) {
+        ps.setArray(1, connection.createArrayOf("text", signals.stream().map(x -> x[0]).toArray()));
+        ps.setArray(2, connection.createArrayOf("text", signals.stream().map(x -> x[1]).toArray()));
+        ps.executeQuery().close();
+      }
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      log.warn("sending {} signals after a commit failed; the other nodes find the change by polling", signals.size(), e);
+      discardConnection();
+    }
   }
 
   /** A deadlock or a serialization failure: the transaction lost to another, and may run again. */
@@ -116,187 +203,87 @@ final class PostgresWriter {
     return false;
   }
 
-  /** One writer thread's connection and the batches it commits on it. */
-  private final class Committer {
-    private Connection connection;
+  /** Batches run again after a collision with another transaction, since this writer started. */
+  long retries() {
+    return retries.get();
+  }
 
-    private void loop() {
-      List<Unit> batch = new ArrayList<>();
-      while (true) {
-        batch.clear();
-        try {
-          batch.add(queue.take());
-        } catch (InterruptedException e) {
-          continue; // only close() stops the writer
-        }
-        queue.drainTo(batch, maxBatch - 1);
-        int stops = (int) batch.stream().filter(u -> u == STOP).count();
-        batch.removeIf(u -> u == STOP);
-        for (int i = 1; i < stops; i++) queue.add(STOP); // the other writers' own
-        boolean stop = stops > 0;
-        if (!batch.isEmpty()) commitAll(List.copyOf(batch));
-        if (stop) {
-          closeConnection();
-          return;
-        }
-      }
-    }
-
-    private void commitAll(List<Unit> units) {
-      Object[] results = new Object[units.size()];
-      Throwable[] failures = new Throwable[units.size()];
-      List<Runnable> afterCommit = new ArrayList<>();
-      List<String[]> signals = new ArrayList<>();
-      for (int attempt = 1; ; attempt++) {
-        try {
-          Connection c = connection();
-          PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, false);
-          if (rows == null) {
-            c.rollback();
-            rows = runAll(c, units, results, failures, afterCommit, signals, true);
-          }
-          // The other nodes hear of the events after the commit, and read them from the table.
-          if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
-          break;
-        } catch (SQLException | RuntimeException e) {
-          if (collided(e) && attempt < MAX_ATTEMPTS) {
-            // Another transaction took locks in the other order (or changed what this one read): every
-            // unit may run again, so the whole batch does, and none is told it failed.
-            retries.incrementAndGet();
-            log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
-            rollbackQuietly();
-            continue;
-          }
-          log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
-          discardConnection();
-          fail(units, new StoreException("write failed: " + e.getMessage(), e));
-          return;
-        }
-      }
+  /**
+   * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
+   * null (the transaction is then aborted); with them, undoes a failing unit alone. Returns the
+   * transaction's rows.
+   */
+  private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
+      List<Runnable> afterCommit, List<String[]> signals, boolean savepoints) throws SQLException {
+    afterCommit.clear();
+    signals.clear();
+    PostgresRows.beginWrite(c);
+    PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
+    for (int i = 0; i < units.size(); i++) {
+      WriteTx tx = new WriteTx(c, new ArrayList<>(), new ArrayList<>(), rows, dialect);
+      if (savepoints) execute(c, "SAVEPOINT unit");
       try {
-        connection.commit();
-      } catch (SQLException e) {
-        log.error("committing {} writes failed: their outcome is unknown", units.size(), e);
-        discardConnection();
-        fail(units, new StoreException("the database failed while committing this write; it may or may not be stored: "
-            + e.getMessage(), e, true));
-        return;
-      }
-      sendSignals(signals);
-      for (Runnable action : afterCommit) {
-        try {
-          action.run();
-        } catch (RuntimeException e) {
-          log.error("after-commit action failed", e);
-        }
-      }
-      for (int i = 0; i < units.size(); i++) {
-        if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
-        else units.get(i).done().complete(results[i]);
+        results[i] = units.get(i).work().run(tx);
+        failures[i] = null;
+        if (savepoints) execute(c, "RELEASE SAVEPOINT unit");
+        afterCommit.addAll(tx.actions());
+        signals.addAll(tx.signals());
+      } catch (Exception | Error e) {
+        if (collided(e)) throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+        if (!savepoints) return null;
+        execute(c, "ROLLBACK TO SAVEPOINT unit");
+        execute(c, "RELEASE SAVEPOINT unit");
+        failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
       }
     }
+    return rows;
+  }
 
-    /**
-     * Sends the batch's signals once it committed, outside its transaction: PostgreSQL commits the
-     * transactions that notify one at a time, through their WAL flush, so notifying inside them would
-     * order every node's commits again. A signal is a hint: one lost with this process between the
-     * commit and this statement is made up for by the readers' own polling.
-     */
-    private void sendSignals(List<String[]> signals) {
-      if (signals.isEmpty()) return;
-      try {
-        connection.setAutoCommit(true);
-        try (PreparedStatement ps = connection.prepareStatement(
-            "SELECT pg_notify(s.channel, s.payload) FROM unnest(?, ?) AS s(channel, payload)")) {
-          ps.setArray(1, connection.createArrayOf("text", signals.stream().map(x -> x[0]).toArray()));
-          ps.setArray(2, connection.createArrayOf("text", signals.stream().map(x -> x[1]).toArray()));
-          ps.executeQuery().close();
-        }
-        connection.setAutoCommit(false);
-      } catch (SQLException e) {
-        log.warn("sending {} signals after a commit failed; the other nodes find the change by polling",
-            signals.size(), e);
-        discardConnection();
-      }
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
     }
+  }
 
-    /**
-     * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
-     * null (the transaction is then aborted); with them, undoes a failing unit alone. Returns the
-     * transaction's rows.
-     */
-    private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-        List<Runnable> afterCommit, List<String[]> signals, boolean savepoints) throws SQLException {
-      afterCommit.clear();
-      signals.clear();
-      PostgresRows.beginWrite(c);
-      PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
-      for (int i = 0; i < units.size(); i++) {
-        WriteTx tx = new WriteTx(c, new ArrayList<>(), new ArrayList<>(), rows, dialect);
-        if (savepoints) execute(c, "SAVEPOINT unit");
-        try {
-          results[i] = units.get(i).work().run(tx);
-          failures[i] = null;
-          if (savepoints) execute(c, "RELEASE SAVEPOINT unit");
-          afterCommit.addAll(tx.actions());
-          signals.addAll(tx.signals());
-        } catch (Exception | Error e) {
-          if (collided(e)) throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
-          if (!savepoints) return null;
-          execute(c, "ROLLBACK TO SAVEPOINT unit");
-          execute(c, "RELEASE SAVEPOINT unit");
-          failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
-        }
-      }
-      return rows;
+  private static void fail(List<Unit> units, Throwable cause) {
+    for (Unit u : units) u.done().completeExceptionally(cause);
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      connection = pool.getConnection();
+      connection.setAutoCommit(false);
     }
+    return connection;
+  }
 
-    private static void execute(Connection c, String sql) throws SQLException {
-      try (Statement st = c.createStatement()) {
-        st.execute(sql);
-      }
+  /** After a failure the transaction is rolled back and the connection replaced: it may be broken. */
+  private void discardConnection() {
+    if (connection == null) return;
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("rolling back after a failure", e);
     }
+    closeConnection();
+  }
 
-    private static void fail(List<Unit> units, Throwable cause) {
-      for (Unit u : units) u.done().completeExceptionally(cause);
+  private void closeConnection() {
+    if (connection == null) return;
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.debug("closing the writer connection", e);
     }
+    connection = null;
+  }
 
-    private Connection connection() throws SQLException {
-      if (connection == null) {
-        connection = pool.getConnection();
-        connection.setAutoCommit(false);
-      }
-      return connection;
-    }
-
-    /** After a failure the transaction is rolled back and the connection replaced: it may be broken. */
-    private void discardConnection() {
-      if (connection == null) return;
-      try {
-        connection.rollback();
-      } catch (SQLException e) {
-        log.debug("rolling back after a failure", e);
-      }
-      closeConnection();
-    }
-
-    private void closeConnection() {
-      if (connection == null) return;
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        log.debug("closing the writer connection", e);
-      }
-      connection = null;
-    }
-
-    private void rollbackQuietly() {
-      try {
-        connection.rollback();
-      } catch (SQLException e) {
-        log.debug("rolling back a batch that collided", e);
-        discardConnection();
-      }
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("rolling back a batch that collided", e);
+      discardConnection();
     }
   }
 

@@ -131,6 +131,58 @@ class PostgresTaskStoreTest extends TaskStoreContract {
   }
 
   /**
+   * Two nodes' batches lock two rows in opposite orders: PostgreSQL breaks the deadlock by failing
+   * one transaction. That batch runs again, and its unit succeeds: no caller is told a write failed
+   * because another transaction collided with it.
+   */
+  @Test
+  void aBatchThatDeadlocksWithAnotherNodesRunsAgainAndSucceeds() throws Exception {
+    db.write(tx -> {
+      try (var st = tx.connection().createStatement()) {
+        st.execute("CREATE TABLE collide (k INT PRIMARY KEY, v INT NOT NULL)");
+        st.execute("INSERT INTO collide VALUES (1, 0), (2, 0)");
+      }
+      return null;
+    });
+    try (Database other = secondConnection()) {
+      CountDownLatch firstLocked = new CountDownLatch(1);
+      CountDownLatch secondLocked = new CountDownLatch(1);
+      CompletableFuture<Void> one = db.writeAsync(tx -> bumpBoth(tx.connection(), 1, 2, firstLocked, secondLocked));
+      CompletableFuture<Void> two = other.writeAsync(tx -> bumpBoth(tx.connection(), 2, 1, secondLocked, firstLocked));
+
+      assertThat(one).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(two).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(db.retriedWrites() + other.retriedWrites()).isEqualTo(1);
+      String rows = db.read(tx -> {
+        try (var st = tx.connection().createStatement();
+            var rs = st.executeQuery("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide")) {
+          rs.next();
+          return rs.getString(1);
+        }
+      });
+      assertThat(rows).as("each unit applied once").isEqualTo("1=2,2=2");
+    }
+  }
+
+  /** Locks row {@code first}, waits for the other transaction to lock its row, then locks {@code second}. */
+  private static Void bumpBoth(java.sql.Connection c, int first, int second, CountDownLatch locked,
+      CountDownLatch otherLocked) throws java.sql.SQLException {
+    try (var ps = c.prepareStatement("UPDATE collide SET v = v + 1 WHERE k = ?")) {
+      ps.setInt(1, first);
+      ps.executeUpdate();
+      locked.countDown();
+      try {
+        otherLocked.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      ps.setInt(1, second);
+      ps.executeUpdate();
+    }
+    return null;
+  }
+
+  /**
    * Two stores claim and complete the tasks of many sessions at once, each on its own connection:
    * no session ever runs two of its tasks at a time, and no task is claimed twice.
    */
