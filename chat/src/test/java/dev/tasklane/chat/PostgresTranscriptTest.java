@@ -7,6 +7,7 @@ import dev.tasklane.chat.ChatMessage.Role;
 import dev.tasklane.chat.TranscriptSql.NewEntry;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.postgres.OpenWrites;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -77,17 +78,7 @@ class PostgresTranscriptTest extends TranscriptTest {
   /** Appends an entry in a write that stays open, after it took its id, until {@code release}. */
   private static CompletableFuture<ChatMessage> holdOpen(Database db, Transcript transcript, String text,
       CountDownLatch taken, CountDownLatch release, boolean fail) {
-    return db.writeAsync(tx -> {
-      ChatMessage m = transcript.append(tx, entry(text));
-      taken.countDown();
-      try {
-        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      if (fail) throw new IllegalStateException("rolled back on purpose");
-      return m;
-    });
+    return OpenWrites.hold(db, tx -> transcript.append(tx, entry(text)), taken, release, fail);
   }
 
   private static NewEntry entry(String text) {

@@ -14,6 +14,7 @@ import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.postgres.EmbeddedPostgresServer;
+import dev.tasklane.store.postgres.OpenWrites;
 import dev.tasklane.store.postgres.PostgresDatabase;
 import dev.tasklane.store.postgres.PostgresOptions;
 import java.time.Duration;
@@ -120,17 +121,7 @@ class LiveEventOrderTest {
 
   /** Submits {@code t} through the first writer, holding its transaction open after it took its ids. */
   private CompletableFuture<Task> holdOpen(NewTask t, CountDownLatch taken, CountDownLatch release, boolean fail) {
-    return first.writeAsync(tx -> {
-      Task task = firstStore.submitting(t, 50, now).run(tx).task();
-      taken.countDown();
-      try {
-        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      if (fail) throw new IllegalStateException("rolled back on purpose");
-      return task;
-    });
+    return OpenWrites.hold(first, tx -> firstStore.submitting(t, 50, now).run(tx).task(), taken, release, fail);
   }
 
   private NewTask task(String session) {

@@ -40,13 +40,12 @@ final class PostgresWriter {
   private record Unit(SqlWork<?> work, CompletableFuture<Object> done) {}
 
   private static final Unit STOP = new Unit(tx -> null, new CompletableFuture<>());
+  /** How many times a batch runs when it keeps colliding with other transactions. */
+  private static final int MAX_ATTEMPTS = 5;
 
   private final DataSource pool;
   private final Dialect dialect;
   private final int maxBatch;
-  /** How many times a batch runs when it keeps colliding with other transactions. */
-  private static final int MAX_ATTEMPTS = 5;
-
   private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
   private final AtomicLong retries = new AtomicLong();
   private final Thread thread;
@@ -188,7 +187,8 @@ final class PostgresWriter {
       }
       connection.setAutoCommit(false);
     } catch (SQLException e) {
-      log.warn("sending {} signals after a commit failed; the other nodes find the change by polling", signals.size(), e);
+      log.warn("sending {} signals after a commit failed; the other nodes find the change by polling",
+          signals.size(), e);
       discardConnection();
     }
   }

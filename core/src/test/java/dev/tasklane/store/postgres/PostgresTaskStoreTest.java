@@ -85,19 +85,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
   }
 
-  /** Submits {@code t} in a write that stays open, after taking its ids, until {@code release}; then commits or fails. */
+  /** Submits {@code t} in a write that stays open, after it took its ids, until {@code release}. */
   private CompletableFuture<Task> holdOpen(NewTask t, CountDownLatch inserted, CountDownLatch release, boolean fail) {
-    return db.writeAsync(tx -> {
-      Task task = store.submitting(t, 50, now).run(tx).task();
-      inserted.countDown();
-      try {
-        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      if (fail) throw new IllegalStateException("rolled back on purpose");
-      return task;
-    });
+    return OpenWrites.hold(db, tx -> store.submitting(t, 50, now).run(tx).task(), inserted, release, fail);
   }
 
   /**
