@@ -59,8 +59,8 @@ public interface Database extends AutoCloseable {
   }
 
   /**
-   * Write batches run again since this database was opened because they collided with another
-   * transaction (a deadlock, a serialization failure): none of their units was told it failed.
+   * How many times since this database was opened a write batch (or a unit of one) ran again
+   * because it collided with another transaction (a deadlock, a serialization failure).
    */
   default long retriedWrites() {
     return 0;

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Other processes write beside it; what must hold across them (limits, uniqueness) is held by the
  * database's locks and constraints, not by this thread. Their commits and this one's go side by
  * side, in any order: readers of ids stop at a {@link PostgresHorizon}. When this transaction and
- * another deadlock, or the database cannot serialize them, the whole batch runs again (every unit
- * may), a few times, before its callers are told it failed.
+ * another deadlock, or the database cannot serialize them, its units run again (every unit may),
+ * each in a transaction of its own, a few times, before a caller is told its write failed.
  *
  * <p>A failure before the commit undoes the batch: its callers are told it failed. A failure of the
  * commit itself (the connection broke while committing) leaves the outcome unknown, and the callers
@@ -132,6 +132,16 @@ final class PostgresWriter {
         if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
         break;
       } catch (SQLException | RuntimeException e) {
+        if (collided(e) && units.size() > 1) {
+          // Units lock rows in the order they came, another batch in its own: each unit runs again
+          // in a transaction of its own, where one that locks a single row cannot deadlock again.
+          retries.incrementAndGet();
+          log.debug("a batch of {} writes collided with another transaction; running them one by one",
+              units.size(), e);
+          rollbackQuietly();
+          for (Unit unit : units) commitAll(List.of(unit));
+          return;
+        }
         if (collided(e) && attempt < MAX_ATTEMPTS) {
           // Another transaction took locks in the other order (or changed what this one read): every
           // unit may run again, so the whole batch does, and none is told it failed.

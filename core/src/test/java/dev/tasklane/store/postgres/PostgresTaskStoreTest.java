@@ -10,6 +10,7 @@ import dev.tasklane.core.TaskState;
 import dev.tasklane.store.ClaimRequest;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.NewTask;
+import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.TaskStoreContract;
 import java.nio.file.Path;
@@ -127,13 +128,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
    */
   @Test
   void aBatchThatDeadlocksWithAnotherNodesRunsAgainAndSucceeds() throws Exception {
-    db.write(tx -> {
-      try (var st = tx.connection().createStatement()) {
-        st.execute("CREATE TABLE collide (k INT PRIMARY KEY, v INT NOT NULL)");
-        st.execute("INSERT INTO collide VALUES (1, 0), (2, 0)");
-      }
-      return null;
-    });
+    createCollide();
     try (Database other = secondConnection()) {
       CountDownLatch firstLocked = new CountDownLatch(1);
       CountDownLatch secondLocked = new CountDownLatch(1);
@@ -143,15 +138,66 @@ class PostgresTaskStoreTest extends TaskStoreContract {
       assertThat(one).succeedsWithin(Duration.ofSeconds(20));
       assertThat(two).succeedsWithin(Duration.ofSeconds(20));
       assertThat(db.retriedWrites() + other.retriedWrites()).isEqualTo(1);
-      String rows = db.read(tx -> {
-        try (var st = tx.connection().createStatement();
-            var rs = st.executeQuery("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide")) {
-          rs.next();
-          return rs.getString(1);
-        }
-      });
-      assertThat(rows).as("each unit applied once").isEqualTo("1=2,2=2");
+      assertThat(collideRows()).as("each unit applied once").isEqualTo("1=2,2=2,3=0,4=0");
     }
+  }
+
+  /**
+   * The same with a batch of several units on each side: the batch that lost runs its units again
+   * one by one, and every caller succeeds.
+   */
+  @Test
+  void aBatchOfSeveralUnitsThatDeadlocksRunsItsUnitsAgainOneByOne() throws Exception {
+    createCollide();
+    try (Database other = secondConnection()) {
+      CountDownLatch firstLocked = new CountDownLatch(1);
+      CountDownLatch secondLocked = new CountDownLatch(1);
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      writes.addAll(oneBatch(db, tx -> bumpBoth(tx.connection(), 1, 2, firstLocked, secondLocked), 3));
+      writes.addAll(oneBatch(other, tx -> bumpBoth(tx.connection(), 2, 1, secondLocked, firstLocked), 4));
+
+      for (CompletableFuture<Void> w : writes) assertThat(w).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(db.retriedWrites() + other.retriedWrites()).isPositive();
+      assertThat(collideRows()).as("each unit applied once").isEqualTo("1=2,2=2,3=1,4=1");
+    }
+  }
+
+  /** {@code work} and a bump of row {@code k}, queued behind a write held open so that they commit as one batch. */
+  private static List<CompletableFuture<Void>> oneBatch(Database d, SqlWork<Void> work, int k) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> blocker = OpenWrites.hold(d, tx -> null, held, release, false);
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> first = d.writeAsync(work);
+    CompletableFuture<Void> second = d.writeAsync(tx -> {
+      try (var ps = tx.connection().prepareStatement("UPDATE collide SET v = v + 1 WHERE k = ?")) {
+        ps.setInt(1, k);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+    release.countDown();
+    return List.of(blocker, first, second);
+  }
+
+  private void createCollide() {
+    db.write(tx -> {
+      try (var st = tx.connection().createStatement()) {
+        st.execute("CREATE TABLE collide (k INT PRIMARY KEY, v INT NOT NULL)");
+        st.execute("INSERT INTO collide VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
+      }
+      return null;
+    });
+  }
+
+  private String collideRows() {
+    return db.read(tx -> {
+      try (var st = tx.connection().createStatement();
+          var rs = st.executeQuery("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
   }
 
   /** Locks row {@code first}, waits for the other transaction to lock its row, then locks {@code second}. */
