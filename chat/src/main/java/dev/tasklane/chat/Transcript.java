@@ -5,6 +5,7 @@ import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Subscription;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.IdHorizon;
 import dev.tasklane.store.Signals;
 import dev.tasklane.store.Tx;
 import java.sql.SQLException;
@@ -27,10 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On a database shared by several nodes (PostgreSQL), a subscriber on one node sees what any
  * node writes: every write signals the entry's id on {@link #SIGNAL} when it commits, and each node
- * reads the entries signalled for the sessions it has feeds of, one after another in commit order
- * (which is id order), and hands them to those feeds. Its own writes take the same path, so a feed
- * never gets a newer entry before an older one. Alone on its database (SQLite), a node hands an
- * entry to its feeds right after the commit.
+ * reads the entries signalled for the sessions it has feeds of and hands them to those feeds. Its
+ * own writes take the same path. Entries commit out of the order of their ids there, so every read
+ * after a cursor (a page, the latest entries, a feed's replay) stops at the table's settled
+ * {@link IdHorizon}, and a feed takes a new entry only through such a read: it never gets a newer
+ * entry before an older one, nor passes one that commits later. Alone on its database (SQLite), a
+ * node hands an entry to its feeds right after the commit, in id order.
  */
 final class Transcript {
   private static final Logger log = LoggerFactory.getLogger(Transcript.class);
@@ -41,6 +44,7 @@ final class Transcript {
 
   private final Database db;
   private final int pageLimit;
+  private final IdHorizon horizon;
   private final Map<String, List<TranscriptFeed>> feeds = new ConcurrentHashMap<>();
   /** Null when the database has no signals: this node is the only writer. */
   private final Signals signals;
@@ -52,6 +56,7 @@ final class Transcript {
     this.db = db;
     this.pageLimit = pageLimit;
     this.signals = db.signals().orElse(null);
+    this.horizon = db.dialect().idsVisibleInOrder() ? IdHorizon.IN_ORDER : db.horizon("chat_messages");
     if (signals == null) {
       this.reader = null;
       this.listening = null;
@@ -122,12 +127,14 @@ final class Transcript {
 
   List<ChatMessage> page(String sessionKey, long afterId, int limit) {
     checkPage(sessionKey, limit);
-    return db.read(tx -> TranscriptSql.after(tx.connection(), sessionKey, afterId, limit));
+    long settled = horizon.settled();
+    return db.read(tx -> TranscriptSql.after(tx.connection(), sessionKey, afterId, settled, limit));
   }
 
   List<ChatMessage> latest(String sessionKey, int limit) {
     checkPage(sessionKey, limit);
-    return db.read(tx -> TranscriptSql.latest(tx.connection(), sessionKey, limit));
+    long settled = horizon.settled();
+    return db.read(tx -> TranscriptSql.latest(tx.connection(), sessionKey, settled, limit));
   }
 
   private void checkPage(String sessionKey, int limit) {
@@ -141,25 +148,27 @@ final class Transcript {
     if (sessionKey == null || sessionKey.isBlank()) throw new LaneException(ErrorCode.BAD_REQUEST, "no session given");
     List<TranscriptFeed> list = feeds.computeIfAbsent(sessionKey, k -> new CopyOnWriteArrayList<>());
     TranscriptFeed[] self = new TranscriptFeed[1];
-    self[0] = new TranscriptFeed(sessionKey, Math.max(0, afterId), cursor -> missed(sessionKey, afterId, cursor),
-        listener, () -> list.remove(self[0]));
+    self[0] = new TranscriptFeed(sessionKey, Math.max(0, afterId), db.dialect().idsVisibleInOrder(),
+        cursor -> missed(sessionKey, afterId, cursor), listener, () -> list.remove(self[0]));
     list.add(self[0]);
     return self[0].start();
   }
 
   /**
    * What a subscriber that has seen up to {@code afterId} missed: the latest edited status messages
-   * up to it (the edit may have happened since), then every entry after {@code cursor}.
+   * up to it (the edit may have happened since), then every entry after {@code cursor} up to the
+   * settled horizon.
    */
-  private List<ChatMessage> missed(String sessionKey, long afterId, long cursor) {
+  private TranscriptFeed.Missed missed(String sessionKey, long afterId, long cursor) {
+    long settled = horizon.settled();
     return db.read(tx -> {
       List<ChatMessage> out = new ArrayList<>();
       if (afterId > 0) out.addAll(TranscriptSql.editedStatus(tx.connection(), sessionKey, afterId, EDITED_STATUS_REPLAY));
       long from = cursor;
       while (true) {
-        List<ChatMessage> page = TranscriptSql.after(tx.connection(), sessionKey, from, pageLimit);
+        List<ChatMessage> page = TranscriptSql.after(tx.connection(), sessionKey, from, settled, pageLimit);
         out.addAll(page);
-        if (page.size() < pageLimit) return out;
+        if (page.size() < pageLimit) return new TranscriptFeed.Missed(out, settled);
         from = page.getLast().id();
       }
     });

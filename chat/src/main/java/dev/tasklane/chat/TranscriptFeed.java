@@ -19,17 +19,32 @@ import org.slf4j.LoggerFactory;
  * <p>Like the lane's event feeds, it buffers live entries before it reads the stored ones, so
  * nothing committed during the replay is missed; an entry is delivered again only when it is
  * newer than what was delivered (a higher id, or a later edit).
+ *
+ * <p>Where entries commit out of the order of their ids, a live entry past the cursor is not
+ * delivered as it comes: it makes the feed read what is stored after its cursor up to the settled
+ * horizon, so an older entry that commits later is never passed. While the horizon is held below
+ * an entry it was told of, the feed reads again after {@link #HELD_BACK_MS}.
  */
 final class TranscriptFeed implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(TranscriptFeed.class);
   private static final int BUFFER = 10_000;
 
+  /**
+   * How soon a feed reads again while a transaction in flight holds the horizon below a new entry;
+   * twice as long each time it is still held back, up to a second.
+   */
+  static final long HELD_BACK_MS = 10;
+
+  /** What a read after the cursor found: entries in id order, all of them up to {@code settled}. */
+  record Missed(List<ChatMessage> entries, long settled) {}
+
   /** Reads what the subscriber missed after a cursor. */
   interface Replay {
-    List<ChatMessage> after(long afterId);
+    Missed after(long afterId);
   }
 
   private final String sessionKey;
+  private final boolean inOrder;
   private final Replay replay;
   private final Consumer<ChatMessage> listener;
   private final Runnable onClose;
@@ -39,10 +54,16 @@ final class TranscriptFeed implements Subscription {
   /** Last edit time delivered per entry id, so an edit is delivered once. */
   private final Map<Long, Instant> editsDelivered = new HashMap<>();
   private long cursor;
+  /** The newest entry the feed was told of and has not read yet (0 if none). */
+  private long awaited;
+  private long heldBack = HELD_BACK_MS;
   private Thread thread;
 
-  TranscriptFeed(String sessionKey, long afterId, Replay replay, Consumer<ChatMessage> listener, Runnable onClose) {
+  /** @param inOrder entries become visible in the order of their ids: a live one is delivered as it comes */
+  TranscriptFeed(String sessionKey, long afterId, boolean inOrder, Replay replay, Consumer<ChatMessage> listener,
+      Runnable onClose) {
     this.sessionKey = sessionKey;
+    this.inOrder = inOrder;
     this.cursor = afterId;
     this.replay = replay;
     this.listener = listener;
@@ -73,12 +94,14 @@ final class TranscriptFeed implements Subscription {
     try {
       catchUp();
       while (!closed.get()) {
-        ChatMessage m = buffer.poll(1, TimeUnit.SECONDS);
+        ChatMessage m = buffer.poll(awaited > 0 ? heldBack : 1_000, TimeUnit.MILLISECONDS);
         if (overflowed.getAndSet(false)) {
           buffer.clear();
           catchUp();
         } else if (m != null) {
-          deliver(m);
+          take(m);
+        } else if (awaited > 0) {
+          catchUp();
         }
       }
     } catch (InterruptedException e) {
@@ -90,8 +113,25 @@ final class TranscriptFeed implements Subscription {
     }
   }
 
+  /** A live entry: an edit of one delivered, or (in id order) the next one; else a reason to read. */
+  private void take(ChatMessage m) {
+    if (inOrder || m.id() <= cursor) {
+      deliver(m);
+      return;
+    }
+    awaited = Math.max(awaited, m.id());
+    catchUp();
+  }
+
   private void catchUp() {
-    for (ChatMessage m : replay.after(cursor)) deliver(m);
+    Missed missed = replay.after(cursor);
+    for (ChatMessage m : missed.entries()) deliver(m);
+    if (missed.settled() >= awaited) {
+      awaited = 0;
+      heldBack = HELD_BACK_MS;
+    } else {
+      heldBack = Math.min(heldBack * 2, 1_000);
+    }
   }
 
   private void deliver(ChatMessage m) {

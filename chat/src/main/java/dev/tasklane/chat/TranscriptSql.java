@@ -52,16 +52,17 @@ final class TranscriptSql {
     }
   }
 
-  /** Entries of a session after {@code afterId}, oldest first. */
-  static List<ChatMessage> after(Connection c, String sessionKey, long afterId, int limit) throws SQLException {
-    return list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? AND id > ? ORDER BY id LIMIT ?",
-        sessionKey, afterId, limit);
+  /** Entries of a session with ids in ({@code afterId}, {@code upTo}], oldest first. */
+  static List<ChatMessage> after(Connection c, String sessionKey, long afterId, long upTo, int limit)
+      throws SQLException {
+    return list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? AND id > ? AND id <= ?"
+        + " ORDER BY id LIMIT ?", sessionKey, afterId, upTo, limit);
   }
 
-  /** The newest {@code limit} entries of a session, oldest first. */
-  static List<ChatMessage> latest(Connection c, String sessionKey, int limit) throws SQLException {
-    return list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? ORDER BY id DESC LIMIT ?",
-        sessionKey, limit).reversed();
+  /** The newest {@code limit} entries of a session with ids up to {@code upTo}, oldest first. */
+  static List<ChatMessage> latest(Connection c, String sessionKey, long upTo, int limit) throws SQLException {
+    return list(c, "SELECT " + COLUMNS + " FROM chat_messages WHERE session_key = ? AND id <= ? ORDER BY id DESC"
+        + " LIMIT ?", sessionKey, upTo, limit).reversed();
   }
 
   /** The newest status messages of a session up to {@code upToId} that were edited, oldest first. */

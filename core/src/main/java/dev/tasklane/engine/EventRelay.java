@@ -1,6 +1,7 @@
 package dev.tasklane.engine;
 
 import dev.tasklane.core.TaskEvent;
+import dev.tasklane.store.TaskStore;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -10,34 +11,75 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands the subscriptions of this node every committed event of every node, in the order of their
  * ids, once: on a database several nodes write to, the event table is the truth and a signal only
- * says "events up to id N are committed".
+ * says "some node committed events up to id N".
  *
- * <p>Why the id order is the commit order: the store takes event ids under a lock held until the
- * commit, so events become visible in the order of their ids on every node. Reading "after the last
- * id handed on" therefore never skips an event that commits later, and this node's own events are
- * handed on directly when they follow the last one without a gap (the common case on one node);
- * otherwise the relay reads the gap, and what follows, from the table on its own thread, never on
+ * <p>Transactions take event ids in one order and commit in another, so the relay hands on events
+ * only up to the store's settled horizon ({@link Reader#settled}): every id at or below it is
+ * committed or never will be, so the relay's cursor never passes an event that may still appear.
+ * While a transaction in flight holds the horizon below a signalled id, the relay looks again on
+ * the next signal (that transaction's own, when it commits) and after {@link #HELD_BACK_MS}.
+ *
+ * <p>This node's own events are handed on directly when they follow the last one handed on without
+ * a gap (the common case with one node): everything before them is final, and they are committed.
+ * Otherwise the relay reads the gap, and what follows, from the table on its own thread, never on
  * the writer's.
  *
- * <p>With no subscription open it reads nothing and only moves its cursor: a subscription replays
- * what is stored before it takes live events, so it misses nothing it was not there for.
+ * <p>With no subscription open it reads no events and only moves its cursor to the horizon: a
+ * subscription replays what is stored up to the horizon before it takes live events, so it misses
+ * nothing it was not there for.
  */
 final class EventRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
   private static final int PAGE = 1_000;
+  /**
+   * How soon the relay looks again while a transaction in flight holds the horizon back; it waits
+   * twice as long each time it is still held back, up to {@link #IDLE_MS}.
+   */
+  static final long HELD_BACK_MS = 10;
+  /** How often, at most, the relay moves its cursor while nobody listens. */
+  private static final long IDLE_MS = 1_000;
 
-  /** Reads stored events after a global id, oldest first. */
+  /** Reads stored events and how far they are final. */
   interface Reader {
-    List<TaskEvent> after(long afterId, int limit);
+    /** Every event id up to the returned one is final (the store's horizon, without waiting; it never goes down). */
+    long settled();
+
+    /** Tells the store that every event id up to {@code id} is final. */
+    void settledThrough(long id);
+
+    /** Stored events with ids in ({@code afterId}, {@code upTo}], oldest first. */
+    List<TaskEvent> between(long afterId, long upTo, int limit);
+
+    static Reader of(TaskStore store) {
+      return new Reader() {
+        @Override
+        public long settled() {
+          return store.settledEventIdNow();
+        }
+
+        @Override
+        public void settledThrough(long id) {
+          store.eventsSettledThrough(id);
+        }
+
+        @Override
+        public List<TaskEvent> between(long afterId, long upTo, int limit) {
+          return store.eventsAfter(null, afterId, upTo, limit);
+        }
+      };
+    }
   }
 
   private final Reader reader;
   private final Consumer<List<TaskEvent>> feeds;
   private final BooleanSupplier anyFeed;
   private final Object lock = new Object();
-  /** The id of the last event handed on (or passed while nobody listened). Guarded by {@link #lock}. */
+  /**
+   * The id of the last event handed on (or passed while nobody listened); every id up to it is
+   * final. Guarded by {@link #lock}.
+   */
   private long handedOn;
-  /** The highest id known to be committed. Guarded by {@link #lock}. */
+  /** The highest id known to be committed (may be above the horizon). Guarded by {@link #lock}. */
   private long known;
   private volatile boolean closed;
   private Thread thread;
@@ -61,12 +103,10 @@ final class EventRelay implements AutoCloseable {
       long last = events.getLast().id();
       known = Math.max(known, last);
       if (last <= handedOn) return;
-      if (!anyFeed.getAsBoolean()) {
-        handedOn = last;
-        return;
-      }
       if (followsWithoutGap(events)) {
-        feeds.accept(events);
+        // Before the check for listeners: a subscription that comes after it replays up to here.
+        reader.settledThrough(last);
+        if (anyFeed.getAsBoolean()) feeds.accept(events);
         handedOn = last;
         return;
       }
@@ -78,12 +118,7 @@ final class EventRelay implements AutoCloseable {
   void committed(long lastId) {
     synchronized (lock) {
       known = Math.max(known, lastId);
-      if (known <= handedOn) return;
-      if (!anyFeed.getAsBoolean()) {
-        handedOn = known;
-        return;
-      }
-      lock.notifyAll();
+      if (known > handedOn && anyFeed.getAsBoolean()) lock.notifyAll();
     }
   }
 
@@ -110,44 +145,60 @@ final class EventRelay implements AutoCloseable {
   }
 
   private void loop() {
+    long wait = 0;
+    long heldBack = HELD_BACK_MS;
     while (!closed) {
       long from;
       synchronized (lock) {
-        while (!closed && (known <= handedOn || !anyFeed.getAsBoolean())) {
-          if (known > handedOn && known != Long.MAX_VALUE) handedOn = known; // nobody listens
-          try {
-            lock.wait(1_000);
-          } catch (InterruptedException e) {
-            return;
+        try {
+          if (wait > 0) lock.wait(wait);
+          while (!closed && (known <= handedOn || !anyFeed.getAsBoolean())) {
+            lock.wait(IDLE_MS);
+            if (known > handedOn && !anyFeed.getAsBoolean()) break; // nobody listens: move the cursor
           }
+        } catch (InterruptedException e) {
+          return;
         }
         if (closed) return;
         from = handedOn;
       }
       try {
-        List<TaskEvent> page = reader.after(from, PAGE);
-        synchronized (lock) {
-          List<TaskEvent> fresh = page.stream().filter(e -> e.id() > handedOn).toList();
-          if (!fresh.isEmpty()) {
-            feeds.accept(fresh);
-            handedOn = fresh.getLast().id();
-          }
-          if (page.size() < PAGE && known == Long.MAX_VALUE) known = handedOn;
-          if (page.isEmpty() && known > handedOn) known = handedOn; // ids given up by rolled-back writes
+        if (relay(from)) {
+          wait = heldBack;
+          heldBack = Math.min(heldBack * 2, IDLE_MS);
+        } else {
+          wait = 0;
+          heldBack = HELD_BACK_MS;
         }
       } catch (RuntimeException e) {
         if (closed) return;
         log.warn("reading events of other nodes failed; trying again in a second", e);
-        sleepQuietly();
+        wait = IDLE_MS;
       }
     }
   }
 
-  private static void sleepQuietly() {
-    try {
-      Thread.sleep(1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Hands on what is settled after {@code from}; true if a signalled event is still held back. */
+  private boolean relay(long from) {
+    long settled = reader.settled();
+    List<TaskEvent> page = anyFeed.getAsBoolean() ? reader.between(from, settled, PAGE) : null;
+    synchronized (lock) {
+      if (page == null) {
+        // Nobody listened when the horizon was read: a subscription that came since replays up to it.
+        if (!anyFeed.getAsBoolean()) handedOn = Math.max(handedOn, settled);
+        if (known == Long.MAX_VALUE) known = handedOn;
+        return false;
+      }
+      List<TaskEvent> fresh = page.stream().filter(e -> e.id() > handedOn).toList();
+      if (!fresh.isEmpty()) {
+        feeds.accept(fresh);
+        handedOn = fresh.getLast().id();
+      }
+      if (page.size() < PAGE) {
+        handedOn = Math.max(handedOn, settled); // the ids between are final and hold no event
+        if (known == Long.MAX_VALUE) known = handedOn;
+      }
+      return known > handedOn && page.size() < PAGE;
     }
   }
 

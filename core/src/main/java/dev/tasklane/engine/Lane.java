@@ -119,8 +119,7 @@ public final class Lane implements AutoCloseable {
 
   /** Other nodes share the database: hear their submits, cancels and events. */
   private void listenToOtherNodes(Signals signals) {
-    relay = new EventRelay((after, limit) -> store.eventsAfter(null, after, limit), bus::toFeeds, bus::hasFeeds,
-        store.lastEventId());
+    relay = new EventRelay(EventRelay.Reader.of(store), bus::toFeeds, bus::hasFeeds, store.lastEventId());
     bus.relayThrough(relay);
     relay.start();
     otherNodes = new OtherNodes(signals, new OtherNodes.Targets(config.nodeId(), dispatcher, relay,
@@ -288,6 +287,11 @@ public final class Lane implements AutoCloseable {
    */
   public long discardedOutcomes() {
     return discarded.get();
+  }
+
+  /** Write batches run again because they collided with another node's transaction (none failed for it). */
+  public long retriedWrites() {
+    return database.retriedWrites();
   }
 
   /**

@@ -120,7 +120,8 @@ final class Completions {
     if (completed.isEmpty()) return;
     // Events in the order the completions came, each with the next id reserved.
     List<Long> ids = chunk.stream().map(Pending::id).filter(completed::containsKey).distinct().toList();
-    long eventId = tx.rows().reserveIds(Rows.Table.EVENTS, ids.size());
+    long[] eventIds = tx.rows().reserveIds(Rows.Table.EVENTS, ids.size());
+    int next = 0;
     Map<String, Integer> endedPerSession = new LinkedHashMap<>();
     List<Object[]> rows = new ArrayList<>(ids.size());
     for (long id : ids) {
@@ -128,9 +129,10 @@ final class Completions {
       String session = (String) completed.get(id)[0];
       long seq = (Long) completed.get(id)[1];
       EventRows.Body body = EventRows.Body.result(p.result(), p.resultJson());
+      long eventId = eventIds[next++];
       rows.add(new Object[] {eventId, id, session, seq, EventType.COMPLETED.wire(), TaskState.COMPLETED.wire(),
           p.at().toEpochMilli(), body.json()});
-      TaskEvent event = EventRows.event(eventId++, id, session, seq, EventType.COMPLETED, TaskState.COMPLETED,
+      TaskEvent event = EventRows.event(eventId, id, session, seq, EventType.COMPLETED, TaskState.COMPLETED,
           p.at(), body);
       changes.add(new Changed(TaskId.of(id), TaskState.COMPLETED, event));
       endedPerSession.merge(session, 1, Integer::sum);

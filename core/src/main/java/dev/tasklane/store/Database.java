@@ -50,6 +50,23 @@ public interface Database extends AutoCloseable {
   void migrate(String name, String location);
 
   /**
+   * How far the ids of {@code table}'s rows (one with an {@code id} taken from a sequence, e.g.
+   * {@code task_events}) are final: {@link IdHorizon#IN_ORDER} where rows become visible in the
+   * order of their ids ({@link Dialect#idsVisibleInOrder()}).
+   */
+  default IdHorizon horizon(String table) {
+    return IdHorizon.IN_ORDER;
+  }
+
+  /**
+   * How many times since this database was opened a write batch (or a unit of one) ran again
+   * because it collided with another transaction (a deadlock, a serialization failure).
+   */
+  default long retriedWrites() {
+    return 0;
+  }
+
+  /**
    * How this database tells the other processes that share it of a commit, if it can
    * ({@link Dialect#supportsListener()}): what wakes workers, and carries events and cancels, across
    * nodes. Empty when one process owns the database.

@@ -27,6 +27,14 @@ public interface Dialect {
    */
   boolean supportsListener();
 
+  /**
+   * True when rows become visible in the order of their ids (one writer, commits one at a time):
+   * a reader resuming after an id can never miss a row that commits later. False when several
+   * transactions take ids and commit in another order: readers then stop at the
+   * {@link Database#horizon} of the table.
+   */
+  boolean idsVisibleInOrder();
+
   /** How a session's tasks are found. */
   SessionIndex sessionIndex();
 

@@ -110,7 +110,7 @@ final class EventRows {
   /** Inserts an event whose fields the caller already knows (perhaps at the end of an appending unit's batch). */
   static TaskEvent insert(Tx tx, long id, String session, long seq, EventType type, TaskState state,
       Instant at, Body body) throws SQLException {
-    long eventId = tx.rows().reserveIds(Rows.Table.EVENTS, 1);
+    long eventId = tx.rows().reserveId(Rows.Table.EVENTS);
     tx.rows().insert(ROW, eventId, id, session, seq, type.wire(), state.wire(), at.toEpochMilli(), body.json());
     return event(eventId, id, session, seq, type, state, at, body);
   }
@@ -130,16 +130,16 @@ final class EventRows {
     }
   }
 
-  /** Events after a global id, of one session or (sessionKey null) of all. */
-  static List<TaskEvent> after(Connection c, SessionIndex sessions, String sessionKey, long afterId, int limit)
-      throws SQLException {
+  /** Events with ids in ({@code afterId}, {@code upTo}], of one session or (sessionKey null) of all. */
+  static List<TaskEvent> after(Connection c, SessionIndex sessions, String sessionKey, long afterId, long upTo,
+      int limit) throws SQLException {
     String sql = sessionKey == null
-        ? "SELECT " + COLUMNS + " FROM task_events WHERE id > ? ORDER BY id LIMIT ?"
+        ? "SELECT " + COLUMNS + " FROM task_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?"
         : "SELECT " + COLUMNS + " FROM task_events WHERE task_id IN (" + sessions.taskIds() + ")"
-            + " AND id > ? ORDER BY id LIMIT ?";
+            + " AND id > ? AND id <= ? ORDER BY id LIMIT ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (sessionKey == null) TaskRows.bind(ps, afterId, limit);
-      else TaskRows.bind(ps, TaskRows.concat(TaskRows.repeat(sessionKey, sessions.parameters()), afterId, limit));
+      if (sessionKey == null) TaskRows.bind(ps, afterId, upTo, limit);
+      else TaskRows.bind(ps, TaskRows.concat(TaskRows.repeat(sessionKey, sessions.parameters()), afterId, upTo, limit));
       return mapAll(ps);
     }
   }

@@ -29,10 +29,16 @@ public interface Rows {
   }
 
   /**
-   * The first of {@code count} consecutive new ids for rows of {@code table}; ids grow in the order
-   * they become visible, and are never reused.
+   * {@code count} new ids for rows of {@code table}, ascending, never reused. With one writer they
+   * are consecutive and become visible in the order they grow; where several transactions take
+   * ids at once they may not be ({@link Dialect#idsVisibleInOrder()}).
    */
-  long reserveIds(Table table, int count) throws SQLException;
+  long[] reserveIds(Table table, int count) throws SQLException;
+
+  /** One new id for a row of {@code table}. */
+  default long reserveId(Table table) throws SQLException {
+    return reserveIds(table, 1)[0];
+  }
 
   /** Inserts a row now, or with the rest of the batch's at the next {@link #flush}. */
   void insert(InsertShape shape, Object... values) throws SQLException;

@@ -62,7 +62,7 @@ final class SubmitSql {
     List<TaskId> interrupted = new ArrayList<>();
     countPending(tx, sessions, t, maxPending, now, changes, interrupted);
     DependencyState deps = dependencies(tx, t.dependsOn());
-    long id = tx.rows().reserveIds(Rows.Table.TASKS, 1);
+    long id = tx.rows().reserveId(Rows.Table.TASKS);
     Object[] row = {id, t.sessionKey(), t.kind(), input, hash, t.priority(), t.maxAttempts(),
         now.toEpochMilli(), t.notBefore().toEpochMilli(), t.expiresAt() == null ? null : t.expiresAt().toEpochMilli(),
         t.deadline().toMillis(), t.idempotencyKey(), t.parentId() == null ? null : t.parentId().value(),

@@ -39,6 +39,7 @@ public final class TaskStore {
   private final Signals signals;
   private final String node;
   private final Completions completions;
+  private final IdHorizon eventHorizon;
 
   public TaskStore(Database db, Consumer<List<TaskEvent>> publisher) {
     this(db, publisher, "");
@@ -52,6 +53,7 @@ public final class TaskStore {
     this.signals = db.signals().orElse(null);
     this.node = node;
     this.completions = new Completions(db, publisher);
+    this.eventHorizon = db.dialect().idsVisibleInOrder() ? IdHorizon.IN_ORDER : db.horizon("task_events");
   }
 
   public void migrate() {
@@ -278,13 +280,46 @@ public final class TaskStore {
     return db.read(tx -> EventRows.forTask(tx.connection(), id.value(), afterSeq, limit));
   }
 
-  /** Events after a global id, of one session or (sessionKey null) of all. */
+  /**
+   * Events after a global id, of one session or (sessionKey null) of all, oldest first, up to the
+   * settled horizon ({@link #settledEventId}): resuming after the last one misses no event that
+   * commits later.
+   */
   public List<TaskEvent> eventsAfter(String sessionKey, long afterId, int limit) {
-    return db.read(tx -> EventRows.after(tx.connection(), sessions, sessionKey, afterId, limit));
+    return eventsAfter(sessionKey, afterId, settledEventId(), limit);
   }
 
+  /** Events with global ids in ({@code afterId}, {@code upTo}], oldest first; {@code upTo} at most settled. */
+  public List<TaskEvent> eventsAfter(String sessionKey, long afterId, long upTo, int limit) {
+    if (upTo <= afterId) return List.of();
+    return db.read(tx -> EventRows.after(tx.connection(), sessions, sessionKey, afterId, upTo, limit));
+  }
+
+  /**
+   * An event id at or below which every event is final: committed and visible, or never to be
+   * ({@link IdHorizon}). Where events commit in the order of their ids, every id is.
+   */
+  public long settledEventId() {
+    return eventHorizon.settled();
+  }
+
+  /** Like {@link #settledEventId}, without waiting for the transactions in flight. */
+  public long settledEventIdNow() {
+    return eventHorizon.settledNow();
+  }
+
+  /** Every event id up to {@code id} is final (this process committed the ids following settled ones). */
+  public void eventsSettledThrough(long id) {
+    eventHorizon.settledThrough(id);
+  }
+
+  /**
+   * The id of the newest event a cursor may stand on (0 if none): where events commit out of id
+   * order, not past one that may still appear, so subscribing after it misses nothing new.
+   */
   public long lastEventId() {
-    return db.read(tx -> EventRows.lastId(tx.connection()));
+    long settled = settledEventId();
+    return Math.min(settled, db.read(tx -> EventRows.lastId(tx.connection())));
   }
 
   public List<Attempt> attempts(TaskId id) {

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -64,12 +65,19 @@ final class Transitions {
     }
     List<TaskRows.Raw> rows = ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     // The started events, one statement for all; the i-th claimed task's event gets the i-th id reserved.
-    long firstEventId = tx.rows().reserveIds(Rows.Table.EVENTS, rows.size());
+    long[] eventIds = tx.rows().reserveIds(Rows.Table.EVENTS, rows.size());
+    String taskIds = rows.stream().map(TaskRows.Raw::id).toList().toString();
+    // Consecutive ids (always with one writer) are the first plus the position; others go in as a list.
+    boolean consecutive = eventIds.length == 0 || eventIds[eventIds.length - 1] - eventIds[0] == eventIds.length - 1;
+    String idsOf = tx.dialect().idsOf();
     try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO task_events (id, task_id, session_key,"
-        + " seq, type, state, at, payload) SELECT ? + j.pos, t.id, t.session_key, t.last_seq, 'started', 'running', ?,"
+        + " seq, type, state, at, payload) SELECT " + (consecutive ? "? + j.pos" : "e.id") + ", t.id, t.session_key,"
+        + " t.last_seq, 'started', 'running', ?,"
         + " CASE WHEN t.progress IS NULL THEN NULL ELSE '{\"progress\":' || t.progress || '}' END"
-        + " FROM " + tx.dialect().idsOf() + " AS j JOIN tasks t ON t.id = j.id")) {
-      TaskRows.bind(ps, firstEventId, now.toEpochMilli(), rows.stream().map(TaskRows.Raw::id).toList().toString());
+        + " FROM " + idsOf + " AS j" + (consecutive ? "" : " JOIN " + idsOf + " AS e ON e.pos = j.pos")
+        + " JOIN tasks t ON t.id = j.id")) {
+      if (consecutive) TaskRows.bind(ps, eventIds.length == 0 ? 0 : eventIds[0], now.toEpochMilli(), taskIds);
+      else TaskRows.bind(ps, now.toEpochMilli(), taskIds, Arrays.toString(eventIds));
       ps.executeUpdate();
     }
     List<Changed> changes = new ArrayList<>(rows.size());
@@ -78,7 +86,7 @@ final class Transitions {
       String progress = row.progressJson();
       EventRows.Body body = progress == null ? EventRows.Body.EMPTY
           : new EventRows.Body("{\"progress\":" + progress + "}", Json.progress(progress), null, null, null);
-      TaskEvent event = EventRows.event(firstEventId + i, row.id(), row.sessionKey(), row.lastSeq(),
+      TaskEvent event = EventRows.event(eventIds[i], row.id(), row.sessionKey(), row.lastSeq(),
           EventType.STARTED, TaskState.RUNNING, now, body);
       changes.add(new Changed(event.taskId(), TaskState.RUNNING, event));
     }

@@ -6,6 +6,7 @@ import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Migrations;
 import dev.tasklane.store.Duty;
+import dev.tasklane.store.IdHorizon;
 import dev.tasklane.store.Rows;
 import dev.tasklane.store.Signals;
 import dev.tasklane.store.SqlWork;
@@ -15,8 +16,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,6 +38,7 @@ public final class PostgresDatabase implements Database {
   private final PostgresWriter writer;
   private final PostgresSignals signals;
   private final List<PostgresElection> elections = new CopyOnWriteArrayList<>();
+  private final Map<String, PostgresHorizon> horizons = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private PostgresDatabase(PostgresOptions options, HikariDataSource pool) {
@@ -85,6 +89,16 @@ public final class PostgresDatabase implements Database {
     } catch (SQLException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public IdHorizon horizon(String table) {
+    return horizons.computeIfAbsent(table, t -> new PostgresHorizon(pool, t));
+  }
+
+  @Override
+  public long retriedWrites() {
+    return writer.retries();
   }
 
   @Override

@@ -28,6 +28,12 @@ final class PostgresDialect implements Dialect {
     return true;
   }
 
+  /** Connections take ids from sequences and commit in their own order: readers stop at a horizon. */
+  @Override
+  public boolean idsVisibleInOrder() {
+    return false;
+  }
+
   /** {@code LISTEN/NOTIFY}: waking, events and cancels across nodes ({@link PostgresSignals}). */
   @Override
   public boolean supportsListener() {

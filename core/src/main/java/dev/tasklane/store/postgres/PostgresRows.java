@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,18 +14,11 @@ import java.util.List;
  *
  * <p>Ids are stream cursors: a subscriber resumes "after event N" (or transcript entry N) and must
  * not miss a row with a lower id that commits later. Sequences hand out numbers in one order and
- * transactions commit in another, so every write transaction first takes a transaction-scoped
- * advisory lock ({@link #lockCommitOrder}), held until it ends: write transactions commit one after
- * another, in the order of their ids, across connections and nodes, and a commit is visible before
- * its lock is released.
- *
- * <p>The lock comes first, before any row lock. Taken later (when a transaction first wrote an
- * event), two nodes deadlocked: one held a session's row and waited for the lock, the other held the
- * lock and waited for that row. One instance serves one transaction.
+ * transactions commit in another; readers stop at the {@link PostgresHorizon}, which relies on every
+ * write transaction having its transaction id before it takes an id ({@link #beginWrite}). One
+ * instance serves one transaction.
  */
 final class PostgresRows implements Rows {
-  /** The advisory lock that orders commits ("tasklane events" as a number). */
-  static final long ORDER_LOCK = 0x7461736b6c616e65L;
 
   private final Connection connection;
   private long lastEventId;
@@ -33,33 +27,35 @@ final class PostgresRows implements Rows {
     this.connection = connection;
   }
 
-  /** The first statement of every write transaction: waits for the commits before it. */
-  static void lockCommitOrder(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      ps.setLong(1, ORDER_LOCK);
+  /**
+   * The first statement of every write transaction: gives it its transaction id now, before it
+   * takes any id from a sequence, so that a horizon's snapshot counts it as in progress. Takes no
+   * lock.
+   */
+  static void beginWrite(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_current_xact_id()")) {
       ps.executeQuery().close();
     }
   }
 
+  /** Ascending; other transactions take ids at the same time, so not always consecutive. */
   @Override
-  public long reserveIds(Table table, int count) throws SQLException {
-    long first = -1;
-    long previous = -1;
+  public long[] reserveIds(Table table, int count) throws SQLException {
+    long[] ids = new long[count];
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)")) {
       ps.setString(1, table.table());
       ps.setInt(2, count);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long id = rs.getLong(1);
-          if (first < 0) first = id;
-          else if (id != previous + 1) throw new SQLException("ids of " + table.table() + " were not consecutive");
-          previous = id;
+        for (int i = 0; i < count; i++) {
+          if (!rs.next()) throw new SQLException("fewer ids of " + table.table() + " than asked for");
+          ids[i] = rs.getLong(1);
         }
       }
     }
-    if (table == Table.EVENTS) lastEventId = Math.max(lastEventId, previous);
-    return first;
+    Arrays.sort(ids);
+    if (table == Table.EVENTS && count > 0) lastEventId = Math.max(lastEventId, ids[count - 1]);
+    return ids;
   }
 
   /** The highest event id this transaction took, or 0 if it wrote no event. */

@@ -55,7 +55,9 @@ final class PostgresSignals implements Signals, AutoCloseable {
     if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException("a signal's payload holds at most " + MAX_PAYLOAD_BYTES + " bytes");
     }
-    notify(tx.connection(), channel, payload);
+    // In a write transaction, after its commit (see PostgresWriter#sendSignals).
+    if (tx instanceof PostgresWriter.WriteTx write) write.signalAfterCommit(channel, payload);
+    else notify(tx.connection(), channel, payload);
   }
 
   static void notify(Connection c, String channel, String payload) throws SQLException {

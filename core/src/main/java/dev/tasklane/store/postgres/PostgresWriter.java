@@ -7,6 +7,7 @@ import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * This process's writes to PostgreSQL: one thread commits the units of work waiting at that moment
  * as one transaction, each in its own savepoint when one of them fails, and runs their after-commit
- * actions in commit order. One commit (one WAL flush) for many submits, claims and completions,
- * and events published in the order of their ids. Other processes write beside it; what must hold
- * across them (limits, uniqueness, event order) is held by the database's locks and constraints,
- * not by this thread.
+ * actions in commit order. One commit (one WAL flush) for many submits, claims and completions.
+ * Other processes write beside it; what must hold across them (limits, uniqueness) is held by the
+ * database's locks and constraints, not by this thread. Their commits and this one's go side by
+ * side, in any order: readers of ids stop at a {@link PostgresHorizon}. When this transaction and
+ * another deadlock, or the database cannot serialize them, its units run again (every unit may),
+ * each in a transaction of its own, a few times, before a caller is told its write failed.
  *
  * <p>A failure before the commit undoes the batch: its callers are told it failed. A failure of the
  * commit itself (the connection broke while committing) leaves the outcome unknown, and the callers
@@ -36,11 +40,14 @@ final class PostgresWriter {
   private record Unit(SqlWork<?> work, CompletableFuture<Object> done) {}
 
   private static final Unit STOP = new Unit(tx -> null, new CompletableFuture<>());
+  /** How many times a batch runs when it keeps colliding with other transactions. */
+  private static final int MAX_ATTEMPTS = 5;
 
   private final DataSource pool;
   private final Dialect dialect;
   private final int maxBatch;
   private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong retries = new AtomicLong();
   private final Thread thread;
   private Connection connection;
 
@@ -112,21 +119,42 @@ final class PostgresWriter {
     Object[] results = new Object[units.size()];
     Throwable[] failures = new Throwable[units.size()];
     List<Runnable> afterCommit = new ArrayList<>();
-    try {
-      Connection c = connection();
-      PostgresRows rows = runAll(c, units, results, failures, afterCommit, false);
-      if (rows == null) {
-        c.rollback();
-        afterCommit.clear();
-        rows = runAll(c, units, results, failures, afterCommit, true);
+    List<String[]> signals = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Connection c = connection();
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, false);
+        if (rows == null) {
+          c.rollback();
+          rows = runAll(c, units, results, failures, afterCommit, signals, true);
+        }
+        // The other nodes hear of the events after the commit, and read them from the table.
+        if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
+        break;
+      } catch (SQLException | RuntimeException e) {
+        if (collided(e) && units.size() > 1) {
+          // Units lock rows in the order they came, another batch in its own: each unit runs again
+          // in a transaction of its own, where one that locks a single row cannot deadlock again.
+          retries.incrementAndGet();
+          log.debug("a batch of {} writes collided with another transaction; running them one by one",
+              units.size(), e);
+          rollbackQuietly();
+          for (Unit unit : units) commitAll(List.of(unit));
+          return;
+        }
+        if (collided(e) && attempt < MAX_ATTEMPTS) {
+          // Another transaction took locks in the other order (or changed what this one read): every
+          // unit may run again, so the whole batch does, and none is told it failed.
+          retries.incrementAndGet();
+          log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
+          rollbackQuietly();
+          continue;
+        }
+        log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
+        discardConnection();
+        fail(units, new StoreException("write failed: " + e.getMessage(), e));
+        return;
       }
-      // The other nodes hear of the events at the commit, and read them from the table.
-      if (rows.lastEventId() > 0) PostgresSignals.notify(c, Signals.EVENTS, Long.toString(rows.lastEventId()));
-    } catch (SQLException | RuntimeException e) {
-      log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
-      discardConnection();
-      fail(units, new StoreException("write failed: " + e.getMessage(), e));
-      return;
     }
     try {
       connection.commit();
@@ -137,6 +165,7 @@ final class PostgresWriter {
           + e.getMessage(), e, true));
       return;
     }
+    sendSignals(signals);
     for (Runnable action : afterCommit) {
       try {
         action.run();
@@ -151,24 +180,66 @@ final class PostgresWriter {
   }
 
   /**
+   * Sends the batch's signals once it committed, outside its transaction: PostgreSQL commits the
+   * transactions that notify one at a time, through their WAL flush, so notifying inside them would
+   * order every node's commits again. A signal is a hint: one lost with this process between the
+   * commit and this statement is made up for by the readers' own polling.
+   */
+  private void sendSignals(List<String[]> signals) {
+    if (signals.isEmpty()) return;
+    try {
+      connection.setAutoCommit(true);
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT pg_notify(s.channel, s.payload) FROM unnest(?, ?) AS s(channel, payload)")) {
+        ps.setArray(1, connection.createArrayOf("text", signals.stream().map(x -> x[0]).toArray()));
+        ps.setArray(2, connection.createArrayOf("text", signals.stream().map(x -> x[1]).toArray()));
+        ps.executeQuery().close();
+      }
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      log.warn("sending {} signals after a commit failed; the other nodes find the change by polling",
+          signals.size(), e);
+      discardConnection();
+    }
+  }
+
+  /** A deadlock or a serialization failure: the transaction lost to another, and may run again. */
+  static boolean collided(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Batches run again after a collision with another transaction, since this writer started. */
+  long retries() {
+    return retries.get();
+  }
+
+  /**
    * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
    * null (the transaction is then aborted); with them, undoes a failing unit alone. Returns the
    * transaction's rows.
    */
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-      List<Runnable> afterCommit, boolean savepoints) throws SQLException {
-    PostgresRows.lockCommitOrder(c);
+      List<Runnable> afterCommit, List<String[]> signals, boolean savepoints) throws SQLException {
+    afterCommit.clear();
+    signals.clear();
+    PostgresRows.beginWrite(c);
     PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
     for (int i = 0; i < units.size(); i++) {
-      List<Runnable> mine = new ArrayList<>();
-      Tx tx = new WriteTx(c, mine, rows, dialect);
+      WriteTx tx = new WriteTx(c, new ArrayList<>(), new ArrayList<>(), rows, dialect);
       if (savepoints) execute(c, "SAVEPOINT unit");
       try {
         results[i] = units.get(i).work().run(tx);
         failures[i] = null;
         if (savepoints) execute(c, "RELEASE SAVEPOINT unit");
-        afterCommit.addAll(mine);
+        afterCommit.addAll(tx.actions());
+        signals.addAll(tx.signals());
       } catch (Exception | Error e) {
+        if (collided(e)) throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
         if (!savepoints) return null;
         execute(c, "ROLLBACK TO SAVEPOINT unit");
         execute(c, "RELEASE SAVEPOINT unit");
@@ -217,10 +288,26 @@ final class PostgresWriter {
     connection = null;
   }
 
-  private record WriteTx(Connection connection, List<Runnable> actions, Rows rows, Dialect dialect) implements Tx {
+  private void rollbackQuietly() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      log.debug("rolling back a batch that collided", e);
+      discardConnection();
+    }
+  }
+
+  /** A unit's transaction: its after-commit actions and signals count only if the unit stays. */
+  record WriteTx(Connection connection, List<Runnable> actions, List<String[]> signals, Rows rows, Dialect dialect)
+      implements Tx {
     @Override
     public void afterCommit(Runnable action) {
       actions.add(action);
+    }
+
+    /** Sends {@code payload} on {@code channel} once the transaction committed. */
+    void signalAfterCommit(String channel, String payload) {
+      signals.add(new String[] {channel, payload});
     }
   }
 }

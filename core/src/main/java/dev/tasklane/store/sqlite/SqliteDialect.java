@@ -23,6 +23,11 @@ record SqliteDialect(SessionTasks sessionIndex) implements Dialect {
   }
 
   @Override
+  public boolean idsVisibleInOrder() {
+    return true;
+  }
+
+  @Override
   public boolean supportsListener() {
     return false;
   }

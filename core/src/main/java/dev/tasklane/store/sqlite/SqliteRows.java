@@ -5,6 +5,7 @@ import dev.tasklane.store.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * Rows on the SQLite writer's connection: ids handed out by the writer ({@link RowIds}), and rows
@@ -12,8 +13,14 @@ import java.util.List;
  */
 record SqliteRows(Connection connection, RowIds ids, InsertBuffer inserts) implements Rows {
   @Override
-  public long reserveIds(Table table, int count) throws SQLException {
-    return ids.take(connection, table, count);
+  public long[] reserveIds(Table table, int count) throws SQLException {
+    long first = ids.take(connection, table, count);
+    return LongStream.range(first, first + count).toArray();
+  }
+
+  @Override
+  public long reserveId(Table table) throws SQLException {
+    return ids.take(connection, table, 1);
   }
 
   @Override

@@ -3,11 +3,14 @@ package dev.tasklane.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tasklane.core.EventType;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskState;
 import dev.tasklane.store.ClaimRequest;
 import dev.tasklane.store.Database;
+import dev.tasklane.store.NewTask;
+import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.TaskStoreContract;
 import java.nio.file.Path;
@@ -44,10 +47,10 @@ class PostgresTaskStoreTest extends TaskStoreContract {
   }
 
   /**
-   * Transaction A takes event id N and stays open; B, on another connection, writes an event
-   * meanwhile. Had B taken N + 1 and committed first, a reader would see N + 1, move its cursor
-   * there, and never see N when A commits. B waits for A instead: whatever a reader sees before A
-   * commits, resuming after its cursor it gets everything.
+   * Transaction A takes event id N and stays open; B, on another connection, takes N + 1 and commits
+   * first. A reader that moved its cursor to N + 1 would never see N: readers stop at the settled
+   * horizon, below A's id while A is in flight, so resuming after whatever they saw gets both, in
+   * id order, once. An id whose transaction rolls back holds readers back only until it ends.
    */
   @Test
   void anEventCommittedLaterThanAHigherNumberedOneStillReachesAReaderResumingAfterIt() throws Exception {
@@ -55,32 +58,164 @@ class PostgresTaskStoreTest extends TaskStoreContract {
       TaskStore otherStore = new TaskStore(other, e -> {});
       CountDownLatch inserted = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CompletableFuture<Task> held = CompletableFuture.supplyAsync(() -> db.write(tx -> {
-        Task t = store.submitting(task("a"), 50, now).run(tx).task();
-        inserted.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return t;
-      }));
+      CompletableFuture<Task> held = holdOpen(task("a"), inserted, release, false);
       assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Task> meanwhile =
-          CompletableFuture.supplyAsync(() -> otherStore.submit(task("b"), 50, now).task());
-      Thread.sleep(300);
-      List<TaskEvent> seenBeforeACommits = store.eventsAfter(null, 0, 100);
-      release.countDown();
-      held.get(10, TimeUnit.SECONDS);
-      meanwhile.get(10, TimeUnit.SECONDS);
+      Task b = otherStore.submit(task("b"), 50, now).task(); // committed while A is open
 
-      long cursor = seenBeforeACommits.isEmpty() ? 0 : seenBeforeACommits.getLast().id();
-      List<Long> reached = new ArrayList<>(seenBeforeACommits.stream().map(TaskEvent::id).toList());
-      store.eventsAfter(null, cursor, 100).forEach(e -> reached.add(e.id()));
-      List<Long> all = store.eventsAfter(null, 0, 100).stream().map(TaskEvent::id).toList();
-      assertThat(all).hasSize(2);
-      assertThat(reached).containsExactlyElementsOf(all);
+      List<TaskEvent> seenBeforeACommits = store.eventsAfter(null, 0, 100);
+      assertThat(seenBeforeACommits).as("nothing past A's open id").isEmpty();
+      assertThat(store.lastEventId()).as("a cursor for new events stays below A's id").isZero();
+      release.countDown();
+      Task a = held.get(10, TimeUnit.SECONDS);
+
+      List<TaskEvent> resumed = store.eventsAfter(null, 0, 100);
+      assertThat(resumed).extracting(TaskEvent::taskId).containsExactly(a.id(), b.id());
+      assertThat(resumed.get(0).id()).isLessThan(resumed.get(1).id());
+
+      // A transaction that took the next id rolls back after another committed a later one.
+      CountDownLatch inserted2 = new CountDownLatch(1);
+      CountDownLatch release2 = new CountDownLatch(1);
+      CompletableFuture<Task> rolledBack = holdOpen(task("c"), inserted2, release2, true);
+      assertThat(inserted2.await(10, TimeUnit.SECONDS)).isTrue();
+      Task d = otherStore.submit(task("d"), 50, now).task();
+      long cursor = resumed.getLast().id();
+      assertThat(store.eventsAfter(null, cursor, 100)).isEmpty();
+      release2.countDown();
+      assertThat(rolledBack).failsWithin(Duration.ofSeconds(10));
+      assertThat(store.eventsAfter(null, cursor, 100)).extracting(TaskEvent::taskId).containsExactly(d.id());
     }
+  }
+
+  /** Submits {@code t} in a write that stays open, after it took its ids, until {@code release}. */
+  private CompletableFuture<Task> holdOpen(NewTask t, CountDownLatch inserted, CountDownLatch release, boolean fail) {
+    return OpenWrites.hold(db, tx -> store.submitting(t, 50, now).run(tx).task(), inserted, release, fail);
+  }
+
+  /**
+   * Other connections take ids from the same sequence while a claim takes its own, so the ids it
+   * gets need not be consecutive (here the sequence steps by 3): each claimed task's started event
+   * gets its own id, and what is published is what is stored.
+   */
+  @Test
+  void eventsOfAClaimKeepTheirIdsWhenTheIdsTakenAreNotConsecutive() {
+    List<Task> submitted = List.of(submit(task("a")), submit(task("b")), submit(task("c")));
+    db.write(tx -> {
+      try (var st = tx.connection().createStatement()) {
+        st.execute("ALTER SEQUENCE task_events_id_seq INCREMENT BY 3");
+      }
+      return null;
+    });
+    published.clear();
+
+    List<Task> claimed = claim(3);
+    store.complete(claimed.getFirst().id(), claimed.getFirst().lease().fence(), TextNode.valueOf("ok"), now);
+
+    assertThat(claimed).extracting(Task::id)
+        .containsExactlyInAnyOrderElementsOf(submitted.stream().map(Task::id).toList());
+    List<TaskEvent> stored = store.eventsAfter(null, 0, 100).stream()
+        .filter(e -> e.type() != EventType.CREATED).toList();
+    assertThat(stored).extracting(TaskEvent::type)
+        .containsExactly(EventType.STARTED, EventType.STARTED, EventType.STARTED, EventType.COMPLETED);
+    assertThat(stored.subList(0, 3)).extracting(TaskEvent::taskId)
+        .containsExactlyElementsOf(claimed.stream().map(Task::id).toList());
+    assertThat(published).containsExactlyElementsOf(stored);
+  }
+
+  /**
+   * Two nodes' batches lock two rows in opposite orders: PostgreSQL breaks the deadlock by failing
+   * one transaction. That batch runs again, and its unit succeeds: no caller is told a write failed
+   * because another transaction collided with it.
+   */
+  @Test
+  void aBatchThatDeadlocksWithAnotherNodesRunsAgainAndSucceeds() throws Exception {
+    createCollide();
+    try (Database other = secondConnection()) {
+      CountDownLatch firstLocked = new CountDownLatch(1);
+      CountDownLatch secondLocked = new CountDownLatch(1);
+      CompletableFuture<Void> one = db.writeAsync(tx -> bumpBoth(tx.connection(), 1, 2, firstLocked, secondLocked));
+      CompletableFuture<Void> two = other.writeAsync(tx -> bumpBoth(tx.connection(), 2, 1, secondLocked, firstLocked));
+
+      assertThat(one).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(two).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(db.retriedWrites() + other.retriedWrites()).isEqualTo(1);
+      assertThat(collideRows()).as("each unit applied once").isEqualTo("1=2,2=2,3=0,4=0");
+    }
+  }
+
+  /**
+   * The same with a batch of several units on each side: the batch that lost runs its units again
+   * one by one, and every caller succeeds.
+   */
+  @Test
+  void aBatchOfSeveralUnitsThatDeadlocksRunsItsUnitsAgainOneByOne() throws Exception {
+    createCollide();
+    try (Database other = secondConnection()) {
+      CountDownLatch firstLocked = new CountDownLatch(1);
+      CountDownLatch secondLocked = new CountDownLatch(1);
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      writes.addAll(oneBatch(db, tx -> bumpBoth(tx.connection(), 1, 2, firstLocked, secondLocked), 3));
+      writes.addAll(oneBatch(other, tx -> bumpBoth(tx.connection(), 2, 1, secondLocked, firstLocked), 4));
+
+      for (CompletableFuture<Void> w : writes) assertThat(w).succeedsWithin(Duration.ofSeconds(20));
+      assertThat(db.retriedWrites() + other.retriedWrites()).isPositive();
+      assertThat(collideRows()).as("each unit applied once").isEqualTo("1=2,2=2,3=1,4=1");
+    }
+  }
+
+  /** {@code work} and a bump of row {@code k}, queued behind a write held open so that they commit as one batch. */
+  private static List<CompletableFuture<Void>> oneBatch(Database d, SqlWork<Void> work, int k) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> blocker = OpenWrites.hold(d, tx -> null, held, release, false);
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> first = d.writeAsync(work);
+    CompletableFuture<Void> second = d.writeAsync(tx -> {
+      try (var ps = tx.connection().prepareStatement("UPDATE collide SET v = v + 1 WHERE k = ?")) {
+        ps.setInt(1, k);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+    release.countDown();
+    return List.of(blocker, first, second);
+  }
+
+  private void createCollide() {
+    db.write(tx -> {
+      try (var st = tx.connection().createStatement()) {
+        st.execute("CREATE TABLE collide (k INT PRIMARY KEY, v INT NOT NULL)");
+        st.execute("INSERT INTO collide VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
+      }
+      return null;
+    });
+  }
+
+  private String collideRows() {
+    return db.read(tx -> {
+      try (var st = tx.connection().createStatement();
+          var rs = st.executeQuery("SELECT string_agg(k || '=' || v, ',' ORDER BY k) FROM collide")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+  }
+
+  /** Locks row {@code first}, waits for the other transaction to lock its row, then locks {@code second}. */
+  private static Void bumpBoth(java.sql.Connection c, int first, int second, CountDownLatch locked,
+      CountDownLatch otherLocked) throws java.sql.SQLException {
+    try (var ps = c.prepareStatement("UPDATE collide SET v = v + 1 WHERE k = ?")) {
+      ps.setInt(1, first);
+      ps.executeUpdate();
+      locked.countDown();
+      try {
+        otherLocked.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      ps.setInt(1, second);
+      ps.executeUpdate();
+    }
+    return null;
   }
 
   /**

@@ -69,7 +69,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     // Likely committed in one batch: the failing write is rolled back and the batch replayed, and
     // the ids taken meanwhile are skipped, never handed out twice.
     var refused = db.writeAsync(tx -> {
-      tx.rows().reserveIds(Rows.Table.TASKS, 1);
+      tx.rows().reserveId(Rows.Table.TASKS);
       throw new SQLException("refused");
     });
     var kept = submit(task("s"));

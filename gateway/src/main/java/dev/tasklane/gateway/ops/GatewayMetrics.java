@@ -44,6 +44,9 @@ public final class GatewayMetrics {
     FunctionCounter.builder("tasklane_discarded_outcomes", lane, Lane::discardedOutcomes)
         .description("Outcomes of attempts run here that the database refused: the task was no longer theirs")
         .register(registry);
+    FunctionCounter.builder("tasklane_write_retries", lane, Lane::retriedWrites)
+        .description("Write batches run again after a deadlock or serialization failure with another transaction")
+        .register(registry);
     for (TaskState s : TaskState.values()) {
       Gauge.builder("tasklane_tasks", () -> count(s)).description("Tasks in each state").tag("state", s.wire())
           .register(registry);
