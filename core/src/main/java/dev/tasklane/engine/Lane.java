@@ -132,12 +132,18 @@ public final class Lane implements AutoCloseable {
     checkAccepting();
     Instant now = clock.instant();
     NewTask task = validator.validate(request, handlers.keySet(), now);
-    TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now);
-    for (TaskId id : r.interrupted()) stopHere(id);
+    // A free slot's claim is queued right behind the submit, so that it may share its commit; and
+    // once more after the commit, for a store that writes the submit's rows late in its batch.
     // With every slot busy, the next freed slot wakes the dispatcher, and its claim sees this task.
-    if (r.created() && dispatcher.hasFreeSlot()) dispatcher.wake();
+    TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now, this::wakeIfFree);
+    for (TaskId id : r.interrupted()) stopHere(id);
+    if (r.created()) wakeIfFree();
     TaskId id = r.task().id();
     return new Submitted(r.task(), r.created(), () -> position(id));
+  }
+
+  private void wakeIfFree() {
+    if (dispatcher.hasFreeSlot()) dispatcher.wake();
   }
 
   /**

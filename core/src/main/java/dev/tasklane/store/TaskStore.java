@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -74,10 +75,25 @@ public final class TaskStore {
   public record Renewal(List<TaskId> lost, List<TaskId> cancelRequested) {}
 
   public SubmitResult submit(NewTask task, int maxPending, Instant now) {
+    return submit(task, maxPending, now, () -> {});
+  }
+
+  /**
+   * A submit that runs {@code queued} once its write is queued, before the write commits: a claim
+   * that follows it into the writer may share its commit. Returns once the write is durable.
+   */
+  public SubmitResult submit(NewTask task, int maxPending, Instant now, Runnable queued) {
+    CompletableFuture<SubmitResult> written = db.writeAsync(submitting(task, maxPending, now));
+    queued.run();
     try {
-      return db.write(submitting(task, maxPending, now));
-    } catch (SubmitSql.KeyTaken e) {
-      return db.write(submitting(task, maxPending, now)); // finds the task that took the key
+      return written.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SubmitSql.KeyTaken) {
+        return db.write(submitting(task, maxPending, now)); // finds the task that took the key
+      }
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      if (e.getCause() instanceof Error err) throw err;
+      throw new StoreException("write failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -50,6 +50,8 @@ final class PostgresWriter {
   private final AtomicLong retries = new AtomicLong();
   private final Thread thread;
   private Connection connection;
+  /** Set when a unit that joined a running batch was {@link #STOP}: the loop ends after that batch. */
+  private boolean stopAfterBatch;
 
   PostgresWriter(DataSource pool, Dialect dialect, int maxBatch) {
     this.pool = pool;
@@ -107,26 +109,31 @@ final class PostgresWriter {
       }
       queue.drainTo(batch, maxBatch - 1);
       boolean stop = batch.remove(STOP);
-      if (!batch.isEmpty()) commitAll(List.copyOf(batch));
-      if (stop) {
+      if (!batch.isEmpty()) commitAll(new ArrayList<>(batch), true);
+      if (stop || stopAfterBatch) {
         closeConnection();
         return;
       }
     }
   }
 
-  private void commitAll(List<Unit> units) {
-    Object[] results = new Object[units.size()];
-    Throwable[] failures = new Throwable[units.size()];
+  /**
+   * Commits {@code units} as one transaction. With {@code join}, units that arrive while the batch
+   * runs join it before its commit (up to the batch's size): a claim woken by a submit then shares
+   * the submit's commit instead of waiting for a commit of its own.
+   */
+  private void commitAll(List<Unit> units, boolean join) {
+    Object[] results = new Object[maxBatch];
+    Throwable[] failures = new Throwable[maxBatch];
     List<Runnable> afterCommit = new ArrayList<>();
     List<String[]> signals = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       try {
         Connection c = connection();
-        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, false);
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join);
         if (rows == null) {
           c.rollback();
-          rows = runAll(c, units, results, failures, afterCommit, signals, true);
+          rows = runAll(c, units, results, failures, afterCommit, signals, false, true);
         }
         // The other nodes hear of the events after the commit, and read them from the table.
         if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
@@ -139,7 +146,7 @@ final class PostgresWriter {
           log.debug("a batch of {} writes collided with another transaction; running them one by one",
               units.size(), e);
           rollbackQuietly();
-          for (Unit unit : units) commitAll(List.of(unit));
+          for (Unit unit : units) commitAll(List.of(unit), false);
           return;
         }
         if (collided(e) && attempt < MAX_ATTEMPTS) {
@@ -227,7 +234,12 @@ final class PostgresWriter {
    * transaction's rows.
    */
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-      List<Runnable> afterCommit, List<String[]> signals, boolean savepoints) throws SQLException {
+      List<Runnable> afterCommit, List<String[]> signals, boolean join) throws SQLException {
+    return runAll(c, units, results, failures, afterCommit, signals, join, false);
+  }
+
+  private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
+      List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints) throws SQLException {
     afterCommit.clear();
     signals.clear();
     PostgresRows.beginWrite(c);
@@ -248,8 +260,16 @@ final class PostgresWriter {
         execute(c, "RELEASE SAVEPOINT unit");
         failures[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
       }
+      if (join && i == units.size() - 1) joinWaiting(units);
     }
     return rows;
+  }
+
+  /** Adds the units that came while the batch ran, as long as it has room. */
+  private void joinWaiting(List<Unit> units) {
+    int before = units.size();
+    queue.drainTo(units, maxBatch - before);
+    if (units.subList(before, units.size()).remove(STOP)) stopAfterBatch = true;
   }
 
   private static void execute(Connection c, String sql) throws SQLException {
