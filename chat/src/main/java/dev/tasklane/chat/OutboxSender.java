@@ -38,6 +38,11 @@ final class OutboxSender implements AutoCloseable {
   private static final int BATCH = 100;
   /** Safety net: pending rows are looked at this often even without a wake-up. */
   private static final Duration IDLE = Duration.ofSeconds(1);
+  /**
+   * How long after its retry time a message this node failed to send waits for another node to take
+   * it: longer than {@link #IDLE}, so every other node's loop has looked at it by then.
+   */
+  private static final Duration HAND_OVER = IDLE.plusMillis(250);
 
   /** Told when a message reached the platform. */
   interface SentListener {
@@ -127,7 +132,7 @@ final class OutboxSender implements AutoCloseable {
     ChatChannel channel = channels.get(channelName);
     if (channel == null) return IDLE;
     Instant now = clock.instant();
-    List<Pending> due = db.read(tx -> OutboxSql.dueHeads(tx.connection(), channelName, now, BATCH));
+    List<Pending> due = db.read(tx -> OutboxSql.dueHeads(tx.connection(), channelName, now, BATCH, node, HAND_OVER));
     boolean deliveredAny = false;
     for (Pending p : due) {
       if (deliver(p, channel)) deliveredAny = true;
@@ -136,7 +141,8 @@ final class OutboxSender implements AutoCloseable {
     if (deliveredAny || due.size() == BATCH) return Duration.ZERO; // a chat's next message may be waiting
     Instant next = db.read(tx -> OutboxSql.nextRetry(tx.connection(), channelName)).orElse(now.plus(IDLE));
     Duration wait = Duration.between(clock.instant(), next);
-    return wait.isNegative() ? Duration.ZERO : wait.compareTo(IDLE) > 0 ? IDLE : wait;
+    // Past due and not taken here: a message this node failed to send, left to the others for a while.
+    return wait.isNegative() ? HAND_OVER.minus(IDLE) : wait.compareTo(IDLE) > 0 ? IDLE : wait;
   }
 
   /** Sends the parts not yet sent; true when the whole message went through. */

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,15 +54,21 @@ final class OutboxSql {
 
   /**
    * The first pending message of each chat of {@code channel} that is due by {@code now}, oldest first:
-   * a chat waiting for a retry, or with many messages, takes no place from another chat.
+   * a chat waiting for a retry, or with many messages, takes no place from another chat. A message
+   * {@code node} last failed to send is due for it only {@code handOver} after its retry time: the
+   * other nodes get the first try (a node whose connection to the platform is down would otherwise
+   * keep retrying it alone).
    */
-  static List<Pending> dueHeads(Connection c, String channel, Instant now, int limit) throws SQLException {
+  static List<Pending> dueHeads(Connection c, String channel, Instant now, int limit, String node, Duration handOver)
+      throws SQLException {
     try (PreparedStatement ps = Sql.bind(c.prepareStatement(
             "SELECT o.id, o.entry_id, m.status, m.text, o.channel, o.chat_id, o.reply_to, o.attempts, o.parts_sent,"
                 + " o.next_attempt_at, m.task_id, m.status_open FROM chat_outbox o JOIN chat_messages m"
                 + " ON m.id = o.entry_id WHERE o.id IN (" + HEADS + ") AND o.next_attempt_at <= ?"
-                + " AND (o.claimed_until IS NULL OR o.claimed_until <= ?) ORDER BY o.id LIMIT ?"),
-            channel, now, now, limit);
+                + " AND (o.claimed_until IS NULL OR o.claimed_until <= ?)"
+                + " AND (o.attempts = 0 OR o.claimed_by IS NULL OR o.claimed_by <> ? OR o.next_attempt_at <= ?)"
+                + " ORDER BY o.id LIMIT ?"),
+            channel, now, now, node == null ? "" : node, now.minus(handOver), limit);
         ResultSet rs = ps.executeQuery()) {
       List<Pending> out = new ArrayList<>();
       while (rs.next()) {

@@ -120,6 +120,21 @@ class ChatAcrossNodesTest {
   }
 
   @Test
+  void aMessageANodeFailedToSendIsLeftToAnotherNodeThatCanSendIt() {
+    ChatConfig config = ChatFixture.fastConfig().build();
+    ChatFixture a = node(config, 4);
+    a.channel.failNextSends(1_000); // a's connection to the platform is down for good
+    ChatFixture b = node(config, 0);
+    for (int i = 0; i < 3; i++) a.say("c8-" + i, "down " + i);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> sent(a, b, "echo: down").size() == 3);
+    assertThat(a.channel.sent()).isEmpty();
+    ChatTestBase.sleep(500);
+    // a tried each message at most once: its retries wait while another node can take them
+    assertThat(a.channel.sendCalls()).isLessThanOrEqualTo(b.channel.sent().size());
+  }
+
+  @Test
   void aMessageANodeIsSendingIsNotSentByAnother() {
     ChatConfig config = ChatFixture.fastConfig().build();
     ChatFixture a = node(config, 4);
