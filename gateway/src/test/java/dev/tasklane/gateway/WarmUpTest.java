@@ -41,6 +41,15 @@ class WarmUpTest {
   }
 
   @Test
+  void theMetricsShowNoneOfIt() throws Exception {
+    gw = TestGateway.start(dir, GatewayConfig.defaults());
+    String text = gw.get("/metrics", null).body();
+    assertThat(text).contains("tasklane_submit_latency_seconds_count 0\n",
+        "tasklane_open_connections{type=\"websocket\"} 0.0", "tasklane_tasks{state=\"queued\"} 0.0");
+    assertThat(text).doesNotContain("tasklane_ws_request_latency", "warm");
+  }
+
+  @Test
   void theWarmUpUsedNoneOfTheFailedAuthenticationsOfLoopback() throws Exception {
     gw = TestGateway.start(dir, GatewayConfig.defaults().withAuthFailuresPerMinute(1).withRateLimit(0, 1));
     assertThat(gw.get("/v1/tasks", "a-guess").statusCode()).as("the one failure allowed").isEqualTo(401);

@@ -47,6 +47,7 @@ public final class WarmUp {
     try {
       json();
       storeJson();
+      GatewayMetrics.warmUp();
       reads(lane);
       WarmUpPass.Pass p = pass.issue();
       try {
