@@ -174,5 +174,8 @@ final class FirstAcknowledgement {
       System.out.println(all.getLast());
     }
     System.out.println("first: " + Arrays.toString(all.stream().mapToDouble(Run::first).toArray()));
+    System.out.printf("median of %d: listening %.0f ms, first %.1f ms, hundredth %.1f ms%n", runs,
+        median(all.stream().map(Run::listening).toList()), median(all.stream().map(Run::first).toList()),
+        median(all.stream().map(Run::hundredth).toList()));
   }
 }

@@ -147,6 +147,18 @@ public final class Lane implements AutoCloseable {
   }
 
   /**
+   * Runs {@link #submit}'s checks and its write, and keeps nothing: the write is rolled back, no
+   * event is published, no worker woken, no id used up ({@link Database#rehearse}). At start, so that
+   * the first real submit finds its code loaded and its statements prepared. False where the
+   * database cannot rehearse (then nothing ran); a refused request throws as {@link #submit} would.
+   */
+  public boolean rehearseSubmit(SubmitRequest request) {
+    Instant now = clock.instant();
+    return store.rehearseSubmit(validator.validate(request, handlers.keySet(), now), config.maxPendingPerSession(),
+        config.perSession(), now);
+  }
+
+  /**
    * Submits {@code children} and a {@code parent} that runs once all of them completed, with their
    * results in its input ({@code "dependencies"}); if a child fails, the parent fails. When a child
    * or the parent is refused, the children this call created are canceled and the refusal thrown.

@@ -40,6 +40,16 @@ public interface Database extends AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} in a write transaction that is rolled back, so that the code and statements of
+   * a write are ready before its first real use: nothing of it stays, no after-commit action runs, no
+   * id is used up. Returns false, running nothing, where the database cannot promise that (a
+   * PostgreSQL sequence does not roll back); throws what the work threw.
+   */
+  default boolean rehearse(SqlWork<?> work) {
+    return false;
+  }
+
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);
 

@@ -97,6 +97,20 @@ public final class TaskStore {
     }
   }
 
+  /**
+   * {@link #submit} rehearsed ({@link Database#rehearse}), with the reads its caller makes next (the
+   * task's place in the queue, read as a row): nothing stays; false where it cannot run.
+   */
+  public boolean rehearseSubmit(NewTask task, int maxPending, int perSession, Instant now) {
+    AppendingWork<SubmitResult> submit = submitting(task, maxPending, now);
+    AppendingWork<Long> rehearsal = tx -> {
+      long id = submit.run(tx).task().id().value();
+      tx.rows().flush();
+      return QuerySql.position(tx.connection(), id, 1, perSession, List.of());
+    };
+    return db.rehearse(rehearsal);
+  }
+
   /** A submit as a unit of work; its rows may go in with those of the other submits of its batch. */
   public AppendingWork<SubmitResult> submitting(NewTask task, int maxPending, Instant now) {
     return tx -> {

@@ -4,6 +4,7 @@ import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.gateway.api.TaskApi;
 import dev.tasklane.gateway.auth.Authenticator;
+import dev.tasklane.gateway.auth.WarmUpPass;
 import dev.tasklane.gateway.http.AttachmentRoutes;
 import dev.tasklane.gateway.http.HttpJson;
 import dev.tasklane.gateway.http.JsonErrorHandler;
@@ -50,6 +51,7 @@ public final class GatewayServer implements AutoCloseable {
       Thread.ofPlatform().daemon().name("tasklane-gateway-timer").factory());
   private volatile boolean accepting = true;
   private final GatewayMetrics metrics;
+  private final WarmUpPass warmUp;
 
   private GatewayServer(Gateway parts) {
     GatewayMetrics metrics = new GatewayMetrics(parts.lane(), parts.clock());
@@ -60,6 +62,7 @@ public final class GatewayServer implements AutoCloseable {
     if (parts.chat() != null) new ChatMethods(parts.chat(), parts.web(), parts.attachments()).register(methods);
     GatewayConfig config = parts.config();
     Authenticator authenticator = new Authenticator(parts.tokens(), config.authFailuresPerMinute(), parts.clock());
+    this.warmUp = authenticator.warmUp();
     WsEndpoint ws = new WsEndpoint(authenticator, config, metrics, methods, parts.clock(),
         new WsEndpoint.Threads(requests, timer));
     TaskRoutes tasks = new TaskRoutes(api, authenticator, config, parts.clock(),
@@ -86,7 +89,7 @@ public final class GatewayServer implements AutoCloseable {
       }
       throw e;
     }
-    WarmUp.run(parts.lane(), parts.config().host(), s.port());
+    WarmUp.run(parts.lane(), parts.config().host(), s.port(), s.warmUp);
     log.info("listening on http://{}:{}", parts.config().host(), s.port());
     return s;
   }

@@ -50,9 +50,11 @@ final class GroupCommitWriter {
     void run(Connection connection) throws Exception;
   }
 
-  private sealed interface Request permits Unit, Exclusive, Stop {}
+  private sealed interface Request permits Unit, Rehearsal, Exclusive, Stop {}
 
   private record Unit(SqlWork<?> work, CompletableFuture<Object> done) implements Request {}
+
+  private record Rehearsal(SqlWork<?> work, CompletableFuture<Object> done) implements Request {}
 
   private record Exclusive(ExclusiveWork work, CompletableFuture<Object> done) implements Request {}
 
@@ -119,6 +121,17 @@ final class GroupCommitWriter {
     lulls.addOutsideTransactions(due, work);
   }
 
+  /**
+   * Runs {@code work} in a transaction of its own and rolls it back: its rows are inserted and
+   * undone, its after-commit actions dropped, and the ids it took are free again (the counters are
+   * read anew), so nothing of it is left, not even a gap. Returns once it ran; throws what it threw.
+   */
+  void rehearse(SqlWork<?> work) {
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    queue.add(new Rehearsal(work, done));
+    await(done);
+  }
+
   void exclusive(ExclusiveWork work) {
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Exclusive(work, done));
@@ -175,6 +188,11 @@ final class GroupCommitWriter {
       for (Request r : batch) {
         switch (r) {
           case Unit u -> units.add(u);
+          case Rehearsal h -> {
+            commitAll(units);
+            units.clear();
+            runRehearsal(h);
+          }
           case Exclusive x -> {
             commitAll(units);
             units.clear();
@@ -323,6 +341,26 @@ final class GroupCommitWriter {
   private void execute(String sql) throws SQLException {
     try (PreparedStatement st = connection.prepareStatement(sql)) {
       st.execute();
+    }
+  }
+
+  private void runRehearsal(Rehearsal r) {
+    if (stopped != null) {
+      r.done().completeExceptionally(new StoreException(stopped.getMessage(), stopped));
+      return;
+    }
+    try {
+      inserts.keep(r.work() instanceof AppendingWork);
+      r.work().run(newTx(new ArrayList<>()));
+      inserts.flushTo(connection); // the multi-row inserts are part of what is rehearsed
+      r.done().complete(null);
+    } catch (Exception | Error e) {
+      r.done().completeExceptionally(e);
+    } finally {
+      inserts.keep(false);
+      inserts.discard();
+      rollbackQuietly();
+      ids.forget();
     }
   }
 

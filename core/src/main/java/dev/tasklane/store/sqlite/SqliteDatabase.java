@@ -142,6 +142,13 @@ public final class SqliteDatabase implements Database {
   }
 
   @Override
+  public boolean rehearse(SqlWork<?> work) {
+    checkOpen();
+    writer.rehearse(work);
+    return true;
+  }
+
+  @Override
   public <T> T read(SqlWork<T> work) {
     checkOpen();
     Connection c;

@@ -157,4 +157,39 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     assertThat(mode).isEqualTo("wal");
     assertThat(sync).isEqualTo(2); // FULL
   }
+
+  @Test
+  void aRehearsedSubmitLeavesNoTaskNoEventAndNoGapInTheIds() {
+    var before = submit(task("s"));
+    long lastEvent = store.lastEventId();
+    published.clear();
+    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, now)).isTrue();
+    var after = submit(task("s"));
+    assertThat(after.id().value()).isEqualTo(before.id().value() + 1);
+    assertThat(store.events(after.id(), 0, 10)).singleElement()
+        .satisfies(created -> assertThat(created.id()).isEqualTo(lastEvent + 1));
+    assertThat(published).extracting(e -> e.taskId()).containsExactly(after.id());
+    assertThat(store.list(TaskQuery.all()).items()).extracting(t -> t.id()).containsExactlyInAnyOrder(before.id(),
+        after.id());
+    assertThat(store.list(TaskQuery.session("warm-up:x")).items()).isEmpty();
+    // And after a restart, which reads the ids to go on from out of the file.
+    db.close();
+    db = open(dir);
+    store = new TaskStore(db, e -> {});
+    store.migrate();
+    assertThat(submit(task("s")).id().value()).isEqualTo(after.id().value() + 1);
+  }
+
+  @Test
+  void writesQueuedBesideARehearsalAreCommitted() throws Exception {
+    var first = db.writeAsync(store.submitting(task("s"), 50, now));
+    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, now)).isTrue();
+    var second = db.writeAsync(store.submitting(task("s"), 50, now));
+    long a = first.get().task().id().value();
+    long b = second.get().task().id().value();
+    assertThat(b).isEqualTo(a + 1);
+    assertThat(store.find(TaskId.of(a))).isPresent();
+    assertThat(store.find(TaskId.of(b))).isPresent();
+    assertThat(store.countByState().get(TaskState.QUEUED)).isEqualTo(2);
+  }
 }

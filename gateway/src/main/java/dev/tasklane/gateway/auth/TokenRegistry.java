@@ -87,7 +87,7 @@ public final class TokenRegistry {
     return this;
   }
 
-  private static String digest(String secret) {
+  static String digest(String secret) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);
