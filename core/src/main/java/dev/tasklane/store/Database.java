@@ -2,6 +2,7 @@ package dev.tasklane.store;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The one database a Tasklane process keeps its tables in: SQLite (one process) or PostgreSQL
@@ -26,6 +27,31 @@ public interface Database extends AutoCloseable {
 
   /** Runs {@code work} in a write transaction and returns its value once committed and durable. */
   <T> T write(SqlWork<T> work);
+
+  /**
+   * Waits for a write queued with {@link #writeAsync} (or a writer's own queue) and returns its
+   * value, or throws what it failed with. An interrupt does not abandon a write in flight: it is
+   * restored after.
+   */
+  static <T> T await(CompletableFuture<T> write) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return write.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException re) throw re;
+          if (cause instanceof Error err) throw err;
+          throw new StoreException("write failed: " + cause.getMessage(), cause);
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
 
   /**
    * Like {@link #write}, without waiting: the future completes (on the database's thread, so its

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -86,14 +85,9 @@ public final class TaskStore {
     CompletableFuture<SubmitResult> written = db.writeAsync(submitting(task, maxPending, now));
     queued.run();
     try {
-      return written.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof SubmitSql.KeyTaken) {
-        return db.write(submitting(task, maxPending, now)); // finds the task that took the key
-      }
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      if (e.getCause() instanceof Error err) throw err;
-      throw new StoreException("write failed: " + e.getCause().getMessage(), e.getCause());
+      return Database.await(written);
+    } catch (SubmitSql.KeyTaken e) {
+      return db.write(submitting(task, maxPending, now)); // finds the task that took the key
     }
   }
 

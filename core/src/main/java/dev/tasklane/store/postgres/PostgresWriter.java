@@ -1,5 +1,6 @@
 package dev.tasklane.store.postgres;
 
+import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Rows;
 import dev.tasklane.store.Signals;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -68,25 +68,9 @@ final class PostgresWriter {
     return (CompletableFuture<T>) (CompletableFuture<?>) done;
   }
 
-  /** Waits for the write; an interrupt does not abandon a write in flight, it is restored after. */
+  /** Waits for the write ({@link Database#await}). */
   <T> T submit(SqlWork<T> work) {
-    CompletableFuture<T> done = submitAsync(work);
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return done.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) throw re;
-          if (e.getCause() instanceof Error err) throw err;
-          throw new StoreException("write failed: " + e.getCause().getMessage(), e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) Thread.currentThread().interrupt();
-    }
+    return Database.await(submitAsync(work));
   }
 
   void close() {
@@ -150,8 +134,8 @@ final class PostgresWriter {
           return;
         }
         if (collided(e) && attempt < MAX_ATTEMPTS) {
-          // Another transaction took locks in the other order (or changed what this one read): every
-          // unit may run again, so the whole batch does, and none is told it failed.
+          // A lone unit lost to another transaction (locks taken in the other order, or what it read
+          // changed): it may run again, so it does, a few times, and is not told it failed.
           retries.incrementAndGet();
           log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
           rollbackQuietly();

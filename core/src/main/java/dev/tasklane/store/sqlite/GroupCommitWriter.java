@@ -1,6 +1,7 @@
 package dev.tasklane.store.sqlite;
 
 import dev.tasklane.store.AppendingWork;
+import dev.tasklane.store.Database;
 import dev.tasklane.store.Dialect;
 import dev.tasklane.store.Rows;
 import dev.tasklane.store.SqlWork;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -92,7 +92,7 @@ final class GroupCommitWriter {
 
   @SuppressWarnings("unchecked")
   <T> T submit(SqlWork<T> work) {
-    return (T) await(enqueue(work));
+    return (T) Database.await(enqueue(work));
   }
 
   /** Queues the work; the future completes on the writer thread after the commit. */
@@ -129,13 +129,13 @@ final class GroupCommitWriter {
   void rehearse(SqlWork<?> work) {
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Rehearsal(work, done));
-    await(done);
+    Database.await(done);
   }
 
   void exclusive(ExclusiveWork work) {
     CompletableFuture<Object> done = new CompletableFuture<>();
     queue.add(new Exclusive(work, done));
-    await(done);
+    Database.await(done);
   }
 
   void close() {
@@ -144,27 +144,6 @@ final class GroupCommitWriter {
       thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Waits for the writer; an interrupt does not abandon a write in flight, it is restored after. */
-  private static Object await(CompletableFuture<Object> done) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return done.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) throw re;
-          if (cause instanceof Error err) throw err;
-          throw new StoreException("write failed: " + cause.getMessage(), cause);
-        }
-      }
-    } finally {
-      if (interrupted) Thread.currentThread().interrupt();
     }
   }
 
