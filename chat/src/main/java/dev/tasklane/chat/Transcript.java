@@ -56,7 +56,7 @@ final class Transcript {
     this.db = db;
     this.pageLimit = pageLimit;
     this.signals = db.signals().orElse(null);
-    this.horizon = db.dialect().idsVisibleInOrder() ? IdHorizon.IN_ORDER : db.horizon("chat_messages");
+    this.horizon = db.horizon("chat_messages");
     if (signals == null) {
       this.reader = null;
       this.listening = null;

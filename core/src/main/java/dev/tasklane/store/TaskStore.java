@@ -53,7 +53,7 @@ public final class TaskStore {
     this.signals = db.signals().orElse(null);
     this.node = node;
     this.completions = new Completions(db, publisher);
-    this.eventHorizon = db.dialect().idsVisibleInOrder() ? IdHorizon.IN_ORDER : db.horizon("task_events");
+    this.eventHorizon = db.horizon("task_events");
   }
 
   public void migrate() {
