@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
@@ -34,7 +35,10 @@ final class ClaimSql {
     // (If a read fails, the unit's rollback undoes the setting too.)
     setting(tx, tx.dialect().walkIndexes());
     List<Candidate> candidates = candidates(tx, r, max, now);
-    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, candidates);
+    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) {
+      candidates = inSessionsLockedHere(tx, candidates);
+      candidates = notOvertaking(tx, r, now, candidates);
+    }
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
     Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
     Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
@@ -44,15 +48,24 @@ final class ClaimSql {
     return claimed;
   }
 
-  /** Takes the candidates in order, while their session and kind are below their limits. */
+  /**
+   * Takes the candidates in order, while their session and kind are below their limits. A session
+   * whose exclusive task is passed over (its kind at its limit) gives no later task to this claim:
+   * a session's tasks start in their order.
+   */
   private static Claimed choose(Tx tx, ClaimRequest r, int max, Instant now, List<Candidate> candidates,
       Map<String, Integer> sessionRunning, Map<String, Integer> kindRunning) throws SQLException {
     List<Long> chosen = new ArrayList<>();
+    Set<String> passedOver = new HashSet<>();
     for (Candidate cand : candidates) {
       if (chosen.size() >= max) break;
-      if (cand.exclusive && sessionRunning.getOrDefault(cand.session, 0) >= r.perSession()) continue;
+      if (cand.exclusive && (passedOver.contains(cand.session)
+          || sessionRunning.getOrDefault(cand.session, 0) >= r.perSession())) continue;
       Integer kindLimit = r.perKind().get(cand.kind);
-      if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) continue;
+      if (kindLimit != null && kindRunning.getOrDefault(cand.kind, 0) >= kindLimit) {
+        if (cand.exclusive) passedOver.add(cand.session);
+        continue;
+      }
       chosen.add(cand.id);
       if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
       if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
@@ -71,9 +84,8 @@ final class ClaimSql {
     List<String> sessions = candidates.stream().filter(Candidate::exclusive).map(Candidate::session).distinct().toList();
     if (sessions.isEmpty()) return candidates;
     Set<String> locked = new HashSet<>();
-    String marks = String.join(", ", sessions.stream().map(x -> "?").toList());
     try (PreparedStatement ps = tx.connection().prepareStatement("SELECT session_key FROM session_pending"
-        + " WHERE session_key IN (" + marks + ")" + tx.dialect().lockSkipLocked())) {
+        + " WHERE session_key IN (" + marks(sessions.size()) + ")" + tx.dialect().lockSkipLocked())) {
       TaskRows.bind(ps, sessions.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) locked.add(rs.getString(1));
@@ -82,17 +94,67 @@ final class ClaimSql {
     return candidates.stream().filter(c -> !c.exclusive || locked.contains(c.session)).toList();
   }
 
+  /**
+   * With several writers, the candidates skip the rows other claims hold, and another claim may hold
+   * a session's first task without taking it (it was over its capacity, or lost the session's lock).
+   * Taking that session's next task would start it first. So, once its sessions are locked, a claim
+   * drops an exclusive candidate when a task of its session that it may run comes before it, due,
+   * but is not among its candidates: that task goes first, to whichever claim gets it.
+   */
+  private static List<Candidate> notOvertaking(Tx tx, ClaimRequest r, Instant now, List<Candidate> candidates)
+      throws SQLException {
+    List<Candidate> exclusive = candidates.stream().filter(Candidate::exclusive).toList();
+    if (exclusive.isEmpty()) return candidates;
+    List<String> sessions = exclusive.stream().map(Candidate::session).distinct().toList();
+    String ids = marks(exclusive.size());
+    // Per session, the first such task in claim order that is not a candidate: the session's queue
+    // index walks it from the session's head and stops there, past only this claim's own candidates.
+    String sql = "SELECT g.session_key, g.priority, g.id FROM tasks g WHERE g.id IN (SELECT (SELECT t.id FROM tasks t"
+        + " WHERE t.session_key = p.session_key AND t.state = 'queued' AND t.exclusive = 1 AND t.waiting_on = 0"
+        + " AND t.not_before <= ? AND t.kind IN (" + marks(r.kinds().size()) + ") AND t.id NOT IN (" + ids + ")"
+        + " ORDER BY t.priority DESC, t.id LIMIT 1) FROM session_pending p"
+        + " WHERE p.session_key IN (" + marks(sessions.size()) + "))";
+    Map<String, Candidate> firstLeftOut = new HashMap<>();
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      List<Object> args = new ArrayList<>();
+      args.add(now.toEpochMilli());
+      args.addAll(r.kinds());
+      exclusive.forEach(c -> args.add(c.id()));
+      args.addAll(sessions);
+      TaskRows.bind(ps, args.toArray());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          firstLeftOut.put(rs.getString(1), new Candidate(rs.getLong(3), rs.getString(1), null, rs.getInt(2), true));
+        }
+      }
+    }
+    if (firstLeftOut.isEmpty()) return candidates;
+    return candidates.stream().filter(c -> {
+      Candidate first = c.exclusive ? firstLeftOut.get(c.session) : null;
+      return first == null || c.before(first);
+    }).toList();
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
+  }
+
   /** A queued task's few columns the claim decides on; full rows are read only for tasks claimed. */
-  private record Candidate(long id, String session, String kind, boolean exclusive) {}
+  private record Candidate(long id, String session, String kind, int priority, boolean exclusive) {
+    /** Whether this task comes before {@code other} in claim order: higher priority, then older. */
+    boolean before(Candidate other) {
+      return priority != other.priority ? priority > other.priority : id < other.id;
+    }
+  }
 
   private static List<Candidate> candidates(Tx tx, ClaimRequest r, int max, Instant now)
       throws SQLException {
-    String kinds = String.join(", ", r.kinds().stream().map(k -> "?").toList());
+    String kinds = marks(r.kinds().size());
     // The subquery skips, in SQL, the queued tasks of sessions already at their limit, so one busy
     // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
     // the row, so it is evaluated once per claim, not once per queued task.
     Dialect d = tx.dialect();
-    String sql = "SELECT t.id, t.session_key, t.kind, t.exclusive FROM tasks t"
+    String sql = "SELECT t.id, t.session_key, t.kind, t.priority, t.exclusive FROM tasks t"
         // not_before without its index: SQLite would otherwise pick the (state, not_before) index and
         // sort every queued task; walking tasks_queue in order stops after LIMIT rows.
         + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND " + d.noIndex("t.not_before") + " <= ?"
@@ -110,7 +172,7 @@ final class ClaimSql {
       List<Candidate> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0));
+          out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5) != 0));
         }
       }
       return out;

@@ -226,6 +226,20 @@ public abstract class TaskStoreContract {
   }
 
   @Test
+  void aSessionWhoseFirstTaskWaitsForItsKindStartsNothingAfterIt() {
+    submit(task("x", "other", 5));
+    assertThat(store.claim(new ClaimRequest("n", 10, Set.of("work", "other"), 1, Map.of("other", 1), LEASE), now))
+        .hasSize(1);
+    Task first = submit(task("s", "other", 5));
+    submit(task("s", "work", 5));
+    Task elsewhere = submit(task("t", "work", 5));
+    List<Task> claimed =
+        store.claim(new ClaimRequest("n", 10, Set.of("work", "other"), 1, Map.of("other", 1), LEASE), now);
+    assertThat(claimed).extracting(Task::id).containsExactly(elsewhere.id());
+    assertThat(store.find(first.id()).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+  }
+
+  @Test
   void claimOnlyTakesKindsTheWorkerRunsAndDueTasks() {
     submit(task("a", "unknown", 5));
     NewTask later = task("b");

@@ -13,7 +13,9 @@ import dev.tasklane.store.NewTask;
 import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.TaskStore;
 import dev.tasklane.store.TaskStoreContract;
+import dev.tasklane.store.Tx;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -219,8 +221,46 @@ class PostgresTaskStoreTest extends TaskStoreContract {
   }
 
   /**
+   * Another connection holds the row of a session's first task, as a claim does with its candidates
+   * when it cannot take them all: the session's second task must wait, not start first.
+   */
+  @Test
+  void aSessionsNextTaskWaitsWhileAnotherClaimHoldsItsFirst() throws Exception {
+    Task first = store.submit(task("s"), 50, now).task();
+    Task second = store.submit(task("s"), 50, now).task();
+    Task elsewhere = store.submit(task("t"), 50, now).task();
+    try (Database other = secondConnection()) {
+      CountDownLatch locked = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Integer> holding = OpenWrites.hold(other, tx -> lockRow(tx, first), locked, release, false);
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(store.claim(new ClaimRequest("n", 10, Set.of("work"), 1, Map.of(), Duration.ofMinutes(1)), now))
+          .extracting(Task::id).containsExactly(elsewhere.id());
+
+      release.countDown();
+      assertThat(holding.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(store.claim(new ClaimRequest("n", 10, Set.of("work"), 1, Map.of(), Duration.ofMinutes(1)), now))
+        .extracting(Task::id).containsExactly(first.id());
+    assertThat(store.find(second.id()).orElseThrow().state()).isEqualTo(TaskState.QUEUED);
+  }
+
+  private static int lockRow(Tx tx, Task t) throws SQLException {
+    try (var ps = tx.connection().prepareStatement("SELECT id FROM tasks WHERE id = ? FOR UPDATE")) {
+      ps.setLong(1, t.id().value());
+      try (var rs = ps.executeQuery()) {
+        int n = 0;
+        while (rs.next()) n++;
+        return n;
+      }
+    }
+  }
+
+  /**
    * Two stores claim and complete the tasks of many sessions at once, each on its own connection:
-   * no session ever runs two of its tasks at a time, and no task is claimed twice.
+   * no session ever runs two of its tasks at a time nor one before an older one, and no task is
+   * claimed twice.
    */
   @Test
   void oneTaskPerSessionRunsAtATimeAcrossConnections() throws Exception {
@@ -235,6 +275,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
       List<TaskStore> stores = List.of(store, new TaskStore(other, e -> {}));
       Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
       Set<Long> claimed = ConcurrentHashMap.newKeySet();
+      Map<String, Long> lastStarted = new ConcurrentHashMap<>();
       List<String> violations = new CopyOnWriteArrayList<>();
       AtomicInteger done = new AtomicInteger();
       List<CompletableFuture<Void>> workers = new ArrayList<>();
@@ -251,6 +292,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
               if (running.computeIfAbsent(t.sessionKey(), k -> new AtomicInteger()).incrementAndGet() > 1) {
                 violations.add("two running in " + t.sessionKey());
               }
+              long before = lastStarted.getOrDefault(t.sessionKey(), 0L);
+              if (t.id().value() < before) violations.add(t.id() + " started after " + before);
+              lastStarted.merge(t.sessionKey(), t.id().value(), Math::max);
             }
             for (Task t : got) {
               running.get(t.sessionKey()).decrementAndGet(); // before the completion can let the next start
