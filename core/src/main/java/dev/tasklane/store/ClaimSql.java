@@ -35,10 +35,7 @@ final class ClaimSql {
     // (If a read fails, the unit's rollback undoes the setting too.)
     setting(tx, tx.dialect().walkIndexes());
     List<Candidate> candidates = candidates(tx, r, max, now);
-    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) {
-      candidates = inSessionsLockedHere(tx, candidates);
-      candidates = notOvertaking(tx, r, now, candidates);
-    }
+    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, r, now, candidates);
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
     Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
     Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
@@ -79,61 +76,49 @@ final class ClaimSql {
    * commits, and together run more than its limit. So a claim locks the pending-count rows of the
    * sessions it takes exclusive tasks from, skipping sessions another claim holds, and keeps only the
    * candidates it may count: the limit holds across connections and nodes.
+   *
+   * <p>And the candidates skip the rows other claims hold: another claim may hold a session's first
+   * task without taking it (it was over its capacity, or lost the session's lock), and taking that
+   * session's next task would start it first. So for each session it locks, the claim reads the
+   * first task it may run that is not among its candidates (a walk of the session's queue index from
+   * its head, past only this claim's own candidates), and drops the candidates behind it: that task
+   * goes first, to whichever claim gets it. One statement of fixed text (lists go in as JSON), so
+   * the server plans it once.
    */
-  private static List<Candidate> inSessionsLockedHere(Tx tx, List<Candidate> candidates) throws SQLException {
-    List<String> sessions = candidates.stream().filter(Candidate::exclusive).map(Candidate::session).distinct().toList();
-    if (sessions.isEmpty()) return candidates;
-    Set<String> locked = new HashSet<>();
-    try (PreparedStatement ps = tx.connection().prepareStatement("SELECT session_key FROM session_pending"
-        + " WHERE session_key IN (" + marks(sessions.size()) + ")" + tx.dialect().lockSkipLocked())) {
-      TaskRows.bind(ps, sessions.toArray());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) locked.add(rs.getString(1));
-      }
-    }
-    return candidates.stream().filter(c -> !c.exclusive || locked.contains(c.session)).toList();
-  }
-
-  /**
-   * With several writers, the candidates skip the rows other claims hold, and another claim may hold
-   * a session's first task without taking it (it was over its capacity, or lost the session's lock).
-   * Taking that session's next task would start it first. So, once its sessions are locked, a claim
-   * drops an exclusive candidate when a task of its session that it may run comes before it, due,
-   * but is not among its candidates: that task goes first, to whichever claim gets it.
-   */
-  private static List<Candidate> notOvertaking(Tx tx, ClaimRequest r, Instant now, List<Candidate> candidates)
+  private static List<Candidate> inSessionsLockedHere(Tx tx, ClaimRequest r, Instant now, List<Candidate> candidates)
       throws SQLException {
     List<Candidate> exclusive = candidates.stream().filter(Candidate::exclusive).toList();
     if (exclusive.isEmpty()) return candidates;
-    List<String> sessions = exclusive.stream().map(Candidate::session).distinct().toList();
-    String ids = marks(exclusive.size());
-    // Per session, the first such task in claim order that is not a candidate: the session's queue
-    // index walks it from the session's head and stops there, past only this claim's own candidates.
-    String sql = "SELECT g.session_key, g.priority, g.id FROM tasks g WHERE g.id IN (SELECT (SELECT t.id FROM tasks t"
-        + " WHERE t.session_key = p.session_key AND t.state = 'queued' AND t.exclusive = 1 AND t.waiting_on = 0"
-        + " AND t.not_before <= ? AND t.kind IN (" + marks(r.kinds().size()) + ") AND t.id NOT IN (" + ids + ")"
-        + " ORDER BY t.priority DESC, t.id LIMIT 1) FROM session_pending p"
-        + " WHERE p.session_key IN (" + marks(sessions.size()) + "))";
-    Map<String, Candidate> firstLeftOut = new HashMap<>();
+    Dialect d = tx.dialect();
+    String leftOut = " FROM tasks t WHERE t.session_key = p.session_key AND t.state = 'queued' AND t.exclusive = 1"
+        + " AND t.waiting_on = 0 AND t.not_before <= ? AND t.kind IN (SELECT value FROM " + d.textsOf() + " AS k)"
+        + " AND t.id NOT IN (SELECT id FROM " + d.idsOf() + " AS c) ORDER BY t.priority DESC, t.id LIMIT 1";
+    String sql = "SELECT p.session_key, (SELECT t.priority" + leftOut + "), (SELECT t.id" + leftOut + ")"
+        + " FROM session_pending p WHERE p.session_key IN (SELECT value FROM " + d.textsOf() + " AS s)"
+        + d.lockSkipLocked();
+    String kinds = Json.write(r.kinds());
+    String ids = exclusive.stream().map(Candidate::id).toList().toString();
+    Map<String, Candidate> locked = new HashMap<>();
     try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      List<Object> args = new ArrayList<>();
-      args.add(now.toEpochMilli());
-      args.addAll(r.kinds());
-      exclusive.forEach(c -> args.add(c.id()));
-      args.addAll(sessions);
-      TaskRows.bind(ps, args.toArray());
+      long due = now.toEpochMilli();
+      TaskRows.bind(ps, due, kinds, ids, due, kinds, ids,
+          Json.write(exclusive.stream().map(Candidate::session).distinct().toList()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          firstLeftOut.put(rs.getString(1), new Candidate(rs.getLong(3), rs.getString(1), null, rs.getInt(2), true));
+          long firstLeftOut = rs.getLong(3);
+          locked.put(rs.getString(1), rs.wasNull() ? NONE : new Candidate(firstLeftOut, null, null, rs.getInt(2), true));
         }
       }
     }
-    if (firstLeftOut.isEmpty()) return candidates;
     return candidates.stream().filter(c -> {
-      Candidate first = c.exclusive ? firstLeftOut.get(c.session) : null;
-      return first == null || c.before(first);
+      if (!c.exclusive) return true;
+      Candidate first = locked.get(c.session);
+      return first != null && (first == NONE || c.before(first));
     }).toList();
   }
+
+  /** No task of a locked session was left out of the candidates. */
+  private static final Candidate NONE = new Candidate(0, null, null, 0, true);
 
   private static String marks(int n) {
     return String.join(", ", Collections.nCopies(n, "?"));

@@ -44,6 +44,9 @@ public interface Dialect {
    */
   String idsOf();
 
+  /** A table of {@code (value)} rows, one per string of a JSON array bound as text to its one parameter. */
+  String textsOf();
+
   /** {@code column} as a planner should not use an index for it (SQLite: a unary {@code +}). */
   default String noIndex(String column) {
     return column;

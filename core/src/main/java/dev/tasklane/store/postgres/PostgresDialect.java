@@ -51,6 +51,11 @@ final class PostgresDialect implements Dialect {
         + " FROM jsonb_array_elements_text(CAST(? AS jsonb)) WITH ORDINALITY AS a(v, o))";
   }
 
+  @Override
+  public String textsOf() {
+    return "(SELECT v AS value FROM jsonb_array_elements_text(CAST(? AS jsonb)) AS a(v))";
+  }
+
   /**
    * The planner's row counts lag a burst of submits until the table is analyzed again. Counting a
    * few dozen tasks where there are thousands, it read and sorted every queued task for each claim

@@ -38,6 +38,11 @@ record SqliteDialect(SessionTasks sessionIndex) implements Dialect {
   }
 
   @Override
+  public String textsOf() {
+    return "(SELECT value FROM json_each(?))";
+  }
+
+  @Override
   public String noIndex(String column) {
     return "+" + column;
   }
