@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,17 @@ class LauncherTest {
   record Run(int exit, String out, String err) {}
 
   private static Run run(Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "--which-java");
+    return run(env, "--which-java");
+  }
+
+  private static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    return exec(command, env);
+  }
+
+  private static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("JAVA_HOME");
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -74,5 +86,36 @@ class LauncherTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("no JDK 21 or newer found").contains("openjdk-21-jdk").contains("JAVA_HOME");
+  }
+
+  /**
+   * A server runs with a class-data archive beside the jar, the command line without; the options
+   * work on the JDK the launcher picks: the first run writes the archive at exit, the next maps it,
+   * and neither prints a word of it.
+   */
+  @Test
+  void aServerStartsFromItsClassDataArchiveAndTheOptionsWorkOnThisJdk() throws Exception {
+    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
+    List<String> serve = run(env, "--java-options", "serve").out().lines().toList();
+    assertThat(serve).contains("-XX:+AutoCreateSharedArchive")
+        .anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") && o.endsWith("/app/target/tasklane-serve.jsa"));
+    assertThat(run(env, "--java-options", "worker").out()).contains("tasklane-worker.jsa");
+    assertThat(run(env, "--java-options", "list").out()).doesNotContain("SharedArchiveFile");
+    assertThat(run(Map.of("JAVA_HOME", THIS_JDK.toString(), "TASKLANE_CLASS_ARCHIVE", "off"), "--java-options", "serve")
+        .out()).doesNotContain("SharedArchiveFile");
+
+    Path archive = dir.resolve("server.jsa");
+    List<String> java = new ArrayList<>(List.of(THIS_JDK.resolve("bin/java").toString()));
+    for (String o : serve) java.add(o.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : o);
+    java.add("-version");
+    Run first = exec(java, Map.of());
+    assertThat(first.exit()).isZero();
+    assertThat(archive).isNotEmptyFile();
+    long written = Files.getLastModifiedTime(archive).toMillis();
+    Run second = exec(java, Map.of());
+    assertThat(second.exit()).isZero();
+    assertThat(second.out() + second.err()).doesNotContainIgnoringCase("cds").doesNotContain("archive");
+    assertThat(Files.getLastModifiedTime(archive).toMillis()).as("the archive was used, not written again")
+        .isEqualTo(written);
   }
 }
