@@ -127,12 +127,12 @@ public final class GatewayServer implements AutoCloseable {
     files.install(routes);
   }
 
-  /** The port it listens on (the real one when started on port 0). */
   /** The registry behind {@code /metrics}: other parts of the server (the Telegram bot) add their meters here. */
   public MeterRegistry meterRegistry() {
     return metrics.registry();
   }
 
+  /** The port it listens on (the real one when started on port 0). */
   public int port() {
     return app.port();
   }
