@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,5 +118,27 @@ class LauncherTest {
     assertThat(second.out() + second.err()).doesNotContainIgnoringCase("cds").doesNotContain("archive");
     assertThat(Files.getLastModifiedTime(archive).toMillis()).as("the archive was used, not written again")
         .isEqualTo(written);
+  }
+
+  /** An archive written before the jar was rebuilt is removed at start; one written after it is kept. */
+  @Test
+  void anArchiveOlderThanTheJarIsRemovedSoTheNextStopWritesOneThatMatches() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("install"));
+    Files.copy(LAUNCHER, root.resolve("tasklane"));
+    Path target = Files.createDirectories(root.resolve("app/target"));
+    Path jar = Files.writeString(target.resolve("tasklane.jar"), "a build");
+    Path archive = Files.writeString(target.resolve("tasklane-serve.jsa"), "classes of an earlier build");
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    List<String> command = List.of("bash", root.resolve("tasklane").toString(), "--java-options", "serve");
+    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
+
+    Run stale = exec(command, env);
+    assertThat(stale.exit()).isZero();
+    assertThat(stale.out()).contains("-XX:SharedArchiveFile=" + archive);
+    assertThat(archive).doesNotExist();
+
+    Files.writeString(archive, "classes of this build");
+    assertThat(exec(command, env).exit()).isZero();
+    assertThat(archive).hasContent("classes of this build");
   }
 }
