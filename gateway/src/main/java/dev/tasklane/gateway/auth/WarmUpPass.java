@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -69,12 +68,10 @@ public final class WarmUpPass {
    */
   Optional<AccessToken> redeem(String address, String authorizationHeader) {
     Issued pass = issued.get();
-    if (pass == null || authorizationHeader == null
-        || !authorizationHeader.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-      return Optional.empty();
-    }
+    String secret = Credentials.bearer(authorizationHeader);
+    if (pass == null || secret == null) return Optional.empty();
     boolean same = MessageDigest.isEqual(pass.digest().getBytes(StandardCharsets.US_ASCII),
-        TokenRegistry.digest(authorizationHeader.substring(7).strip()).getBytes(StandardCharsets.US_ASCII));
+        TokenRegistry.digest(secret).getBytes(StandardCharsets.US_ASCII));
     if (!same || !loopback(address) || clock.instant().isAfter(pass.until())) return Optional.empty();
     return issued.compareAndSet(pass, null) ? Optional.of(pass.token()) : Optional.empty();
   }
@@ -97,5 +94,4 @@ public final class WarmUpPass {
     RANDOM.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
-
 }
