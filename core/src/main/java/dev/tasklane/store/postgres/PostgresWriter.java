@@ -114,7 +114,7 @@ final class PostgresWriter {
     for (int attempt = 1; ; attempt++) {
       try {
         Connection c = connection();
-        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join);
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join, false);
         if (rows == null) {
           c.rollback();
           rows = runAll(c, units, results, failures, afterCommit, signals, false, true);
@@ -214,14 +214,10 @@ final class PostgresWriter {
 
   /**
    * Runs every unit in one transaction. Without savepoints, stops at the first failure and returns
-   * null (the transaction is then aborted); with them, undoes a failing unit alone. Returns the
+   * null (the transaction is then aborted); with them, undoes a failing unit alone. With
+   * {@code join}, units waiting in the queue join the batch ({@link #joinWaiting}). Returns the
    * transaction's rows.
    */
-  private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-      List<Runnable> afterCommit, List<String[]> signals, boolean join) throws SQLException {
-    return runAll(c, units, results, failures, afterCommit, signals, join, false);
-  }
-
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
       List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints) throws SQLException {
     afterCommit.clear();
