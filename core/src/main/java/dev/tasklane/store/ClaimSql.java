@@ -83,26 +83,26 @@ final class ClaimSql {
    * first task it may run that is not among its candidates (a walk of the session's queue index from
    * its head, past only this claim's own candidates), and drops the candidates behind it: that task
    * goes first, to whichever claim gets it. One statement of fixed text (lists go in as JSON), so
-   * the server plans it once.
+   * the server plans it once; the walk is a lateral join, once per session for both of the columns
+   * it reads. (Only with several writers: SQLite has no lateral join, and needs none of this.)
    */
   private static List<Candidate> inSessionsLockedHere(Tx tx, ClaimRequest r, Instant now, List<Candidate> candidates)
       throws SQLException {
     List<Candidate> exclusive = candidates.stream().filter(Candidate::exclusive).toList();
     if (exclusive.isEmpty()) return candidates;
     Dialect d = tx.dialect();
-    String leftOut = " FROM tasks t WHERE t.session_key = p.session_key AND t.state = 'queued' AND t.exclusive = 1"
-        + " AND t.waiting_on = 0 AND t.not_before <= ? AND t.kind IN (SELECT value FROM " + d.textsOf() + " AS k)"
-        + " AND t.id NOT IN (SELECT id FROM " + d.idsOf() + " AS c) ORDER BY t.priority DESC, t.id LIMIT 1";
-    String sql = "SELECT p.session_key, (SELECT t.priority" + leftOut + "), (SELECT t.id" + leftOut + ")"
-        + " FROM session_pending p WHERE p.session_key IN (SELECT value FROM " + d.textsOf() + " AS s)"
-        + d.lockSkipLocked();
+    String sql = "SELECT p.session_key, f.priority, f.id FROM session_pending p LEFT JOIN LATERAL"
+        + " (SELECT t.priority, t.id FROM tasks t WHERE t.session_key = p.session_key AND t.state = 'queued'"
+        + " AND t.exclusive = 1 AND t.waiting_on = 0 AND t.not_before <= ?"
+        + " AND t.kind IN (SELECT value FROM " + d.textsOf() + " AS k)"
+        + " AND t.id NOT IN (SELECT id FROM " + d.idsOf() + " AS c) ORDER BY t.priority DESC, t.id LIMIT 1) f ON TRUE"
+        + " WHERE p.session_key IN (SELECT value FROM " + d.textsOf() + " AS s)" + d.lockSkipLockedOf("p");
     String kinds = Json.write(r.kinds());
     String ids = exclusive.stream().map(Candidate::id).toList().toString();
+    String sessions = Json.write(exclusive.stream().map(Candidate::session).distinct().toList());
     Map<String, Candidate> locked = new HashMap<>();
     try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
-      long due = now.toEpochMilli();
-      TaskRows.bind(ps, due, kinds, ids, due, kinds, ids,
-          Json.write(exclusive.stream().map(Candidate::session).distinct().toList()));
+      TaskRows.bind(ps, now.toEpochMilli(), kinds, ids, sessions);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long firstLeftOut = rs.getLong(3);

@@ -81,6 +81,14 @@ public interface Dialect {
     return true;
   }
 
+  /**
+   * Appended to a {@code SELECT} that joins other rows to the rows of {@code alias}: locks only
+   * those, skipping rows others hold.
+   */
+  default String lockSkipLockedOf(String alias) {
+    return "";
+  }
+
   /** Appended to a {@code SELECT} that reads rows it will change: locks them. */
   default String lockForUpdate() {
     return "";

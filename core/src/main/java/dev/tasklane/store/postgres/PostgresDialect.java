@@ -84,6 +84,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String lockSkipLockedOf(String alias) {
+    return " FOR UPDATE OF " + alias + " SKIP LOCKED";
+  }
+
+  @Override
   public boolean tryLockForTransaction(Connection c, long key) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
       ps.setLong(1, key);
