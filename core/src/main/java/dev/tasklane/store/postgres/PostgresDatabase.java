@@ -54,7 +54,7 @@ public final class PostgresDatabase implements Database {
     config.setJdbcUrl(options.jdbcUrl());
     if (options.user() != null) config.setUsername(options.user());
     if (options.password() != null) config.setPassword(options.password());
-    config.setMaximumPoolSize(options.readers() + 1);
+    config.setMaximumPoolSize(options.readers() + 2); // and the writer, and its notifier
     config.setMinimumIdle(1);
     config.setPoolName("tasklane-postgres");
     try {

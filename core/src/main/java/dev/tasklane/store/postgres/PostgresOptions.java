@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * @param jdbcUrl {@code jdbc:postgresql://host:port/db}, with any connection parameters
  * @param user null to take it from the URL's parameters or the driver's defaults
  * @param password null likewise
- * @param readers connections for reads (default 4); one more serves the writer
+ * @param readers connections for reads (default 4); two more serve the writer and its notifier
  * @param maxBatch most units of work committed in one transaction (default 512)
  */
 public record PostgresOptions(String jdbcUrl, String user, String password, int readers, int maxBatch) {

@@ -8,7 +8,6 @@ import dev.tasklane.store.SqlWork;
 import dev.tasklane.store.StoreException;
 import dev.tasklane.store.Tx;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * actions in commit order. One commit (one WAL flush) for many submits, claims and completions.
  * Other processes write beside it; what must hold across them (limits, uniqueness) is held by the
  * database's locks and constraints, not by this thread. Their commits and this one's go side by
- * side, in any order: readers of ids stop at a {@link PostgresHorizon}. When this transaction and
+ * side, in any order: readers of ids stop at a {@link PostgresHorizon}. A batch's signals go out
+ * after its commit, through a {@link PostgresNotifier}. When this transaction and
  * another deadlock, or the database cannot serialize them, its units run again (every unit may),
  * each in a transaction of its own, a few times, before a caller is told its write failed.
  *
@@ -49,6 +49,7 @@ final class PostgresWriter {
   private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
   private final AtomicLong retries = new AtomicLong();
   private final Thread thread;
+  private final PostgresNotifier notifier;
   private Connection connection;
   /** Set when a unit that joined a running batch was {@link #STOP}: the loop ends after that batch. */
   private boolean stopAfterBatch;
@@ -57,6 +58,7 @@ final class PostgresWriter {
     this.pool = pool;
     this.dialect = dialect;
     this.maxBatch = maxBatch;
+    this.notifier = new PostgresNotifier(pool);
     this.thread = Thread.ofPlatform().name("tasklane-postgres-writer").daemon(true).start(this::loop);
   }
 
@@ -96,6 +98,7 @@ final class PostgresWriter {
       if (!batch.isEmpty()) commitAll(new ArrayList<>(batch), true);
       if (stop || stopAfterBatch) {
         closeConnection();
+        notifier.close();
         return;
       }
     }
@@ -156,7 +159,7 @@ final class PostgresWriter {
           + e.getMessage(), e, true));
       return;
     }
-    sendSignals(signals);
+    notifier.send(signals);
     for (Runnable action : afterCommit) {
       try {
         action.run();
@@ -167,33 +170,6 @@ final class PostgresWriter {
     for (int i = 0; i < units.size(); i++) {
       if (failures[i] != null) units.get(i).done().completeExceptionally(failures[i]);
       else units.get(i).done().complete(results[i]);
-    }
-  }
-
-  /**
-   * Sends the batch's signals once it committed, outside its transaction: PostgreSQL commits the
-   * transactions that notify one at a time, through their WAL flush, so notifying inside them would
-   * order every node's commits again. A signal is a hint: one lost with this process between the
-   * commit and this statement is made up for by the readers' own polling. For the same reason its
-   * transaction does not wait for its WAL flush ({@code synchronous_commit} off for it alone): a
-   * NOTIFY takes a transaction id, so its commit would otherwise cost the writer a second flush per
-   * batch. The listeners hear it at its commit either way.
-   */
-  private void sendSignals(List<String[]> signals) {
-    if (signals.isEmpty()) return;
-    try {
-      execute(connection, "SET LOCAL synchronous_commit TO off");
-      try (PreparedStatement ps = connection.prepareStatement(
-          "SELECT pg_notify(s.channel, s.payload) FROM unnest(?, ?) AS s(channel, payload)")) {
-        ps.setArray(1, connection.createArrayOf("text", signals.stream().map(x -> x[0]).toArray()));
-        ps.setArray(2, connection.createArrayOf("text", signals.stream().map(x -> x[1]).toArray()));
-        ps.executeQuery().close();
-      }
-      connection.commit();
-    } catch (SQLException e) {
-      log.warn("sending {} signals after a commit failed; the other nodes find the change by polling",
-          signals.size(), e);
-      discardConnection();
     }
   }
 
