@@ -10,6 +10,7 @@ import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * Other processes write beside it; what must hold across them (limits, uniqueness) is held by the
  * database's locks and constraints, not by this thread. Their commits and this one's go side by
  * side, in any order: readers of ids stop at a {@link PostgresHorizon}. A batch's signals go out
- * after its commit, through a {@link PostgresNotifier}. When this transaction and
- * another deadlock, or the database cannot serialize them, its units run again (every unit may),
- * each in a transaction of its own, a few times, before a caller is told its write failed.
+ * after its commit, through a {@link PostgresNotifier}. When this transaction and another
+ * deadlock, or the database cannot serialize them, or a lock it waits for stays taken longer than
+ * {@link #LOCK_WAIT_IN_A_BATCH}, its units run again (every unit may), each in a transaction of its
+ * own, a few times, before a caller is told its write failed.
  *
  * <p>A failure before the commit undoes the batch: its callers are told it failed. A failure of the
  * commit itself (the connection broke while committing) leaves the outcome unknown, and the callers
@@ -42,6 +44,14 @@ final class PostgresWriter {
   private static final Unit STOP = new Unit(tx -> null, new CompletableFuture<>());
   /** How many times a batch runs when it keeps colliding with other transactions. */
   private static final int MAX_ATTEMPTS = 5;
+  /**
+   * How long a batch waits for a lock another transaction holds before it gives up and its units
+   * run one by one, each waiting as long as it takes. Batches of several nodes lock the sessions'
+   * pending counts each in its own order, so two of them can deadlock, which the server finds only
+   * after its {@code deadlock_timeout} (1 s by default, settable only by a superuser); another
+   * batch's commit normally takes milliseconds.
+   */
+  static final Duration LOCK_WAIT_IN_A_BATCH = Duration.ofMillis(100);
 
   private final DataSource pool;
   private final Dialect dialect;
@@ -95,7 +105,7 @@ final class PostgresWriter {
       }
       queue.drainTo(batch, maxBatch - 1);
       boolean stop = batch.remove(STOP);
-      if (!batch.isEmpty()) commitAll(new ArrayList<>(batch), true);
+      if (!batch.isEmpty()) commitAll(new ArrayList<>(batch), true, false);
       if (stop || stopAfterBatch) {
         closeConnection();
         notifier.close();
@@ -107,9 +117,10 @@ final class PostgresWriter {
   /**
    * Commits {@code units} as one transaction. With {@code join}, units that arrive while the batch
    * runs join it before its commit (up to the batch's size): a claim woken by a submit then shares
-   * the submit's commit instead of waiting for a commit of its own.
+   * the submit's commit instead of waiting for a commit of its own. Unless {@code patient}, a lock
+   * waited for longer than {@link #LOCK_WAIT_IN_A_BATCH} counts as a collision.
    */
-  private void commitAll(List<Unit> units, boolean join) {
+  private void commitAll(List<Unit> units, boolean join, boolean patient) {
     Object[] results = new Object[maxBatch];
     Throwable[] failures = new Throwable[maxBatch];
     List<Runnable> afterCommit = new ArrayList<>();
@@ -117,10 +128,10 @@ final class PostgresWriter {
     for (int attempt = 1; ; attempt++) {
       try {
         Connection c = connection();
-        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join, false);
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join, false, patient);
         if (rows == null) {
           c.rollback();
-          rows = runAll(c, units, results, failures, afterCommit, signals, false, true);
+          rows = runAll(c, units, results, failures, afterCommit, signals, false, true, patient);
         }
         // The other nodes hear of the events after the commit, and read them from the table.
         if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
@@ -133,7 +144,7 @@ final class PostgresWriter {
           log.debug("a batch of {} writes collided with another transaction; running them one by one",
               units.size(), e);
           rollbackQuietly();
-          for (Unit unit : units) commitAll(List.of(unit), false);
+          for (Unit unit : units) commitAll(List.of(unit), false, true);
           return;
         }
         if (collided(e) && attempt < MAX_ATTEMPTS) {
@@ -142,6 +153,7 @@ final class PostgresWriter {
           retries.incrementAndGet();
           log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
           rollbackQuietly();
+          patient = true;
           continue;
         }
         log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
@@ -173,10 +185,14 @@ final class PostgresWriter {
     }
   }
 
-  /** A deadlock or a serialization failure: the transaction lost to another, and may run again. */
+  /**
+   * A deadlock, a serialization failure, or a lock waited for too long in a batch: the transaction
+   * lost to another, and may run again.
+   */
   static boolean collided(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
+      if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())
+          || "55P03".equals(s.getSQLState()))) {
         return true;
       }
     }
@@ -195,9 +211,11 @@ final class PostgresWriter {
    * transaction's rows.
    */
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-      List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints) throws SQLException {
+      List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints, boolean patient)
+      throws SQLException {
     afterCommit.clear();
     signals.clear();
+    if (patient) execute(c, "SET LOCAL lock_timeout = 0");
     PostgresRows.beginWrite(c);
     PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
     for (int i = 0; i < units.size(); i++) {
@@ -240,8 +258,15 @@ final class PostgresWriter {
 
   private Connection connection() throws SQLException {
     if (connection == null) {
-      connection = pool.getConnection();
-      connection.setAutoCommit(false);
+      Connection c = pool.getConnection();
+      try {
+        execute(c, "SET lock_timeout = " + LOCK_WAIT_IN_A_BATCH.toMillis()); // in autocommit: it stays
+        c.setAutoCommit(false);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      connection = c;
     }
     return connection;
   }
@@ -259,6 +284,13 @@ final class PostgresWriter {
 
   private void closeConnection() {
     if (connection == null) return;
+    try {
+      connection.rollback();
+      connection.setAutoCommit(true);
+      execute(connection, "RESET lock_timeout"); // as it came from the pool
+    } catch (SQLException e) {
+      log.debug("resetting the writer connection", e);
+    }
     try {
       connection.close();
     } catch (SQLException e) {
