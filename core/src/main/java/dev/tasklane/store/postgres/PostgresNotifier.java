@@ -4,7 +4,6 @@ import dev.tasklane.store.Signals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,25 +106,14 @@ final class PostgresNotifier {
   }
 
   private Connection connection() throws SQLException {
-    if (connection == null) {
-      Connection c = pool.getConnection();
-      try (Statement st = c.createStatement()) {
-        c.setAutoCommit(true);
-        st.execute("SET synchronous_commit TO off");
-      } catch (SQLException e) {
-        c.close();
-        throw e;
-      }
-      connection = c;
-    }
+    if (connection == null) connection = OwnConnections.take(pool, "synchronous_commit", "off", true);
     return connection;
   }
 
   private void closeConnection() {
     if (connection == null) return;
-    // As it came from the pool: a setting of this connection must not reach the pool's next user.
-    try (Connection c = connection; Statement st = c.createStatement()) {
-      st.execute("RESET synchronous_commit");
+    try {
+      OwnConnections.giveBack(connection, "synchronous_commit");
     } catch (SQLException e) {
       log.debug("closing the notifier's connection", e);
     }

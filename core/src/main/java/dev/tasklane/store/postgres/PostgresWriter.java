@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ final class PostgresWriter {
   private static final int MAX_ATTEMPTS = 5;
   /**
    * How long a batch waits for a lock another transaction holds before it gives up and its units
-   * run one by one, each waiting as long as it takes. Batches of several nodes lock the sessions'
+   * run again one by one ({@link #lockWait}). Batches of several nodes lock the sessions'
    * pending counts each in its own order, so two of them can deadlock, which the server finds only
    * after its {@code deadlock_timeout} (1 s by default, settable only by a superuser); another
    * batch's commit normally takes milliseconds.
@@ -117,10 +118,10 @@ final class PostgresWriter {
   /**
    * Commits {@code units} as one transaction. With {@code join}, units that arrive while the batch
    * runs join it before its commit (up to the batch's size): a claim woken by a submit then shares
-   * the submit's commit instead of waiting for a commit of its own. Unless {@code patient}, a lock
-   * waited for longer than {@link #LOCK_WAIT_IN_A_BATCH} counts as a collision.
+   * the submit's commit instead of waiting for a commit of its own. {@code again} for a unit that
+   * runs again on its own after its batch collided ({@link #lockWait}).
    */
-  private void commitAll(List<Unit> units, boolean join, boolean patient) {
+  private void commitAll(List<Unit> units, boolean join, boolean again) {
     Object[] results = new Object[maxBatch];
     Throwable[] failures = new Throwable[maxBatch];
     List<Runnable> afterCommit = new ArrayList<>();
@@ -128,10 +129,11 @@ final class PostgresWriter {
     for (int attempt = 1; ; attempt++) {
       try {
         Connection c = connection();
-        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join, false, patient);
+        String lockWait = lockWait(attempt, again);
+        PostgresRows rows = runAll(c, units, results, failures, afterCommit, signals, join, false, lockWait);
         if (rows == null) {
           c.rollback();
-          rows = runAll(c, units, results, failures, afterCommit, signals, false, true, patient);
+          rows = runAll(c, units, results, failures, afterCommit, signals, false, true, lockWait);
         }
         // The other nodes hear of the events after the commit, and read them from the table.
         if (rows.lastEventId() > 0) signals.add(new String[] {Signals.EVENTS, Long.toString(rows.lastEventId())});
@@ -153,7 +155,6 @@ final class PostgresWriter {
           retries.incrementAndGet();
           log.debug("a batch of {} writes collided with another transaction; running it again", units.size(), e);
           rollbackQuietly();
-          patient = true;
           continue;
         }
         log.error("a batch of {} writes failed before its commit; none of them is stored", units.size(), e);
@@ -199,6 +200,21 @@ final class PostgresWriter {
     return false;
   }
 
+  /**
+   * How long a lock may be waited for in this attempt, in milliseconds, or null for the connection's
+   * {@link #LOCK_WAIT_IN_A_BATCH}. A unit that runs again waits a little longer, by a random amount:
+   * two transactions that gave way to each other at the same moment would otherwise take the same
+   * locks in the same order again, and give way again together; this way one waits out the other.
+   * Its last attempt waits as long as it takes ({@code 0}): a lock held long by a slow transaction
+   * is not a collision, and the server still breaks a true deadlock.
+   */
+  static String lockWait(int attempt, boolean again) {
+    if (attempt == 1 && !again) return null;
+    if (attempt >= MAX_ATTEMPTS) return "0";
+    long base = LOCK_WAIT_IN_A_BATCH.toMillis();
+    return Long.toString(base + ThreadLocalRandom.current().nextLong(base + 1));
+  }
+
   /** Batches run again after a collision with another transaction, since this writer started. */
   long retries() {
     return retries.get();
@@ -211,11 +227,11 @@ final class PostgresWriter {
    * transaction's rows.
    */
   private PostgresRows runAll(Connection c, List<Unit> units, Object[] results, Throwable[] failures,
-      List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints, boolean patient)
+      List<Runnable> afterCommit, List<String[]> signals, boolean join, boolean savepoints, String lockWait)
       throws SQLException {
     afterCommit.clear();
     signals.clear();
-    if (patient) execute(c, "SET LOCAL lock_timeout = 0");
+    if (lockWait != null) execute(c, "SET LOCAL lock_timeout = " + lockWait);
     PostgresRows.beginWrite(c);
     PostgresRows rows = new PostgresRows(c); // one per transaction: it knows the events it wrote
     for (int i = 0; i < units.size(); i++) {
@@ -258,15 +274,7 @@ final class PostgresWriter {
 
   private Connection connection() throws SQLException {
     if (connection == null) {
-      Connection c = pool.getConnection();
-      try {
-        execute(c, "SET lock_timeout = " + LOCK_WAIT_IN_A_BATCH.toMillis()); // in autocommit: it stays
-        c.setAutoCommit(false);
-      } catch (SQLException e) {
-        c.close();
-        throw e;
-      }
-      connection = c;
+      connection = OwnConnections.take(pool, "lock_timeout", Long.toString(LOCK_WAIT_IN_A_BATCH.toMillis()), false);
     }
     return connection;
   }
@@ -285,14 +293,7 @@ final class PostgresWriter {
   private void closeConnection() {
     if (connection == null) return;
     try {
-      connection.rollback();
-      connection.setAutoCommit(true);
-      execute(connection, "RESET lock_timeout"); // as it came from the pool
-    } catch (SQLException e) {
-      log.debug("resetting the writer connection", e);
-    }
-    try {
-      connection.close();
+      OwnConnections.giveBack(connection, "lock_timeout");
     } catch (SQLException e) {
       log.debug("closing the writer connection", e);
     }

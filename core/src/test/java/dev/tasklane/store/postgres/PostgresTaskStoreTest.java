@@ -146,7 +146,7 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
       assertThat(one).succeedsWithin(Duration.ofSeconds(20));
       assertThat(two).succeedsWithin(Duration.ofSeconds(20));
-      assertThat(db.retriedWrites() + other.retriedWrites()).isBetween(1L, 2L);
+      assertThat(db.retriedWrites() + other.retriedWrites()).isPositive();
       assertThat(collideRows()).as("each unit applied once").isEqualTo("1=2,2=2,3=0,4=0");
     }
   }
