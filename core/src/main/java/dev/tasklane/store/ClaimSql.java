@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
@@ -35,7 +34,9 @@ final class ClaimSql {
     // (If a read fails, the unit's rollback undoes the setting too.)
     setting(tx, tx.dialect().walkIndexes());
     List<Candidate> candidates = candidates(tx, r, max, now);
-    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) candidates = inSessionsLockedHere(tx, r, now, candidates);
+    if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) {
+      candidates = inSessionsLockedHere(tx, r, now, candidates);
+    }
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
     Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
     Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
@@ -106,7 +107,8 @@ final class ClaimSql {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long firstLeftOut = rs.getLong(3);
-          locked.put(rs.getString(1), rs.wasNull() ? NONE : new Candidate(firstLeftOut, null, null, rs.getInt(2), true));
+          Candidate first = rs.wasNull() ? NONE : new Candidate(firstLeftOut, null, null, rs.getInt(2), true);
+          locked.put(rs.getString(1), first);
         }
       }
     }
@@ -120,10 +122,6 @@ final class ClaimSql {
   /** No task of a locked session was left out of the candidates. */
   private static final Candidate NONE = new Candidate(0, null, null, 0, true);
 
-  private static String marks(int n) {
-    return String.join(", ", Collections.nCopies(n, "?"));
-  }
-
   /** A queued task's few columns the claim decides on; full rows are read only for tasks claimed. */
   private record Candidate(long id, String session, String kind, int priority, boolean exclusive) {
     /** Whether this task comes before {@code other} in claim order: higher priority, then older. */
@@ -134,7 +132,7 @@ final class ClaimSql {
 
   private static List<Candidate> candidates(Tx tx, ClaimRequest r, int max, Instant now)
       throws SQLException {
-    String kinds = marks(r.kinds().size());
+    String kinds = TaskRows.marks(r.kinds().size());
     // The subquery skips, in SQL, the queued tasks of sessions already at their limit, so one busy
     // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
     // the row, so it is evaluated once per claim, not once per queued task.

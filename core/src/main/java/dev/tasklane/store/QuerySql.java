@@ -30,7 +30,7 @@ final class QuerySql {
     }
     where.append(inScopes(q.sessionPrefixes(), params));
     if (!q.states().isEmpty()) {
-      where.append(" AND state IN (").append(String.join(", ", q.states().stream().map(s -> "?").toList())).append(")");
+      where.append(" AND state IN (").append(TaskRows.marks(q.states().size())).append(")");
       q.states().stream().map(TaskState::wire).sorted().forEach(params::add);
     }
     if (q.kind() != null) {

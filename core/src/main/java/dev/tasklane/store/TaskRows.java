@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -148,6 +149,11 @@ final class TaskRows {
     Object[] out = java.util.Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, out, first.length, more.length);
     return out;
+  }
+
+  /** {@code n} parameter marks for an {@code IN (...)} list: {@code ?, ?, ?}. */
+  static String marks(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   /** Binds parameters in order; nulls as SQL NULL. */

@@ -256,7 +256,7 @@ final class Transitions {
       }
       ps.executeUpdate();
     }
-    String marks = String.join(", ", ended.keySet().stream().map(k -> "?").toList());
+    String marks = TaskRows.marks(ended.size());
     try (PreparedStatement ps = tx.connection().prepareStatement(
         "DELETE FROM session_pending WHERE pending <= 0 AND session_key IN (" + marks + ")")) {
       TaskRows.bind(ps, ended.keySet().toArray());
@@ -270,7 +270,7 @@ final class Transitions {
    */
   static void releaseDependents(Tx tx, List<Long> completed) throws SQLException {
     List<Long> dependents = new ArrayList<>();
-    String marks = String.join(", ", completed.stream().map(k -> "?").toList());
+    String marks = TaskRows.marks(completed.size());
     try (PreparedStatement ps = tx.connection().prepareStatement(
         "SELECT task_id FROM task_dependencies WHERE depends_on IN (" + marks + ")")) {
       TaskRows.bind(ps, completed.toArray());
