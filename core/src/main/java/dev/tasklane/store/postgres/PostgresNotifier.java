@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ final class PostgresNotifier {
   private static final String[] STOP = new String[0];
 
   private final DataSource pool;
-  private final LinkedBlockingQueue<String[]> queue = new LinkedBlockingQueue<>();
+  private final Batches<String[]> queue = new Batches<>(STOP);
   private final Thread thread;
   private Connection connection;
 
@@ -45,24 +44,13 @@ final class PostgresNotifier {
 
   /** Sends what is queued, then stops. */
   void close() {
-    queue.add(STOP);
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    queue.stop(thread);
   }
 
   private void loop() {
     List<String[]> waiting = new ArrayList<>();
     while (true) {
-      try {
-        waiting.add(queue.take());
-      } catch (InterruptedException e) {
-        continue; // only close() stops it
-      }
-      queue.drainTo(waiting);
-      boolean stop = waiting.remove(STOP);
+      boolean stop = queue.takeInto(waiting, Integer.MAX_VALUE);
       sendNow(coalesced(waiting));
       waiting.clear();
       if (stop) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -57,7 +56,7 @@ final class PostgresWriter {
   private final DataSource pool;
   private final Dialect dialect;
   private final int maxBatch;
-  private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+  private final Batches<Unit> queue = new Batches<>(STOP);
   private final AtomicLong retries = new AtomicLong();
   private final Thread thread;
   private final PostgresNotifier notifier;
@@ -87,25 +86,14 @@ final class PostgresWriter {
   }
 
   void close() {
-    queue.add(STOP);
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    queue.stop(thread);
   }
 
   private void loop() {
     List<Unit> batch = new ArrayList<>();
     while (true) {
       batch.clear();
-      try {
-        batch.add(queue.take());
-      } catch (InterruptedException e) {
-        continue; // only close() stops the writer
-      }
-      queue.drainTo(batch, maxBatch - 1);
-      boolean stop = batch.remove(STOP);
+      boolean stop = queue.takeInto(batch, maxBatch);
       if (!batch.isEmpty()) commitAll(new ArrayList<>(batch), true, false);
       if (stop || stopAfterBatch) {
         closeConnection();
@@ -257,9 +245,7 @@ final class PostgresWriter {
 
   /** Adds the units that came while the batch ran, as long as it has room. */
   private void joinWaiting(List<Unit> units) {
-    int before = units.size();
-    queue.drainTo(units, maxBatch - before);
-    if (units.subList(before, units.size()).remove(STOP)) stopAfterBatch = true;
+    if (queue.joinInto(units, maxBatch - units.size())) stopAfterBatch = true;
   }
 
   private static void execute(Connection c, String sql) throws SQLException {
