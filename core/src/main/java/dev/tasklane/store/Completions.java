@@ -96,6 +96,10 @@ final class Completions {
   private static void completeChunk(Tx tx, List<Pending> chunk, Map<Long, Boolean> done, List<Changed> changes)
       throws SQLException {
     TaskState.RUNNING.checkMoveTo(TaskState.COMPLETED);
+    if (tx.dialect().writesInOneStatement()) {
+      completeChained(tx, chunk, done, changes);
+      return;
+    }
     Map<Long, Pending> byId = new LinkedHashMap<>();
     for (Pending p : chunk) byId.put(p.id(), p);
     String values = String.join(", ", chunk.stream().map(p -> "(?, ?, ?, ?)").toList());
@@ -140,5 +144,22 @@ final class Completions {
     tx.rows().insertAll(EventRows.ROW, rows);
     Transitions.endPending(tx, endedPerSession);
     Transitions.releaseDependents(tx, ids);
+  }
+
+  /** The same as one statement ({@link ChainedWrites#complete}); dependents are looked for only where it saw some. */
+  private static void completeChained(Tx tx, List<Pending> chunk, Map<Long, Boolean> done, List<Changed> changes)
+      throws SQLException {
+    Map<Long, ChainedWrites.Completion> byId = new LinkedHashMap<>(); // one per task, in the order they came
+    for (Pending p : chunk) {
+      byId.put(p.id(), new ChainedWrites.Completion(p.id(), p.fence(), p.resultJson(),
+          EventRows.Body.result(p.result(), p.resultJson()), p.at()));
+    }
+    ChainedWrites.Completed completed = ChainedWrites.complete(tx, List.copyOf(byId.values()));
+    for (Pending p : chunk) done.put(p.id(), completed.events().containsKey(p.id()));
+    for (long id : byId.keySet()) {
+      TaskEvent event = completed.events().get(id);
+      if (event != null) changes.add(new Changed(TaskId.of(id), TaskState.COMPLETED, event));
+    }
+    if (!completed.withDependents().isEmpty()) Transitions.releaseDependents(tx, completed.withDependents());
   }
 }

@@ -35,6 +35,16 @@ public interface Dialect {
    */
   boolean idsVisibleInOrder();
 
+  /**
+   * True when one statement can change rows and insert what follows from them, the database
+   * handing out the new rows' ids ({@code WITH ... UPDATE ... RETURNING}, then {@code INSERT}): a
+   * claim and a batch of completions are then one round trip each ({@link ChainedWrites}). False
+   * where statements cost no round trip (SQLite, in process).
+   */
+  default boolean writesInOneStatement() {
+    return false;
+  }
+
   /** How a session's tasks are found. */
   SessionIndex sessionIndex();
 

@@ -37,6 +37,12 @@ final class EventRows {
     static Body result(JsonNode result, String resultJson) {
       return new Body("{\"result\":" + resultJson + "}", null, result, null, null);
     }
+
+    /** A start's body: the progress the task had reported before, if any (an earlier attempt's). */
+    static Body started(String progressJson) {
+      return progressJson == null ? EMPTY
+          : new Body("{\"progress\":" + progressJson + "}", Json.progress(progressJson), null, null, null);
+    }
   }
 
   /**

@@ -40,6 +40,12 @@ public interface Rows {
     return reserveIds(table, 1)[0];
   }
 
+  /**
+   * A row of {@code table} that a statement inserted, with the id the database gave it (a
+   * {@link ChainedWrites} statement's rows), not one of {@link #reserveIds}.
+   */
+  default void inserted(Table table, long id) {}
+
   /** Inserts a row now, or with the rest of the batch's at the next {@link #flush}. */
   void insert(InsertShape shape, Object... values) throws SQLException;
 

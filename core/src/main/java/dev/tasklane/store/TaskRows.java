@@ -65,7 +65,7 @@ final class TaskRows {
     }
   }
 
-  private static final int COLUMN_COUNT = 27;
+  static final int COLUMN_COUNT = 27;
 
   static Task map(ResultSet rs) throws SQLException {
     return map(Raw.read(rs));

@@ -43,6 +43,7 @@ final class Transitions {
   static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil)
       throws SQLException {
     TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
+    if (tx.dialect().writesInOneStatement()) return ChainedWrites.claim(tx, ids, owner, now, leaseUntil);
     String idArray = ids.toString();
     String chosen = "SELECT id FROM " + tx.dialect().idsOf() + " AS chosen";
     try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET state = 'running',"
@@ -83,11 +84,8 @@ final class Transitions {
     List<Changed> changes = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       TaskRows.Raw row = rows.get(i);
-      String progress = row.progressJson();
-      EventRows.Body body = progress == null ? EventRows.Body.EMPTY
-          : new EventRows.Body("{\"progress\":" + progress + "}", Json.progress(progress), null, null, null);
       TaskEvent event = EventRows.event(eventIds[i], row.id(), row.sessionKey(), row.lastSeq(),
-          EventType.STARTED, TaskState.RUNNING, now, body);
+          EventType.STARTED, TaskState.RUNNING, now, EventRows.Body.started(row.progressJson()));
       changes.add(new Changed(event.taskId(), TaskState.RUNNING, event));
     }
     return new Claimed(rows, changes);

@@ -41,6 +41,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean writesInOneStatement() {
+    return true;
+  }
+
+  @Override
   public SessionIndex sessionIndex() {
     return SessionIndex.BY_COLUMN;
   }

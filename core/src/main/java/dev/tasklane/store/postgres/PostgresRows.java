@@ -58,6 +58,11 @@ final class PostgresRows implements Rows {
     return ids;
   }
 
+  @Override
+  public void inserted(Table table, long id) {
+    if (table == Table.EVENTS) lastEventId = Math.max(lastEventId, id);
+  }
+
   /** The highest event id this transaction took, or 0 if it wrote no event. */
   long lastEventId() {
     return lastEventId;
