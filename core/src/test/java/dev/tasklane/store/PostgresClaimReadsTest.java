@@ -91,6 +91,32 @@ class PostgresClaimReadsTest {
     assertThat(after.get() - before.get()).isLessThan(BACKLOG / 10);
   }
 
+  @Test
+  void aClaimLeavesThePlannerAsItFoundItWhetherItTakesTasksOrNone() {
+    ClaimRequest none = new ClaimRequest("n", 8, Set.of("another kind"), 1, Map.of(), Duration.ofMinutes(5));
+    List<String> settings = db.write(tx -> {
+      List<String> seen = new ArrayList<>();
+      assertThat(ClaimSql.claim(tx, EIGHT, now).rows()).hasSize(8);
+      seen.add(planner(tx));
+      assertThat(ClaimSql.claim(tx, none, now).rows()).isEmpty();
+      seen.add(planner(tx));
+      return seen;
+    });
+
+    assertThat(settings).containsOnly("on on on on on");
+  }
+
+  /** The settings a claim turns off while it runs, as the transaction has them now. */
+  private static String planner(Tx tx) throws SQLException {
+    try (Statement st = tx.connection().createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('enable_sort') || ' ' || current_setting('enable_bitmapscan')"
+            + " || ' ' || current_setting('enable_seqscan') || ' ' || current_setting('enable_hashjoin') || ' '"
+            + " || current_setting('enable_mergejoin')")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   /** Rows of {@code tasks} this transaction has read so far, through any index or none. */
   private static long rowsReadFromTasks(Tx tx) throws SQLException {
     try (Statement st = tx.connection().createStatement();
