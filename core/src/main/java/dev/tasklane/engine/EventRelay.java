@@ -81,6 +81,8 @@ final class EventRelay implements AutoCloseable {
   private long handedOn;
   /** The highest id known to be committed (may be above the horizon). Guarded by {@link #lock}. */
   private long known;
+  /** When the cursor last moved while nobody listened (nanoTime). Guarded by {@link #lock}. */
+  private long movedUnheard = System.nanoTime() - IDLE_MS * 1_000_000;
   private volatile boolean closed;
   private Thread thread;
 
@@ -154,7 +156,12 @@ final class EventRelay implements AutoCloseable {
           if (wait > 0) lock.wait(wait);
           while (!closed && (known <= handedOn || !anyFeed.getAsBoolean())) {
             lock.wait(IDLE_MS);
-            if (known > handedOn && !anyFeed.getAsBoolean()) break; // nobody listens: move the cursor
+            // Nobody listens: move the cursor, but not at every gap this node's commits leave (each
+            // move reads the horizon, a query on a shared database).
+            if (known > handedOn && !anyFeed.getAsBoolean()
+                && System.nanoTime() - movedUnheard >= IDLE_MS * 1_000_000) {
+              break;
+            }
           }
         } catch (InterruptedException e) {
           return;
@@ -187,6 +194,7 @@ final class EventRelay implements AutoCloseable {
         // Nobody listened when the horizon was read: a subscription that came since replays up to it.
         if (!anyFeed.getAsBoolean()) handedOn = Math.max(handedOn, settled);
         if (known == Long.MAX_VALUE) known = handedOn;
+        movedUnheard = System.nanoTime();
         return false;
       }
       List<TaskEvent> fresh = page.stream().filter(e -> e.id() > handedOn).toList();
