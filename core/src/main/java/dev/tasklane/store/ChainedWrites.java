@@ -36,7 +36,7 @@ final class ChainedWrites {
         // sort while a claim runs, and a plan it was told to avoid costs enough to be compiled (JIT).
         + " started AS (INSERT INTO task_events (task_id, session_key, seq, type, state, at, payload)"
         + " SELECT d.id, d.session_key, d.last_seq, 'started', 'running', ?,"
-        + " CASE WHEN d.progress IS NULL THEN NULL ELSE '{\"progress\":' || d.progress || '}' END"
+        + " " + EventRows.Body.startedSql("d")
         + " FROM chosen c, LATERAL (SELECT * FROM done WHERE done.id = c.id OFFSET 0) d RETURNING id, task_id)"
         + " SELECT d.*, s.id FROM done d JOIN started s ON s.task_id = d.id";
     Map<Long, TaskRows.Raw> byId = new HashMap<>();

@@ -43,6 +43,12 @@ final class EventRows {
       return progressJson == null ? EMPTY
           : new Body("{\"progress\":" + progressJson + "}", Json.progress(progressJson), null, null, null);
     }
+
+    /** {@link #started}'s JSON as SQL, from the {@code progress} column of the task row {@code alias}. */
+    static String startedSql(String alias) {
+      return "CASE WHEN " + alias + ".progress IS NULL THEN NULL ELSE '{\"progress\":' || " + alias
+          + ".progress || '}' END";
+    }
   }
 
   /**

@@ -74,7 +74,7 @@ final class Transitions {
     try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO task_events (id, task_id, session_key,"
         + " seq, type, state, at, payload) SELECT " + (consecutive ? "? + j.pos" : "e.id") + ", t.id, t.session_key,"
         + " t.last_seq, 'started', 'running', ?,"
-        + " CASE WHEN t.progress IS NULL THEN NULL ELSE '{\"progress\":' || t.progress || '}' END"
+        + " " + EventRows.Body.startedSql("t")
         + " FROM " + idsOf + " AS j" + (consecutive ? "" : " JOIN " + idsOf + " AS e ON e.pos = j.pos")
         + " JOIN tasks t ON t.id = j.id")) {
       if (consecutive) TaskRows.bind(ps, eventIds.length == 0 ? 0 : eventIds[0], now.toEpochMilli(), taskIds);
