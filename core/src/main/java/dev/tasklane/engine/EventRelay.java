@@ -38,6 +38,7 @@ final class EventRelay implements AutoCloseable {
   static final long HELD_BACK_MS = 10;
   /** How often, at most, the relay moves its cursor while nobody listens. */
   private static final long IDLE_MS = 1_000;
+  private static final long IDLE_NANOS = IDLE_MS * 1_000_000;
 
   /** Reads stored events and how far they are final. */
   interface Reader {
@@ -82,7 +83,7 @@ final class EventRelay implements AutoCloseable {
   /** The highest id known to be committed (may be above the horizon). Guarded by {@link #lock}. */
   private long known;
   /** When the cursor last moved while nobody listened (nanoTime). Guarded by {@link #lock}. */
-  private long movedUnheard = System.nanoTime() - IDLE_MS * 1_000_000;
+  private long movedUnheard = System.nanoTime() - IDLE_NANOS;
   private volatile boolean closed;
   private Thread thread;
 
@@ -159,7 +160,7 @@ final class EventRelay implements AutoCloseable {
             // Nobody listens: move the cursor, but not at every gap this node's commits leave (each
             // move reads the horizon, a query on a shared database).
             if (known > handedOn && !anyFeed.getAsBoolean()
-                && System.nanoTime() - movedUnheard >= IDLE_MS * 1_000_000) {
+                && System.nanoTime() - movedUnheard >= IDLE_NANOS) {
               break;
             }
           }
