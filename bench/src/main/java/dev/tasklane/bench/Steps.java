@@ -239,6 +239,8 @@ final class Steps {
               .orElseThrow(), "the slowest first of the " + runs);
           sink.put("tasklane.first_ack.hundredth", median(all, FirstAcknowledgement.Run::hundredth),
               note + ": the " + FirstAcknowledgement.CREATES + "th, 10 ms after the one before");
+          sink.put("tasklane.first_ack.last_ten", median(all, FirstAcknowledgement.Run::lastTen),
+              "the median of each server's last " + FirstAcknowledgement.LAST + " creates, median over the servers");
           sink.put("tasklane.first_ack.connect", median(all, FirstAcknowledgement.Run::connect),
               "the WebSocket's opening, before the first create");
           sink.put("tasklane.first_ack.listening", median(all, FirstAcknowledgement.Run::listening),
@@ -247,6 +249,7 @@ final class Steps {
         .figure("tasklane.first_ack.first", "ms")
         .figure("tasklane.first_ack.first_max", "ms")
         .figure("tasklane.first_ack.hundredth", "ms")
+        .figure("tasklane.first_ack.last_ten", "ms")
         .figure("tasklane.first_ack.connect", "ms")
         .figure("tasklane.first_ack.listening", "ms");
   }

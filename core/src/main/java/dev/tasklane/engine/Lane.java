@@ -147,15 +147,16 @@ public final class Lane implements AutoCloseable {
   }
 
   /**
-   * Runs {@link #submit}'s checks and its write, and keeps nothing: the write is rolled back, no
-   * event is published, no worker woken, no id used up ({@link Database#rehearse}). At start, so that
-   * the first real submit finds its code loaded and its statements prepared. False where the
+   * Runs {@link #submit}'s checks and its write, and the claim that follows it on a node that runs
+   * tasks, and keeps nothing: the writes are rolled back, no event is published, no worker woken, no
+   * id used up ({@link Database#rehearse}). At start, so that the first real submit, and the claim that
+   * shares its commit, find their code loaded and their statements prepared. False where the
    * database cannot rehearse (then nothing ran); a refused request throws as {@link #submit} would.
    */
   public boolean rehearseSubmit(SubmitRequest request) {
     Instant now = clock.instant();
     return store.rehearseSubmit(validator.validate(request, handlers.keySet(), now), config.maxPendingPerSession(),
-        config.perSession(), now);
+        config.perSession(), config.concurrency() > 0 ? dispatcher.claimRequest() : null, now);
   }
 
   /**

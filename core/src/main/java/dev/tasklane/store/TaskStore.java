@@ -93,14 +93,17 @@ public final class TaskStore {
 
   /**
    * {@link #submit} rehearsed ({@link Database#rehearse}), with the reads its caller makes next (the
-   * task's place in the queue, read as a row): nothing stays; false where it cannot run.
+   * task's place in the queue, read as a row) and, unless {@code claim} is null, the claim that
+   * follows it into the same commit: nothing stays; false where it cannot run.
    */
-  public boolean rehearseSubmit(NewTask task, int maxPending, int perSession, Instant now) {
+  public boolean rehearseSubmit(NewTask task, int maxPending, int perSession, ClaimRequest claim, Instant now) {
     AppendingWork<SubmitResult> submit = submitting(task, maxPending, now);
     AppendingWork<Long> rehearsal = tx -> {
       long id = submit.run(tx).task().id().value();
       tx.rows().flush();
-      return QuerySql.position(tx.connection(), id, 1, perSession, List.of());
+      long position = QuerySql.position(tx.connection(), id, 1, perSession, List.of());
+      if (claim != null) ClaimSql.claim(tx, claim, now).rows().forEach(TaskRows::map);
+      return position;
     };
     return db.rehearse(rehearsal);
   }

@@ -121,11 +121,17 @@ public final class Dispatcher {
     return free() > 0;
   }
 
+  /**
+   * What this dispatcher's claims ask for. The capacity is read when the claim runs in the writer:
+   * slots freed while it waited count too.
+   */
+  public ClaimRequest claimRequest() {
+    return new ClaimRequest(config.nodeId(), this::free, Set.copyOf(kinds), config.perSession(), config.perKind(),
+        config.leaseDuration());
+  }
+
   private int claim() {
-    // Capacity is read when the claim runs in the writer: slots freed while it waited count too.
-    ClaimRequest request = new ClaimRequest(config.nodeId(), this::free, Set.copyOf(kinds),
-        config.perSession(), config.perKind(), config.leaseDuration());
-    List<Task> tasks = store.claim(request, clock.instant());
+    List<Task> tasks = store.claim(claimRequest(), clock.instant());
     for (Task t : tasks) {
       Execution e = launcher.apply(t);
       running.put(t.id(), e);

@@ -8,6 +8,7 @@ import dev.tasklane.core.LaneException;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskState;
+import dev.tasklane.store.ClaimRequest;
 import dev.tasklane.store.Database;
 import dev.tasklane.store.Rows;
 import dev.tasklane.store.StoreException;
@@ -19,6 +20,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -159,11 +162,19 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   }
 
   @Test
-  void aRehearsedSubmitLeavesNoTaskNoEventAndNoGapInTheIds() {
+  void aRehearsedSubmitAndClaimLeaveNoTaskNoEventNoClaimAndNoGapInTheIds() {
     var before = submit(task("s"));
     long lastEvent = store.lastEventId();
     published.clear();
-    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, now)).isTrue();
+    // The rehearsed claim, with room for both, takes the queued task too, and gives it back.
+    var claim = new ClaimRequest("node-a", 5, Set.of("work"), 1, Map.of(), Duration.ofMinutes(1));
+    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, claim, now)).isTrue();
+    assertThat(store.find(before.id()).orElseThrow()).satisfies(t -> {
+      assertThat(t.state()).isEqualTo(TaskState.QUEUED);
+      assertThat(t.attempt()).isZero();
+      assertThat(t.lease()).isNull();
+    });
+    assertThat(store.events(before.id(), 0, 10)).hasSize(1);
     var after = submit(task("s"));
     assertThat(after.id().value()).isEqualTo(before.id().value() + 1);
     assertThat(store.events(after.id(), 0, 10)).singleElement()
@@ -172,6 +183,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
     assertThat(store.list(TaskQuery.all()).items()).extracting(t -> t.id()).containsExactlyInAnyOrder(before.id(),
         after.id());
     assertThat(store.list(TaskQuery.session("warm-up:x")).items()).isEmpty();
+    assertThat(claim(5)).extracting(t -> t.id()).first().isEqualTo(before.id());
     // And after a restart, which reads the ids to go on from out of the file.
     db.close();
     db = open(dir);
@@ -183,7 +195,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
   @Test
   void writesQueuedBesideARehearsalAreCommitted() throws Exception {
     var first = db.writeAsync(store.submitting(task("s"), 50, now));
-    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, now)).isTrue();
+    assertThat(store.rehearseSubmit(task("warm-up:x"), 50, 1, null, now)).isTrue();
     var second = db.writeAsync(store.submitting(task("s"), 50, now));
     long a = first.get().task().id().value();
     long b = second.get().task().id().value();
