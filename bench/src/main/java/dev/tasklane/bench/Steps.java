@@ -227,11 +227,8 @@ final class Steps {
   /** A fresh server process and its first acknowledged task, a few times over. */
   private static Step firstAcknowledgement(BenchOptions o, SqliteFiles files) {
     int runs = o.full() ? 7 : 3;
-    return Step.of("tasklane first acknowledgement", SHORT.multipliedBy(runs), sink -> {
-          List<FirstAcknowledgement.Run> all = new ArrayList<>();
-          for (int i = 0; i < runs; i++) {
-            all.add(FirstAcknowledgement.measure(files.folder().resolve("first-ack-data-" + i)));
-          }
+    return Step.of("tasklane first acknowledgement", SHORT.multipliedBy(runs + 1), sink -> {
+          List<FirstAcknowledgement.Run> all = FirstAcknowledgement.measure(files.folder(), runs);
           String note = runs + " fresh `./tasklane serve` processes (empty data folder), median; task.create over"
               + " the WebSocket, request to acknowledgement";
           sink.put("tasklane.first_ack.first", median(all, FirstAcknowledgement.Run::first), note + ": the first");
