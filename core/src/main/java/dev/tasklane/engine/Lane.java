@@ -136,10 +136,9 @@ public final class Lane implements AutoCloseable {
     // once more after the commit, for a store that writes the submit's rows late in its batch.
     // With every slot busy, the next freed slot wakes the dispatcher, and its claim sees this task.
     TaskStore.SubmitResult r = store.submit(task, config.maxPendingPerSession(), now, this::wakeIfFree);
-    for (TaskId id : r.interrupted()) stopHere(id);
+    Submitted s = submitted(r);
     if (r.created()) wakeIfFree();
-    TaskId id = r.task().id();
-    return new Submitted(r.task(), r.created(), () -> position(id));
+    return s;
   }
 
   private void wakeIfFree() {
@@ -161,25 +160,36 @@ public final class Lane implements AutoCloseable {
 
   /**
    * Submits {@code children} and a {@code parent} that runs once all of them completed, with their
-   * results in its input ({@code "dependencies"}); if a child fails, the parent fails. When a child
-   * or the parent is refused, the children this call created are canceled and the refusal thrown.
+   * results in its input ({@code "dependencies"}); if a child fails, the parent fails. One write:
+   * when a child or the parent is refused, nothing is stored and the refusal is thrown.
    */
   public FanOut fanOut(SubmitRequest parent, List<SubmitRequest> children) {
+    checkAccepting();
     if (children.isEmpty()) throw new LaneException(ErrorCode.BAD_REQUEST, "a fan-out needs at least one child");
-    List<Submitted> submitted = new ArrayList<>();
-    try {
-      for (SubmitRequest child : children) {
-        BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
-        submitted.add(submit(child.toBuilder().busyPolicy(p).build()));
-      }
-      List<TaskId> ids = new ArrayList<>(parent.dependsOn());
-      submitted.forEach(s -> ids.add(s.task().id()));
-      Submitted p = submit(parent.toBuilder().dependsOn(ids).build());
-      return new FanOut(p, submitted);
-    } catch (LaneException e) {
-      for (Submitted s : submitted) if (s.created()) cancel(s.task().id());
-      throw e;
+    Instant now = clock.instant();
+    List<NewTask> tasks = new ArrayList<>();
+    for (SubmitRequest child : children) {
+      BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
+      tasks.add(validator.validate(child.toBuilder().busyPolicy(p).build(), handlers.keySet(), now));
     }
+    NewTask p = validator.validate(parent, handlers.keySet(), now);
+    if (p.dependsOn().size() + tasks.size() > SubmitValidator.MAX_DEPENDENCIES) {
+      throw new LaneException(ErrorCode.BAD_REQUEST, "at most " + SubmitValidator.MAX_DEPENDENCIES
+          + " dependencies, the children included");
+    }
+    TaskStore.FanOutResult r = store.fanOut(p, tasks, config.maxPendingPerSession(), now);
+    List<Submitted> submitted = new ArrayList<>();
+    for (TaskStore.SubmitResult s : r.children()) submitted.add(submitted(s));
+    FanOut f = new FanOut(submitted(r.parent()), submitted);
+    if (r.parent().created() || r.children().stream().anyMatch(TaskStore.SubmitResult::created)) wakeIfFree();
+    return f;
+  }
+
+  /** A submit's outcome for its caller; a session's tasks it interrupted are told to stop here. */
+  private Submitted submitted(TaskStore.SubmitResult r) {
+    for (TaskId id : r.interrupted()) stopHere(id);
+    TaskId id = r.task().id();
+    return new Submitted(r.task(), r.created(), () -> position(id));
   }
 
   /** The task, with its latest progress (also progress not yet persisted). */

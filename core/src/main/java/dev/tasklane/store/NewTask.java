@@ -6,6 +6,7 @@ import dev.tasklane.core.Origin;
 import dev.tasklane.core.TaskId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,5 +44,13 @@ public record NewTask(
   public NewTask {
     if (inputJson == null) inputJson = Json.write(input);
     if (inputHash == null && idempotencyKey != null) inputHash = Json.hash(kind, inputJson);
+  }
+
+  /** This task depending on {@code more} tasks besides those it already names. */
+  NewTask dependingAlsoOn(List<TaskId> more) {
+    List<TaskId> all = new ArrayList<>(dependsOn);
+    all.addAll(more);
+    return new NewTask(sessionKey, kind, input, priority, maxAttempts, notBefore, expiresAt, deadline, idempotencyKey,
+        parentId, List.copyOf(all), origin, busyPolicy, inputJson, inputHash);
   }
 }

@@ -17,6 +17,7 @@ import dev.tasklane.store.Transitions.Changed;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,9 @@ public final class TaskStore {
   /** What a submit did: the task, whether it is new, and the session's running tasks it asked to stop. */
   public record SubmitResult(Task task, boolean created, List<TaskId> interrupted) {}
 
+  /** What a fan-out did: the parent's submit and each child's, in order. */
+  public record FanOutResult(SubmitResult parent, List<SubmitResult> children) {}
+
   /** What a cancel did: the task after it, and whether its running handler must be signalled. */
   public record CancelResult(Task task, boolean signalRunning) {}
 
@@ -88,6 +92,25 @@ public final class TaskStore {
       return Database.await(written);
     } catch (SubmitSql.KeyTaken e) {
       return db.write(submitting(task, maxPending, now)); // finds the task that took the key
+    }
+  }
+
+  /**
+   * Submits {@code children}, then {@code parent} depending on them too, in one transaction: all
+   * of them are stored, or (one refused) none is, and none can start before the parent is stored.
+   * Returns once the write is durable.
+   */
+  public FanOutResult fanOut(NewTask parent, List<NewTask> children, int maxPending, Instant now) {
+    SqlWork<FanOutResult> fanOut = tx -> {
+      List<SubmitResult> submitted = new ArrayList<>();
+      for (NewTask child : children) submitted.add(submitting(child, maxPending, now).run(tx));
+      NewTask p = parent.dependingAlsoOn(submitted.stream().map(s -> s.task().id()).toList());
+      return new FanOutResult(submitting(p, maxPending, now).run(tx), submitted);
+    };
+    try {
+      return db.write(fanOut);
+    } catch (SubmitSql.KeyTaken e) {
+      return db.write(fanOut); // finds the tasks that took the keys
     }
   }
 

@@ -3,9 +3,12 @@ package dev.tasklane.engine;
 import static dev.tasklane.engine.LaneFixture.json;
 import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tasklane.core.ErrorCode;
+import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.SubmitRequest;
 import dev.tasklane.core.Submitted;
@@ -14,12 +17,15 @@ import dev.tasklane.core.TaskError;
 import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskId;
+import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskResult;
 import dev.tasklane.core.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +74,30 @@ class LaneDependenciesTest {
       assertThat(p.error().code()).isEqualTo(TaskError.DEPENDENCY_FAILED);
       assertThat(p.error().message()).contains(f.children().get(1).task().id().toString()).contains("failed");
       assertThat(lane.attempts(parent)).isEmpty();
+    }
+  }
+
+  @Test
+  void aFanOutWhoseParentIsRefusedStoresAndRunsNoChild() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger squared = new AtomicInteger();
+    TaskHandler counting = ctx -> {
+      squared.incrementAndGet();
+      return SQUARE.run(ctx);
+    };
+    try (Lane lane = LaneFixture.start(dir, Map.of("square", counting, "wait", LaneFixture.waitingFor(gate)),
+        b -> b.maxPendingPerSession(2))) {
+      for (int i = 0; i < 2; i++) lane.submit(request("busy", "wait").build());
+      // The parent's session is at its limit; the children are in sessions of their own.
+      assertThatThrownBy(() -> lane.fanOut(request("busy", "wait").build(), List.of(
+          request("a", "square").input(json("{\"n\":2}")).build(),
+          request("b", "square").input(json("{\"n\":3}")).build())))
+          .isInstanceOf(LaneException.class)
+          .extracting(e -> ((LaneException) e).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+      Thread.sleep(300); // time enough for a child to start, had one been stored
+      assertThat(squared).hasValue(0);
+      assertThat(lane.list(TaskQuery.all()).items()).extracting(Task::sessionKey).containsOnly("busy");
+      gate.countDown();
     }
   }
 

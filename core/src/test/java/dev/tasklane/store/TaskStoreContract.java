@@ -359,6 +359,35 @@ public abstract class TaskStoreContract {
   }
 
   @Test
+  void aFanOutStoresItsChildrenAndAParentWaitingForThemInOneWrite() {
+    Task earlier = submit(task("x"));
+    var f = store.fanOut(dependingOn(task("p"), earlier.id()), List.of(task("c1"), task("c2")), 50, now);
+    List<TaskId> children = f.children().stream().map(c -> c.task().id()).toList();
+    assertThat(f.parent().task().dependsOn()).containsExactly(earlier.id(), children.get(0), children.get(1));
+    assertThat(claim(10)).extracting(Task::id).containsExactlyInAnyOrder(earlier.id(), children.get(0),
+        children.get(1));
+    for (TaskId id : List.of(earlier.id(), children.get(0), children.get(1))) {
+      store.complete(id, fenceOf(id), TextNode.valueOf("done"), now);
+    }
+    assertThat(claim(10)).extracting(Task::id).containsExactly(f.parent().task().id());
+  }
+
+  @Test
+  void aRefusedFanOutStoresNothing() {
+    for (int i = 0; i < 2; i++) store.submit(task("p"), 2, now);
+    published.clear();
+    // The parent's session is at its pending limit: the children, in other sessions, go too.
+    assertThatThrownBy(() -> store.fanOut(task("p"), List.of(task("c1"), task("c2")), 2, now))
+        .isInstanceOf(LaneException.class)
+        .extracting(e -> ((LaneException) e).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    assertThat(store.list(TaskQuery.all()).items()).hasSize(2).allMatch(t -> t.sessionKey().equals("p"));
+    assertThat(published).isEmpty();
+    assertThat(claim(10)).hasSize(1); // session p's first task, nothing of the refused fan-out
+    // The children's sessions count nothing pending: each takes its limit's worth again.
+    for (int i = 0; i < 2; i++) assertThat(store.submit(task("c1"), 2, now).created()).isTrue();
+  }
+
+  @Test
   void unknownDependencyIsRefused() {
     assertThatThrownBy(() -> submit(dependingOn(task("z"), TaskId.of(424242)))).isInstanceOf(LaneException.class)
         .extracting(e -> ((LaneException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST);

@@ -59,7 +59,7 @@ public final class TaskApi {
    * Submits {@code children} and a {@code parent} that runs once all of them completed, with their
    * results in its input. With an idempotency key (header or {@code idempotencyKey}), the parent
    * takes it and child {@code i} takes {@code key:i} unless it names its own, so a repeated fan-out
-   * returns the same tasks. A refused fan-out cancels the children it had created.
+   * returns the same tasks. A refused fan-out stores none of its tasks.
    */
   public Created fanOut(AccessToken who, Params p, String idempotencyKeyHeader) {
     JsonNode children = p.json("children");
