@@ -172,11 +172,7 @@ public final class Lane implements AutoCloseable {
       BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
       tasks.add(validator.validate(child.toBuilder().busyPolicy(p).build(), handlers.keySet(), now));
     }
-    NewTask p = validator.validate(parent, handlers.keySet(), now);
-    if (p.dependsOn().size() + tasks.size() > SubmitValidator.MAX_DEPENDENCIES) {
-      throw new LaneException(ErrorCode.BAD_REQUEST, "at most " + SubmitValidator.MAX_DEPENDENCIES
-          + " dependencies, the children included");
-    }
+    NewTask p = validator.validate(parent, handlers.keySet(), now, tasks.size());
     TaskStore.FanOutResult r = store.fanOut(p, tasks, config.maxPendingPerSession(), now);
     List<Submitted> submitted = new ArrayList<>();
     for (TaskStore.SubmitResult s : r.children()) submitted.add(submitted(s));

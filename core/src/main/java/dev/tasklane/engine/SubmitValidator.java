@@ -28,6 +28,11 @@ final class SubmitValidator {
   }
 
   NewTask validate(SubmitRequest r, Set<String> kinds, Instant now) {
+    return validate(r, kinds, now, 0);
+  }
+
+  /** A fan-out's parent: it will depend on {@code children} more tasks than it names. */
+  NewTask validate(SubmitRequest r, Set<String> kinds, Instant now, int children) {
     text(r.sessionKey(), "sessionKey");
     text(r.kind(), "kind");
     if (!kinds.contains(r.kind())) {
@@ -49,7 +54,9 @@ final class SubmitValidator {
     }
     if (r.expiresAt() != null && !r.expiresAt().isAfter(now)) throw bad("expiresAt is in the past");
     if (r.idempotencyKey() != null) text(r.idempotencyKey(), "idempotencyKey");
-    if (r.dependsOn().size() > MAX_DEPENDENCIES) throw bad("at most " + MAX_DEPENDENCIES + " dependencies");
+    if (r.dependsOn().size() + children > MAX_DEPENDENCIES) {
+      throw bad("at most " + MAX_DEPENDENCIES + " dependencies" + (children > 0 ? ", the children included" : ""));
+    }
     if (new HashSet<>(r.dependsOn()).size() != r.dependsOn().size()) throw bad("dependsOn names a task twice");
     String inputJson = Json.write(r.input());
     int bytes = inputJson.getBytes(StandardCharsets.UTF_8).length;
