@@ -94,6 +94,11 @@ record BenchOptions(
         mixedWindow, mixedSubmitters, cancelSamples, commitSamples, drainTimeout, output, only);
   }
 
+  /** Rounds of the drains that a ratio target compares, taken in turn ({@code Steps.drainsInTurn}). */
+  int drainRounds() {
+    return full ? 3 : 1;
+  }
+
   /** How long the machine-stall measurement watches, alone and beside the syncs. */
   Duration stallWindow() {
     return Duration.ofSeconds(full ? 10 : 3);

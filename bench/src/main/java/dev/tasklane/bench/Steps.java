@@ -2,7 +2,12 @@ package dev.tasklane.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The measurements of one run, in the order they run. */
 final class Steps {
@@ -33,10 +38,11 @@ final class Steps {
     // hundred thousand submits would take minutes at PostgreSQL's pace.
     steps.add(submitLatency(o, "pg.tasklane", () -> (TasklaneContender) TasklaneContender.postgres(pg, o.sessions())
         .open(null, o.workers()), false));
-    steps.add(peerDrain(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", o, files));
+    steps.add(drainsInTurn(o, files,
+        new Drainer("pg.tasklane", TasklaneContender.postgres(pg, o.sessions())),
+        new Drainer("pg.db-scheduler", DbSchedulerContender.postgres(pg))));
     steps.add(startLatency(TasklaneContender.postgres(pg, o.sessions()), "pg.tasklane", "lane with a no-op handler", o,
         files));
-    steps.add(peerDrain(DbSchedulerContender.postgres(pg), "pg.db-scheduler", o, files));
     steps.add(startLatency(DbSchedulerContender.postgres(pg), "pg.db-scheduler", "", o, files));
     steps.add(peerDrain(JobRunrContender.postgres(pg), "pg.jobrunr", o, files));
     steps.add(startLatency(JobRunrContender.postgres(pg), "pg.jobrunr", "", o, files));
@@ -44,10 +50,11 @@ final class Steps {
     for (int n = 1; n <= MAX_NODES; n++) {
       String tasklane = "pg.nodes" + n + ".tasklane";
       String dbScheduler = "pg.nodes" + n + ".db-scheduler";
-      steps.add(peerDrain(TasklaneContender.postgresNodes(pg, o.sessions(), n), tasklane, o, files));
+      steps.add(drainsInTurn(o, files,
+          new Drainer(tasklane, TasklaneContender.postgresNodes(pg, o.sessions(), n)),
+          new Drainer(dbScheduler, DbSchedulerContender.postgresNodes(pg, n))));
       steps.add(startLatency(TasklaneContender.postgresNodes(pg, o.sessions(), n), tasklane,
           "submits to the nodes in turn", o, files));
-      steps.add(peerDrain(DbSchedulerContender.postgresNodes(pg, n), dbScheduler, o, files));
       steps.add(startLatency(DbSchedulerContender.postgresNodes(pg, n), dbScheduler, "submits to the instances in turn",
           o, files));
     }
@@ -266,6 +273,46 @@ final class Steps {
         })
         .figure("tasklane.cancel.p50", "ms")
         .figure("tasklane.cancel.p99", "ms");
+  }
+
+  /** A contender of {@link #drainsInTurn}: the name its figure goes by, and how to open it. */
+  private record Drainer(String name, Contender.Factory factory) {}
+
+  /**
+   * The drains a ratio target compares, run in turn ({@link BenchOptions#drainRounds} rounds of one
+   * drain each, on a fresh schema every time), each figure the median of its rounds. One drain of a
+   * few seconds is at the mercy of the moment (one contender's figure moved by half between two steps
+   * of one run); taken in turn, the contenders share the moments.
+   */
+  private static Step drainsInTurn(BenchOptions o, SqliteFiles files, Drainer... drainers) {
+    int rounds = o.drainRounds();
+    String title = String.join(" and ", Arrays.stream(drainers).map(Drainer::name).toList()) + " drains, in turn";
+    Step step = Step.of(title, o.drainTimeout().plus(SHORT).multipliedBy((long) rounds * drainers.length), sink -> {
+      Map<String, List<Double>> figures = new LinkedHashMap<>();
+      Map<String, String> settings = new HashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        for (Drainer d : drainers) {
+          Contender.Factory remembering = (f, w) -> {
+            Contender c = d.factory().open(f, w);
+            settings.put(d.name(), c.settings());
+            return c;
+          };
+          var drain = QueueScenarios.drain(remembering, files.fresh(d.name() + "-drain-" + round), o.peerDrainTasks(),
+              o.plan(), false);
+          figures.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(drain.tasksPerSecond());
+        }
+      }
+      figures.forEach((name, all) -> {
+        String others = String.join(", ", Arrays.stream(drainers).map(Drainer::name).filter(n -> !n.equals(name))
+            .toList());
+        String each = String.join(", ", all.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        sink.put(name + ".drain", FirstAcknowledgement.median(all), o.peerDrainTasks() + " no-op tasks; "
+            + settings.get(name) + (rounds == 1 ? "" : "; the median of " + rounds + " drains (" + each
+            + ") taken in turn with " + others));
+      });
+    });
+    for (Drainer d : drainers) step.figure(d.name() + ".drain", "tasks/s");
+    return step;
   }
 
   private static Step peerDrain(Contender.Factory factory, String name, BenchOptions o, SqliteFiles files) {
