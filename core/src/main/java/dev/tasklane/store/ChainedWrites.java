@@ -26,8 +26,12 @@ import java.util.Map;
 final class ChainedWrites {
   private ChainedWrites() {}
 
-  /** {@link Transitions#claim}: queued → running for {@code ids}, with a {@code started} event each. */
-  static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil) throws SQLException {
+  /**
+   * {@link Transitions#claim}: queued → running for {@code ids}, with a {@code started} event each;
+   * then {@code then} (statements that return nothing) in the same round trip.
+   */
+  static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil, String then)
+      throws SQLException {
     String sql = "WITH chosen AS " + tx.dialect().idsOf() + ","
         + " done AS (UPDATE tasks SET state = 'running', attempt = attempt + 1, started_at = ?, lease_owner = ?,"
         + " lease_until = ?, fence = fence + 1, cancel_requested_at = NULL, last_seq = last_seq + 1"
@@ -38,12 +42,12 @@ final class ChainedWrites {
         + " SELECT d.id, d.session_key, d.last_seq, 'started', 'running', ?,"
         + " " + EventRows.Body.startedSql("d")
         + " FROM chosen c, LATERAL (SELECT * FROM done WHERE done.id = c.id OFFSET 0) d RETURNING id, task_id)"
-        + " SELECT d.*, s.id FROM done d JOIN started s ON s.task_id = d.id";
+        + " SELECT d.*, s.id FROM done d JOIN started s ON s.task_id = d.id" + (then.isEmpty() ? "" : "; " + then);
     Map<Long, TaskRows.Raw> byId = new HashMap<>();
     Map<Long, Long> eventIds = new HashMap<>();
     try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
       TaskRows.bind(ps, ids.toString(), now.toEpochMilli(), owner, leaseUntil.toEpochMilli(), now.toEpochMilli());
-      try (ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = TaskRows.firstResultSet(ps)) {
         while (rs.next()) {
           TaskRows.Raw row = TaskRows.Raw.read(rs);
           byId.put(row.id(), row);

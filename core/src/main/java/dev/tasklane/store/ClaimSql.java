@@ -4,7 +4,6 @@ import dev.tasklane.store.Transitions.Claimed;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,19 +30,25 @@ final class ClaimSql {
   static Claimed claim(Tx tx, ClaimRequest r, Instant now) throws SQLException {
     int max = r.capacity().getAsInt();
     if (max <= 0 || r.kinds().isEmpty()) return new Claimed(List.of(), List.of());
-    // (If a read fails, the unit's rollback undoes the setting too.)
-    setting(tx, tx.dialect().walkIndexes());
+    // The planner's settings travel with the statements they frame, in the same round trip: the
+    // first read carries walkIndexes before it, the claim's write planAsUsual after it. (If a
+    // statement fails, the unit's rollback undoes the settings too.)
+    String planAsUsual = tx.dialect().planAsUsual();
     List<Candidate> candidates = candidates(tx, r, max, now);
     if (!candidates.isEmpty() && tx.dialect().concurrentWriters()) {
       candidates = inSessionsLockedHere(tx, r, now, candidates);
     }
+    if (candidates.isEmpty()) return nothing(tx, planAsUsual);
     // Counted after the sessions are locked: another connection's claim in them has committed by now.
-    Map<String, Integer> sessionRunning = candidates.isEmpty() ? Map.of() : runningBySession(tx);
-    Map<String, Integer> kindRunning = candidates.isEmpty() || r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
-    Claimed claimed = candidates.isEmpty() ? new Claimed(List.of(), List.of()) : choose(tx, r, max, now, candidates,
-        sessionRunning, kindRunning);
-    setting(tx, tx.dialect().planAsUsual());
-    return claimed;
+    Map<String, Integer> sessionRunning = runningBySession(tx);
+    Map<String, Integer> kindRunning = r.perKind().isEmpty() ? Map.of() : runningByKind(tx);
+    return choose(tx, r, max, now, candidates, sessionRunning, kindRunning, planAsUsual);
+  }
+
+  /** An empty claim; the planner's settings back as usual. */
+  private static Claimed nothing(Tx tx, String planAsUsual) throws SQLException {
+    TaskRows.run(tx.connection(), planAsUsual);
+    return new Claimed(List.of(), List.of());
   }
 
   /**
@@ -52,7 +57,7 @@ final class ClaimSql {
    * a session's tasks start in their order.
    */
   private static Claimed choose(Tx tx, ClaimRequest r, int max, Instant now, List<Candidate> candidates,
-      Map<String, Integer> sessionRunning, Map<String, Integer> kindRunning) throws SQLException {
+      Map<String, Integer> sessionRunning, Map<String, Integer> kindRunning, String planAsUsual) throws SQLException {
     List<Long> chosen = new ArrayList<>();
     Set<String> passedOver = new HashSet<>();
     for (Candidate cand : candidates) {
@@ -68,8 +73,8 @@ final class ClaimSql {
       if (cand.exclusive) sessionRunning.merge(cand.session, 1, Integer::sum);
       if (kindLimit != null) kindRunning.merge(cand.kind, 1, Integer::sum);
     }
-    if (chosen.isEmpty()) return new Claimed(List.of(), List.of());
-    return Transitions.claim(tx, chosen, r.owner(), now, now.plus(r.lease()));
+    if (chosen.isEmpty()) return nothing(tx, planAsUsual);
+    return Transitions.claim(tx, chosen, r.owner(), now, now.plus(r.lease()), planAsUsual);
   }
 
   /**
@@ -137,7 +142,8 @@ final class ClaimSql {
     // session's backlog cannot hide the other sessions' work from the LIMIT. It does not depend on
     // the row, so it is evaluated once per claim, not once per queued task.
     Dialect d = tx.dialect();
-    String sql = "SELECT t.id, t.session_key, t.kind, t.priority, t.exclusive FROM tasks t"
+    String walkIndexes = d.walkIndexes().isEmpty() ? "" : d.walkIndexes() + "; ";
+    String sql = walkIndexes + "SELECT t.id, t.session_key, t.kind, t.priority, t.exclusive FROM tasks t"
         // not_before without its index: SQLite would otherwise pick the (state, not_before) index and
         // sort every queued task; walking tasks_queue in order stops after LIMIT rows.
         + " WHERE t.state = 'queued' AND t.waiting_on = 0 AND " + d.noIndex("t.not_before") + " <= ?"
@@ -153,20 +159,12 @@ final class ClaimSql {
       ps.setInt(i++, r.perSession());
       ps.setInt(i, max * LOOKAHEAD);
       List<Candidate> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = TaskRows.firstResultSet(ps)) {
         while (rs.next()) {
           out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5) != 0));
         }
       }
       return out;
-    }
-  }
-
-  /** Runs a dialect's planner setting, if it has one. */
-  private static void setting(Tx tx, String sql) throws SQLException {
-    if (sql.isEmpty()) return;
-    try (Statement st = tx.connection().createStatement()) {
-      st.execute(sql);
     }
   }
 

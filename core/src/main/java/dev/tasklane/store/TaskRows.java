@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,6 +158,27 @@ final class TaskRows {
   }
 
   /** Binds parameters in order; nulls as SQL NULL. */
+  /**
+   * Runs {@code ps} and returns its first result set: the text may put statements that return none
+   * (settings) before or after the query, sent in the same round trip.
+   */
+  static ResultSet firstResultSet(PreparedStatement ps) throws SQLException {
+    boolean isResultSet = ps.execute();
+    while (!isResultSet) {
+      if (ps.getUpdateCount() == -1) throw new SQLException("the statement returned no rows");
+      isResultSet = ps.getMoreResults();
+    }
+    return ps.getResultSet();
+  }
+
+  /** Runs {@code statements} (that return nothing, such as settings), if there are any. */
+  static void run(Connection c, String statements) throws SQLException {
+    if (statements.isEmpty()) return;
+    try (Statement st = c.createStatement()) {
+      st.execute(statements);
+    }
+  }
+
   static void bind(PreparedStatement ps, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
   }

@@ -38,12 +38,20 @@ final class Transitions {
   /**
    * queued → running for the tasks the claim query chose, in the order given (the order they start
    * in): one UPDATE, one SELECT and one INSERT of their {@code started} events however many (the
-   * ids go in as one JSON array).
+   * ids go in as one JSON array). {@code then}: statements that return nothing, to run after the
+   * write, in its round trip where the write is one statement.
    */
-  static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil)
+  static Claimed claim(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil, String then)
       throws SQLException {
     TaskState.QUEUED.checkMoveTo(TaskState.RUNNING);
-    if (tx.dialect().writesInOneStatement()) return ChainedWrites.claim(tx, ids, owner, now, leaseUntil);
+    if (tx.dialect().writesInOneStatement()) return ChainedWrites.claim(tx, ids, owner, now, leaseUntil, then);
+    Claimed claimed = claimStepByStep(tx, ids, owner, now, leaseUntil);
+    TaskRows.run(tx.connection(), then);
+    return claimed;
+  }
+
+  private static Claimed claimStepByStep(Tx tx, List<Long> ids, String owner, Instant now, Instant leaseUntil)
+      throws SQLException {
     String idArray = ids.toString();
     String chosen = "SELECT id FROM " + tx.dialect().idsOf() + " AS chosen";
     try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE tasks SET state = 'running',"

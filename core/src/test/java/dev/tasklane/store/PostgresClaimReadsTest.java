@@ -94,16 +94,20 @@ class PostgresClaimReadsTest {
   @Test
   void aClaimLeavesThePlannerAsItFoundItWhetherItTakesTasksOrNone() {
     ClaimRequest none = new ClaimRequest("n", 8, Set.of("another kind"), 1, Map.of(), Duration.ofMinutes(5));
+    // Queued tasks it reads, none of which it may take: their kind is at its limit.
+    ClaimRequest kindFull = new ClaimRequest("n", 8, Set.of("work"), 1, Map.of("work", 0), Duration.ofMinutes(5));
     List<String> settings = db.write(tx -> {
       List<String> seen = new ArrayList<>();
       assertThat(ClaimSql.claim(tx, EIGHT, now).rows()).hasSize(8);
       seen.add(planner(tx));
       assertThat(ClaimSql.claim(tx, none, now).rows()).isEmpty();
       seen.add(planner(tx));
+      assertThat(ClaimSql.claim(tx, kindFull, now).rows()).isEmpty();
+      seen.add(planner(tx));
       return seen;
     });
 
-    assertThat(settings).containsOnly("on on on on on");
+    assertThat(settings).hasSize(3).containsOnly("on on on on on");
   }
 
   /** The settings a claim turns off while it runs, as the transaction has them now. */
