@@ -157,7 +157,6 @@ final class TaskRows {
     return String.join(", ", Collections.nCopies(n, "?"));
   }
 
-  /** Binds parameters in order; nulls as SQL NULL. */
   /**
    * Runs {@code ps} and returns its first result set: the text may put statements that return none
    * (settings) before or after the query, sent in the same round trip.
@@ -165,7 +164,7 @@ final class TaskRows {
   static ResultSet firstResultSet(PreparedStatement ps) throws SQLException {
     boolean isResultSet = ps.execute();
     while (!isResultSet) {
-      if (ps.getUpdateCount() == -1) throw new SQLException("the statement returned no rows");
+      if (ps.getUpdateCount() == -1) throw new SQLException("the statement returned no result set");
       isResultSet = ps.getMoreResults();
     }
     return ps.getResultSet();
@@ -179,6 +178,7 @@ final class TaskRows {
     }
   }
 
+  /** Binds parameters in order; nulls as SQL NULL. */
   static void bind(PreparedStatement ps, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
   }
