@@ -275,7 +275,7 @@ final class Steps {
         .figure("tasklane.cancel.p99", "ms");
   }
 
-  /** A contender of {@link #drainsInTurn}: the name its figure goes by, and how to open it. */
+  /** A contender of {@link #drains}: the name its figure goes by, and how to open it. */
   private record Drainer(String name, Contender.Factory factory) {}
 
   /**
@@ -285,8 +285,18 @@ final class Steps {
    * of one run); taken in turn, the contenders share the moments.
    */
   private static Step drainsInTurn(BenchOptions o, SqliteFiles files, Drainer... drainers) {
-    int rounds = o.drainRounds();
-    String title = String.join(" and ", Arrays.stream(drainers).map(Drainer::name).toList()) + " drains, in turn";
+    return drains(o, files, o.drainRounds(), drainers);
+  }
+
+  /** One contender's drain, once: a figure no ratio target rests on. */
+  private static Step peerDrain(Contender.Factory factory, String name, BenchOptions o, SqliteFiles files) {
+    return drains(o, files, 1, new Drainer(name, factory));
+  }
+
+  /** {@code rounds} rounds of one drain per contender, in turn; each figure the median of its rounds. */
+  private static Step drains(BenchOptions o, SqliteFiles files, int rounds, Drainer... drainers) {
+    String title = drainers.length == 1 ? drainers[0].name() + " drain"
+        : String.join(" and ", Arrays.stream(drainers).map(Drainer::name).toList()) + " drains, in turn";
     Step step = Step.of(title, o.drainTimeout().plus(SHORT).multipliedBy((long) rounds * drainers.length), sink -> {
       Map<String, List<Double>> figures = new LinkedHashMap<>();
       Map<String, String> settings = new HashMap<>();
@@ -313,19 +323,5 @@ final class Steps {
     });
     for (Drainer d : drainers) step.figure(d.name() + ".drain", "tasks/s");
     return step;
-  }
-
-  private static Step peerDrain(Contender.Factory factory, String name, BenchOptions o, SqliteFiles files) {
-    String[] settings = {""};
-    Contender.Factory remembering = (f, w) -> {
-      Contender c = factory.open(f, w);
-      settings[0] = c.settings();
-      return c;
-    };
-    return Step.of(name + " drain", o.drainTimeout().plus(SHORT), sink -> {
-          var d = QueueScenarios.drain(remembering, files.fresh(name + "-drain"), o.peerDrainTasks(), o.plan(), false);
-          sink.put(name + ".drain", d.tasksPerSecond(), d.tasks() + " no-op tasks; " + settings[0]);
-        })
-        .figure(name + ".drain", "tasks/s");
   }
 }
