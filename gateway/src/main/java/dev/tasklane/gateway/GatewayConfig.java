@@ -25,7 +25,7 @@ public record GatewayConfig(
 
   /**
    * Bytes waiting to be sent to WebSocket clients (answers and events the server wrote and the
-   * client has not read yet). A connection past its cap is closed (status 1008), so is the one most
+   * client has not read yet). A connection past its cap is closed (status 4008), so is the one most
    * behind when all connections together pass the server's cap; the client reconnects and resumes.
    *
    * @param perConnection bytes waiting for one connection beyond which it is closed (default 4 MiB)

@@ -86,6 +86,16 @@ final class RawWsClient implements AutoCloseable {
     send(BINARY, data);
   }
 
+  /** Answers a close frame with one of its own, echoing {@code code}. */
+  void sendClose(int code) throws IOException {
+    send(CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
+  }
+
+  /** True once the server has closed the socket: the next read finds the end of the stream. */
+  boolean endOfStream() throws IOException {
+    return in.read() < 0;
+  }
+
   /** One unfragmented frame, masked as a client must. */
   private synchronized void send(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);

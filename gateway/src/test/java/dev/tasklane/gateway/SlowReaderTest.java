@@ -66,8 +66,13 @@ class SlowReaderTest {
         askForBigListsUntilClosed(slow, 1);
         // The client that reads again gets what was queued, then the close frame with the reason.
         RawWsClient.Frame close = slow.readUntilClose();
-        assertThat(close.closeCode()).isEqualTo(1008);
+        assertThat(close.closeCode()).isEqualTo(4008);
         assertThat(close.closeReason()).startsWith("too far behind").contains(Long.toString(PER_CONNECTION));
+        // Its answer to the close ends the connection, without waiting for the close grace.
+        long answered = System.nanoTime();
+        slow.sendClose(close.closeCode());
+        assertThat(slow.endOfStream()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(buffers.closeGrace());
 
         askForBigListsUntilClosed(silent, 2);
         // The one that never reads is dropped after the close grace: nothing is held for it any more.

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsConnection implements SendBudget.Owner {
   private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
+  /**
+   * The close status of a client too far behind: an application's code (4000 to 4999). Jetty drops
+   * the socket as soon as it has written a close frame with a standard error status (1008 among
+   * them), and a socket dropped with the client's requests unread reaches the client as a reset,
+   * which can discard the close frame before the client reads it. With this code Jetty waits for
+   * the client's answer to the close, and the close grace bounds that wait.
+   */
+  static final int TOO_FAR_BEHIND = 4008;
 
   private final WsContext ctx;
   private final AccessToken who;
@@ -142,7 +150,7 @@ public final class WsConnection implements SendBudget.Owner {
     if (first) {
       log.info("closing a WebSocket of '{}' at {}: {}", who.name(), ctx.session.getRemoteSocketAddress(), reason);
       closeAll();
-      ctx.closeSession(StatusCode.POLICY_VIOLATION, reason);
+      ctx.closeSession(TOO_FAR_BEHIND, reason);
     }
     if (dropNow) ctx.session.disconnect();
     else if (first) budget.afterCloseGrace(ctx.session::disconnect); // a no-op if the close went through
