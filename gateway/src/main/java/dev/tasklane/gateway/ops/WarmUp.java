@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * Runs the paths of a request once at start, so that the first user's message is acknowledged as
  * fast as the hundredth: the request JSON read and the task JSON written, the store's reads, a
  * submit's write and the claim that shares its commit rehearsed (rolled back: no task, claim, event
- * or id gap stays; SQLite only, as a PostgreSQL sequence does not roll back), the metrics' timers (in a registry nobody reads), the
- * Markdown renderer, the server's HTTP path and a WebSocket session over loopback. The session
- * presents a {@link WarmUpPass}: one use, in memory only, granting nothing, so its {@code task.create}
- * is refused ({@code forbidden}) after running the request's path up to the submit.
+ * or id gap stays; SQLite only, as a PostgreSQL sequence does not roll back), the metrics' timers
+ * (in a registry nobody reads), the Markdown renderer, the server's HTTP path and a WebSocket
+ * session over loopback. The session presents a {@link WarmUpPass}: one use, in memory only,
+ * granting nothing, so its {@code task.create} is refused ({@code forbidden}) after running the
+ * request's path up to the submit.
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
