@@ -31,15 +31,18 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKe
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
- * The {@code telegram} chat channel: what the chat service sends becomes Bot API calls. Texts go as
- * plain text (no parse mode), so a result full of {@code *_[]()<>} shows exactly as written and never
- * fails to parse. A reply names the user's message with {@code allow_sending_without_reply}: if
+ * The {@code telegram} chat channel: what the chat service sends becomes Bot API calls. Markdown is
+ * shown formatted: texts go with entities ({@link TelegramMarkdown}), never a parse mode, so no
+ * character of a result can fail to parse; should Telegram refuse the entities, the text goes as
+ * written. A reply names the user's message with {@code allow_sending_without_reply}: if
  * that message was deleted, the reply arrives as a plain message. A text over
  * {@link TelegramConfig#documentOver()} goes as a {@code .txt} file with a short summary.
  */
 final class TelegramChannel implements ChatChannel {
   private static final Logger log = LoggerFactory.getLogger(TelegramChannel.class);
   static final String NAME = "telegram";
+  /** Telegram's longest message text. */
+  private static final int MESSAGE_CHARS = 4096;
   /** Telegram's longest caption. */
   private static final int CAPTION_CHARS = 1024;
   private static final int PREVIEW_CHARS = 600;
@@ -73,7 +76,25 @@ final class TelegramChannel implements ChatChannel {
   public String send(OutgoingMessage m) throws Exception {
     ChatKey to = ChatKey.parse(m.chatId());
     if (m.text().length() > config.documentOver()) return sendDocument(to, m);
-    SendMessage send = SendMessage.builder().chatId(to.chat()).messageThreadId(to.threadId()).text(m.text())
+    TelegramMarkdown.Formatted f = TelegramMarkdown.render(m.text());
+    if (f.text().isEmpty() || f.text().length() > MESSAGE_CHARS) f = asWritten(m);
+    try {
+      return sendMessage(to, m, f);
+    } catch (DeliveryException e) {
+      if (f.entities().isEmpty() || !e.permanent() || !e.getMessage().contains("entit")) throw e;
+      // Telegram refused the formatting: the words matter more, so they go as written.
+      log.warn("Telegram refused the formatting of a message ({}); sending it as plain text", e.getMessage());
+      return sendMessage(to, m, asWritten(m));
+    }
+  }
+
+  private static TelegramMarkdown.Formatted asWritten(OutgoingMessage m) {
+    return new TelegramMarkdown.Formatted(m.text(), List.of());
+  }
+
+  private String sendMessage(ChatKey to, OutgoingMessage m, TelegramMarkdown.Formatted f) throws Exception {
+    SendMessage send = SendMessage.builder().chatId(to.chat()).messageThreadId(to.threadId()).text(f.text())
+        .entities(f.entities().isEmpty() ? null : f.entities())
         .replyParameters(replyTo(m.replyTo())).replyMarkup(keyboard(m.buttons())).build();
     Message sent = api.call("sendMessage", Cost.MESSAGE, () -> client.execute(send));
     return sent.getMessageId().toString();
@@ -132,10 +153,15 @@ final class TelegramChannel implements ChatChannel {
     }
   }
 
-  /** Long texts go as one file rather than in parts. */
+  /**
+   * Long texts go as one file rather than in parts; parts leave room for a code block cut between
+   * two of them to be closed and opened again ({@link TelegramMarkdown#closeFences}).
+   */
   @Override
   public List<String> parts(String text, int maxChars) {
-    return text.length() > config.documentOver() ? List.of(text) : ChatChannel.super.parts(text, maxChars);
+    if (text.length() > config.documentOver() || text.length() <= maxChars) return List.of(text);
+    int room = Math.max(2, maxChars - TelegramMarkdown.FENCE_ROOM);
+    return TelegramMarkdown.closeFences(ChatChannel.super.parts(text, room));
   }
 
   /** Shows "typing…" (Telegram shows it for 5 s), at most once per half renewal interval per chat. */

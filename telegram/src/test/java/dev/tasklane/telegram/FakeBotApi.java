@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -311,7 +312,7 @@ public final class FakeBotApi implements AutoCloseable {
     return q == null ? null : q.pollFirst();
   }
 
-  private static final class BadRequest extends Exception {
+  static final class BadRequest extends Exception {
     private static final long serialVersionUID = 1L;
     final int code;
 
@@ -381,6 +382,7 @@ public final class FakeBotApi implements AutoCloseable {
     if (text.isEmpty() && document == null) throw new BadRequest(400, "Bad Request: message text is empty");
     if (document == null && text.length() > 4096) throw new BadRequest(400, "Bad Request: message is too long");
     if (p.hasNonNull("parse_mode")) throw new BadRequest(400, "Bad Request: can't parse entities");
+    if (document == null) checkEntities(text, p.path("entities"));
     Integer replyTo = null;
     JsonNode rp = p.path("reply_parameters");
     if (rp.hasNonNull("message_id")) {
@@ -395,11 +397,54 @@ public final class FakeBotApi implements AutoCloseable {
     Integer thread = p.hasNonNull("message_thread_id") ? p.path("message_thread_id").asInt() : null;
     Msg m = chats.add(chatId, thread, true, null, replyTo, text);
     if (p.hasNonNull("reply_markup")) m.markup = p.path("reply_markup");
+    m.entities = p.path("entities").isArray() ? p.path("entities") : JSON.createArrayNode();
     if (document != null) {
       m.documentName = document.path("file_name").asText();
       m.documentContent = document.path("content").asText();
     }
     return m.json(chats.type(chatId), BOT_ID);
+  }
+
+  private static final Set<String> ENTITY_TYPES = Set.of("bold", "italic", "underline", "strikethrough", "spoiler",
+      "code", "pre", "text_link", "blockquote", "expandable_blockquote", "url");
+
+  /**
+   * Telegram's rules for the entities of a text: known types, within the text (offsets in UTF-16
+   * code units, as Java's strings), not empty, links to a web address, nothing inside code and code
+   * inside nothing but a quote, no quote in a quote, and no two that overlap without one containing
+   * the other.
+   */
+  static void checkEntities(String text, JsonNode entities) throws BadRequest {
+    if (entities.isMissingNode() || entities.isNull()) return;
+    List<JsonNode> all = new ArrayList<>();
+    entities.forEach(all::add);
+    for (JsonNode e : all) {
+      int offset = e.path("offset").asInt(-1);
+      int length = e.path("length").asInt(0);
+      String type = e.path("type").asText();
+      if (!ENTITY_TYPES.contains(type) || offset < 0 || length <= 0 || offset + length > text.length()
+          || (type.equals("text_link") && !e.path("url").asText().matches("(?i)https?://[^/?#\\s]+\\S*"))) {
+        throw new BadRequest(400, "Bad Request: can't parse entities: wrong entity " + e);
+      }
+    }
+    for (JsonNode a : all) {
+      for (JsonNode b : all) {
+        if (a == b) continue;
+        int as = a.path("offset").asInt(), ae = as + a.path("length").asInt();
+        int bs = b.path("offset").asInt(), be = bs + b.path("length").asInt();
+        boolean code = Set.of("code", "pre").contains(a.path("type").asText());
+        boolean bCode = Set.of("code", "pre").contains(b.path("type").asText());
+        // Of two entities over the same text, code is the inner one (Telegram orders them so).
+        boolean aHoldsB = as <= bs && be <= ae && !(as == bs && ae == be && code && !bCode);
+        boolean disjoint = ae <= bs || be <= as;
+        boolean quotes = a.path("type").asText().endsWith("blockquote")
+            && b.path("type").asText().endsWith("blockquote");
+        boolean codeInFormatting = bCode && !a.path("type").asText().endsWith("blockquote");
+        if ((!disjoint && !aHoldsB && !(bs <= as && ae <= be)) || (aHoldsB && (code || quotes || codeInFormatting))) {
+          throw new BadRequest(400, "Bad Request: can't parse entities: " + a + " and " + b);
+        }
+      }
+    }
   }
 
   private JsonNode edit(JsonNode p) throws BadRequest {

@@ -24,6 +24,8 @@ public final class FakeChats {
     public final List<String> texts = new ArrayList<>();
     public final List<Long> editedAtNanos = new ArrayList<>();
     public JsonNode markup;
+    /** The entities that format its text as sent (an empty array when there are none). */
+    public JsonNode entities;
     public String documentName;
     public String documentContent;
     public boolean deleted;

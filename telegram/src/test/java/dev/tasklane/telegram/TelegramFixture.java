@@ -27,6 +27,8 @@ final class TelegramFixture implements AutoCloseable {
   static final long ALICE = 1001;
   static final long BOB = 1002;
   static final long GROUP = -100777;
+  static final String MARKDOWN = "**Fixed** the bug in `Main.java`:\n\n```java\nint x = a * b * c;\n```\n"
+      + "See [the PR](https://example.com/pr/1).";
   static final String MARKUP = "*bold* _it_ [link](http://x) (a) `code` ~s~ <b>&amp;</b> \\ > # + - = | { } . !";
 
   final Path dir;
@@ -100,6 +102,8 @@ final class TelegramFixture implements AutoCloseable {
         .handler("slow", TelegramFixture::slow)
         .handler("long", ctx -> TaskResult.text(longText(arg(ctx, 1, 5000))))
         .handler("markup", ctx -> TaskResult.text((MARKUP + "\n").repeat(3)))
+        .handler("markdown", ctx -> TaskResult.text(MARKDOWN))
+        .handler("code", ctx -> TaskResult.text("```\n" + longText(arg(ctx, 1, 6000)) + "\n```\n"))
         .start();
     chat = new ChatService(lane, chatConfig, Clock.systemUTC());
     chat.setAgentRouter(TelegramFixture::route);
@@ -125,7 +129,7 @@ final class TelegramFixture implements AutoCloseable {
   static Optional<SubmitRequest.Builder> route(String session, String text) {
     String first = text.strip().split("\\s+")[0];
     String kind = switch (first) {
-      case "slow", "long", "markup" -> first;
+      case "slow", "long", "markup", "markdown", "code" -> first;
       default -> "echo";
     };
     return Optional.of(SubmitRequest.builder(session, kind).input(JsonNodeFactory.instance.objectNode()
