@@ -211,7 +211,7 @@ final class TelegramMarkdown {
 
     @Override
     public void visit(BulletList list) {
-      items(list, 0);
+      items(list, null);
     }
 
     @Override
@@ -220,11 +220,12 @@ final class TelegramMarkdown {
       items(list, start == null ? 1 : start);
     }
 
-    /** Each item after its bullet, or its number when {@code number} is above 0. */
-    private void items(ListBlock list, int number) {
+    /** Each item after its bullet, or after its number counting from {@code first} (null: bullets). */
+    private void items(ListBlock list, Integer first) {
+      int number = first == null ? 0 : first;
       for (Node item = list.getFirstChild(); item != null; item = item.getNext()) {
         startBlock((Block) item);
-        String marker = number > 0 ? (number++) + ". " : "• ";
+        String marker = first != null ? (number++) + ". " : "• ";
         out.append(marker);
         indents.add(" ".repeat(marker.length()));
         visitChildren(item);

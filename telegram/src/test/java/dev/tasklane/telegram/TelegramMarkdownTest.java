@@ -45,6 +45,12 @@ class TelegramMarkdownTest {
   }
 
   @Test
+  void anOrderedListKeepsTheNumberItStartsFrom() {
+    assertThat(TelegramMarkdown.render("0. zero\n1. one").text()).isEqualTo("0. zero\n1. one");
+    assertThat(TelegramMarkdown.render("7) seven\n8) eight").text()).isEqualTo("7. seven\n8. eight");
+  }
+
+  @Test
   void lineBreaksStayAsInCommandOutput() {
     Formatted f = TelegramMarkdown.render("line one\nline two\n\nnext paragraph");
     assertThat(f.text()).isEqualTo("line one\nline two\n\nnext paragraph");
