@@ -48,8 +48,9 @@ import org.telegram.telegrambots.meta.api.objects.MessageEntity;
  * to Telegram as plain text with entities (bold, italic, code, pre with its language, links,
  * quotes), never with a parse mode: no character of the text can fail to parse. Raw HTML shows as
  * written; a line break stays one (command output keeps its lines); lists get bullets or their
- * numbers; a table becomes a block of aligned columns; a link other than http(s) shows its address
- * after its text. Entity offsets count UTF-16 code units, as Java's strings and Telegram do.
+ * numbers; a table becomes a block of aligned columns under its header; a link other than http(s)
+ * shows its address after its text. Entity offsets count UTF-16 code units, as Java's strings and
+ * Telegram do.
  */
 final class TelegramMarkdown {
   /** The text Telegram shows and the entities that format it. */
@@ -349,7 +350,10 @@ final class TelegramMarkdown {
     }
   }
 
-  /** A table's cells as plain text, each column padded to its widest cell, cells parted by " | ". */
+  /**
+   * A table's cells as plain text, each column padded to its widest cell, cells parted by " | ", the
+   * header underlined.
+   */
   private static final class TableText {
     static String of(TableBlock table) {
       List<List<String>> rows = new ArrayList<>();
@@ -377,6 +381,10 @@ final class TelegramMarkdown {
         for (int i = 0; i < row.size(); i++) {
           String cell = i == row.size() - 1 ? row.get(i) : pad(row.get(i), widths.get(i));
           out.append(i == 0 ? "" : " | ").append(cell);
+        }
+        if (row == rows.getFirst()) { // the header, underlined
+          out.append('\n');
+          for (int i = 0; i < row.size(); i++) out.append(i == 0 ? "" : "-+-").append("-".repeat(widths.get(i)));
         }
       }
       return out.toString();

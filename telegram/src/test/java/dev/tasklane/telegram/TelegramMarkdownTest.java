@@ -83,9 +83,9 @@ class TelegramMarkdownTest {
   }
 
   @Test
-  void aTableIsABlockOfAlignedColumns() {
+  void aTableIsABlockOfAlignedColumnsUnderItsHeader() {
     Formatted f = TelegramMarkdown.render("| test | result |\n|---|---|\n| **unit** | pass |\n| browser | fail |");
-    assertThat(f.text()).isEqualTo("test    | result\nunit    | pass\nbrowser | fail");
+    assertThat(f.text()).isEqualTo("test    | result\n--------+-------\nunit    | pass\nbrowser | fail");
     assertThat(spans(f)).containsExactly("pre:" + f.text());
   }
 
