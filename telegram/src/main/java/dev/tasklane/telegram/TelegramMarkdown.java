@@ -308,7 +308,7 @@ final class TelegramMarkdown {
       link(link, link.getDestination());
     }
 
-    /** An image is a link to it: a message never makes Telegram fetch a picture by itself. */
+    /** An image is a link to it, its alt text the link's: a text message cannot hold a picture. */
     @Override
     public void visit(Image image) {
       link(image, image.getDestination());

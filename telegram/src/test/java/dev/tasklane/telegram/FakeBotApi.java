@@ -407,6 +407,7 @@ public final class FakeBotApi implements AutoCloseable {
 
   private static final Set<String> ENTITY_TYPES = Set.of("bold", "italic", "underline", "strikethrough", "spoiler",
       "code", "pre", "text_link", "blockquote", "expandable_blockquote", "url");
+  private static final Set<String> CODE = Set.of("code", "pre");
 
   /**
    * Telegram's rules for the entities of a text: known types, within the text (offsets in UTF-16
@@ -429,18 +430,16 @@ public final class FakeBotApi implements AutoCloseable {
     }
     for (JsonNode a : all) {
       for (JsonNode b : all) {
-        if (a == b) continue;
         int as = a.path("offset").asInt(), ae = as + a.path("length").asInt();
         int bs = b.path("offset").asInt(), be = bs + b.path("length").asInt();
-        boolean code = Set.of("code", "pre").contains(a.path("type").asText());
-        boolean bCode = Set.of("code", "pre").contains(b.path("type").asText());
+        if (a == b || ae <= bs || be <= as) continue; // the same one, or apart
+        String at = a.path("type").asText(), bt = b.path("type").asText();
         // Of two entities over the same text, code is the inner one (Telegram orders them so).
-        boolean aHoldsB = as <= bs && be <= ae && !(as == bs && ae == be && code && !bCode);
-        boolean disjoint = ae <= bs || be <= as;
-        boolean quotes = a.path("type").asText().endsWith("blockquote")
-            && b.path("type").asText().endsWith("blockquote");
-        boolean codeInFormatting = bCode && !a.path("type").asText().endsWith("blockquote");
-        if ((!disjoint && !aHoldsB && !(bs <= as && ae <= be)) || (aHoldsB && (code || quotes || codeInFormatting))) {
+        boolean aHoldsB = as <= bs && be <= ae && !(as == bs && ae == be && CODE.contains(at) && !CODE.contains(bt));
+        boolean bHoldsA = bs <= as && ae <= be;
+        boolean aQuote = at.endsWith("blockquote");
+        if ((!aHoldsB && !bHoldsA) || (aHoldsB && (CODE.contains(at) || (aQuote && bt.endsWith("blockquote"))
+            || (CODE.contains(bt) && !aQuote)))) {
           throw new BadRequest(400, "Bad Request: can't parse entities: " + a + " and " + b);
         }
       }
