@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.gateway.api.Json;
 import java.io.BufferedReader;
@@ -199,6 +200,33 @@ class ClusterTest {
 
   @Test
   @Order(4)
+  void aFileUploadedToOneNodeIsDownloadedFromAnotherAndReachesATaskRunningOnAThird() throws Exception {
+    HttpResponse<String> up = cluster.http.send(HttpRequest.newBuilder(URI.create(node("e").url
+        + "/v1/attachments?sessionKey=web:files&name=plan.md")).header("Authorization", "Bearer " + cluster.token())
+        .header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString("# the plan\n")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+    String file = Json.parse(up.body()).get("id").asText();
+
+    HttpResponse<String> down = cluster.get(node("b"), "/v1/attachments/" + file);
+    assertThat(down.statusCode()).as(down.body()).isEqualTo(200);
+    assertThat(down.body()).isEqualTo("# the plan\n");
+
+    // The front node has no workers: the task runs on another node than the one that took the file.
+    ObjectNode body = Json.object().put("sessionKey", "web:files").put("kind", "exec");
+    body.putObject("input").putArray("command").add("sh").add("-c").add("cat \"$TASKLANE_ATTACHMENTS\"").add("x");
+    body.putArray("attachments").add(file);
+    HttpResponse<String> created = cluster.post(node("e"), "/v1/tasks", Json.write(body));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = Json.parse(created.body()).get("id").asText();
+    await().atMost(Duration.ofSeconds(15)).until(() -> cluster.task(node("e"), id).get("finishedAt").isTextual());
+    JsonNode done = cluster.task(node("e"), id);
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("completed");
+    assertThat(done.at("/result/output").asText()).as("the output, trimmed").isEqualTo("# the plan");
+  }
+
+  @Test
+  @Order(5)
   void aNodePausedPastItsLeaseCannotCompleteTheTaskAnotherTookOver() throws Exception {
     String id = cluster.submitShell(node("a"), "web:p", "sleep 3; echo \"finished by $PWD\"", "x").get("id")
         .asText();
@@ -223,7 +251,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void whenANodeIsKilledTheOthersFinishItsRunningAndQueuedTasksWithinTheLeaseNoneTwice() throws Exception {
     ServerProcess victim = node("d");
     Path runs = cluster.runs();

@@ -1,16 +1,26 @@
 package dev.tasklane.attachments;
 
 import dev.tasklane.core.TaskId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** The statements of {@code attachments} and {@code attachment_uses}. */
+/**
+ * The statements of {@code attachments}, {@code attachment_uses} and (on a database several
+ * processes share) {@code attachment_bytes}.
+ */
 final class AttachmentSql {
   private static final String COLUMNS = "id, session_key, name, media_type, size, sha256, created_at";
 
@@ -29,6 +39,40 @@ final class AttachmentSql {
       ps.setString(8, uploadedBy);
       ps.executeUpdate();
     }
+  }
+
+  /** Keeps {@code file}'s bytes as the attachment {@code id}'s (where the database holds them). */
+  static void insertBytes(Connection c, String id, Path file) throws SQLException, IOException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO attachment_bytes (id, data) VALUES (?, ?)");
+        InputStream in = Files.newInputStream(file)) {
+      ps.setString(1, id);
+      ps.setBinaryStream(2, in, Files.size(file));
+      ps.executeUpdate();
+    }
+  }
+
+  /** The attachment {@code id}'s bytes, if the database holds them. */
+  static Optional<byte[]> bytes(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT data FROM attachment_bytes WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Which of {@code ids} are attachments still stored. */
+  static Set<String> existing(Connection c, List<String> ids) throws SQLException {
+    Set<String> out = new HashSet<>();
+    if (ids.isEmpty()) return out;
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM attachments WHERE id IN ("
+        + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")")) {
+      for (int i = 0; i < ids.size(); i++) ps.setString(i + 1, ids.get(i));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   static Optional<Attachment> find(Connection c, String id) throws SQLException {

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Files sent with messages and tasks: the bytes in a folder (one file per attachment, named by its
- * random id, so no name a client sends ever becomes a path), their metadata in the database. A task
+ * random id, so no name a client sends ever becomes a path), their metadata in the database. On a
+ * database several nodes share, the bytes are in the database too, and the folder holds this node's
+ * copies: a file taken by one node is served by any, and reaches a task wherever it runs. A task
  * names its attachments in its input ({@code "attachments": [{"id", "name", "mediaType", "size"}]});
  * a handler gets them through {@link #ofTask}, which only gives files of the task's own session.
  * An upload no task uses is deleted after {@link AttachmentLimits#keepUnused}; one that tasks use
@@ -49,15 +52,28 @@ public final class AttachmentStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AttachmentStore.class);
   private static final Pattern ID = Pattern.compile("[a-z0-9]{16,40}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * How old a copy in the folder must be before it is deleted for want of its row: a file being
+   * stored is in the folder a moment before its row commits.
+   */
+  static final Duration COPY_GRACE = Duration.ofMinutes(10);
+  /** Ids per statement when looking for the rows of the folder's copies. */
+  private static final int IDS_PER_LOOKUP = 500;
 
   private final Database db;
   private final Path folder;
   private final AttachmentLimits limits;
   private final Clock clock;
+  /**
+   * Whether the database keeps the bytes too (PostgreSQL, which several nodes may share): the folder
+   * then holds this node's copies, fetched when first needed.
+   */
+  private final boolean bytesInDatabase;
   private ScheduledExecutorService purger;
 
   private AttachmentStore(Database db, Path folder, AttachmentLimits limits, Clock clock) {
     this.db = db;
+    this.bytesInDatabase = !db.dialect().singleProcess();
     this.folder = folder;
     this.limits = limits;
     this.clock = clock;
@@ -105,10 +121,12 @@ public final class AttachmentStore implements AutoCloseable {
       Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
       Attachment a = new Attachment(id, sessionKey, FileNames.safe(name), type, size,
           HexFormat.of().formatHex(sha.digest()), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-      db.write(tx -> {
-        AttachmentSql.insert(tx.connection(), a, uploadedBy);
-        return null;
-      });
+      try {
+        record(a, uploadedBy, file);
+      } catch (RuntimeException e) {
+        deleteQuietly(file);
+        throw e;
+      }
       return a;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store an attachment", e);
@@ -119,15 +137,69 @@ public final class AttachmentStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The file's row, and where the database keeps the bytes too, its bytes, in a transaction of
+   * their own: up to {@link AttachmentLimits#maxFileBytes} would hold up the writes batched with them.
+   */
+  private void record(Attachment a, String uploadedBy, Path file) {
+    if (!bytesInDatabase) {
+      db.write(tx -> {
+        AttachmentSql.insert(tx.connection(), a, uploadedBy);
+        return null;
+      });
+      return;
+    }
+    db.writeApart(tx -> {
+      AttachmentSql.insert(tx.connection(), a, uploadedBy);
+      try {
+        AttachmentSql.insertBytes(tx.connection(), a.id(), file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the attachment just stored", e);
+      }
+      return null;
+    });
+  }
+
   /** The attachment, if it exists. */
   public Optional<Attachment> find(String id) {
     if (id == null || !ID.matcher(id).matches()) return Optional.empty();
     return db.read(tx -> AttachmentSql.find(tx.connection(), id));
   }
 
-  /** Where the attachment's bytes are. */
+  /**
+   * Where the attachment's bytes are. Where the database keeps them and this node has no copy yet
+   * (another node took the file), they are fetched into the folder first and checked against the
+   * file's size and SHA-256; if that fails, the path returned does not exist and the failure is
+   * logged.
+   */
   public Path file(Attachment a) {
-    return folder.resolve(a.id());
+    Path file = folder.resolve(a.id());
+    if (bytesInDatabase && !Files.exists(file)) fetch(a, file);
+    return file;
+  }
+
+  private void fetch(Attachment a, Path file) {
+    Path partial = folder.resolve(a.id() + ".fetch-" + Long.toUnsignedString(RANDOM.nextLong(), 36));
+    try {
+      byte[] bytes = db.read(tx -> AttachmentSql.bytes(tx.connection(), a.id())).orElse(null);
+      if (bytes == null) {
+        log.warn("attachment {} has no bytes in the database", a.id());
+        return;
+      }
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      if (bytes.length != a.size() || !sha.equals(a.sha256())) {
+        log.warn("attachment {}: the database holds {} bytes that do not match the file stored", a.id(), bytes.length);
+        return;
+      }
+      Files.write(partial, bytes);
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot fetch attachment {} from the database", a.id(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    } finally {
+      deleteQuietly(partial);
+    }
   }
 
   /**
@@ -215,7 +287,31 @@ public final class AttachmentStore implements AutoCloseable {
   public int purge() {
     List<String> ids = db.write(tx -> AttachmentSql.purge(tx.connection(), clock.instant().minus(limits.keepUnused())));
     ids.forEach(id -> deleteQuietly(folder.resolve(id)));
+    if (bytesInDatabase) forgetCopies();
     return ids.size();
+  }
+
+  /**
+   * Deletes this node's copies of files whose rows are gone (another node purged them), once older
+   * than {@link #COPY_GRACE}.
+   */
+  private void forgetCopies() {
+    Instant before = clock.instant().minus(COPY_GRACE);
+    List<String> old = new ArrayList<>();
+    try (var files = Files.list(folder)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (ID.matcher(name).matches() && Files.getLastModifiedTime(p).toInstant().isBefore(before)) old.add(name);
+      }
+    } catch (IOException e) {
+      log.warn("cannot list the attachments folder {}", folder, e);
+      return;
+    }
+    for (int at = 0; at < old.size(); at += IDS_PER_LOOKUP) {
+      List<String> some = old.subList(at, Math.min(old.size(), at + IDS_PER_LOOKUP));
+      Set<String> kept = db.read(tx -> AttachmentSql.existing(tx.connection(), some));
+      some.stream().filter(id -> !kept.contains(id)).forEach(id -> deleteQuietly(folder.resolve(id)));
+    }
   }
 
   /** Purges every minute until closed. */

@@ -76,6 +76,15 @@ public interface Database extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Like {@link #write}, in a transaction of its own rather than in a batch with others: for a large
+   * write (a file's bytes) that would hold up the writes queued behind it. Where one thread does
+   * every write (SQLite), the same as {@link #write}.
+   */
+  default <T> T writeApart(SqlWork<T> work) {
+    return write(work);
+  }
+
   /** Runs {@code work} on a read connection (sees everything committed before the call). */
   <T> T read(SqlWork<T> work);
 

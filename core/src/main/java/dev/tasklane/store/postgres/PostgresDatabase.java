@@ -15,6 +15,7 @@ import dev.tasklane.store.Tx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,41 @@ public final class PostgresDatabase implements Database {
   public <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
     checkOpen();
     return writer.submitAsync(work);
+  }
+
+  /**
+   * On a connection of the pool, beside the writer's batches; after-commit actions run after its
+   * commit. As with the writer, a failure before the commit undoes the work, and a failure of the
+   * commit itself leaves the outcome unknown, and says so.
+   */
+  @Override
+  public <T> T writeApart(SqlWork<T> work) {
+    checkOpen();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      ApartTx tx = new ApartTx(c, new ArrayList<>());
+      T value;
+      try {
+        value = work.run(tx);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      }
+      try {
+        c.commit();
+      } catch (SQLException e) {
+        throw new StoreException("the database failed while committing this write; it may or may not be stored: "
+            + e.getMessage(), e, true);
+      }
+      tx.actions().forEach(Runnable::run);
+      return value;
+    } catch (SQLException e) {
+      throw new StoreException("write failed: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -152,6 +188,24 @@ public final class PostgresDatabase implements Database {
     signals.close();
     writer.close();
     pool.close();
+  }
+
+  /** A write beside the writer's: it reserves no ids, as sequences hand them out. */
+  private record ApartTx(Connection connection, List<Runnable> actions) implements Tx {
+    @Override
+    public void afterCommit(Runnable action) {
+      actions.add(action);
+    }
+
+    @Override
+    public Dialect dialect() {
+      return DIALECT;
+    }
+
+    @Override
+    public Rows rows() {
+      throw new IllegalStateException("a write apart from the writer's batches keeps no row ids");
+    }
   }
 
   private record ReadTx(Connection connection) implements Tx {

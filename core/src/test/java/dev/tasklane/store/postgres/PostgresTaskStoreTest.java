@@ -1,6 +1,7 @@
 package dev.tasklane.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.EventType;
@@ -187,6 +188,44 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     });
     release.countDown();
     return List.of(blocker, first, second);
+  }
+
+  /**
+   * A write apart (a file's bytes) commits on a connection of its own while the writer's batch is
+   * still open, and one that fails leaves nothing behind.
+   */
+  @Test
+  void aWriteApartCommitsBesideTheWritersBatchAndAFailedOneLeavesNothing() throws Exception {
+    createCollide();
+    CountDownLatch batchOpen = new CountDownLatch(1);
+    CountDownLatch apartDone = new CountDownLatch(1);
+    CompletableFuture<Void> batch = db.writeAsync(tx -> {
+      batchOpen.countDown();
+      try {
+        assertThat(apartDone.await(10, TimeUnit.SECONDS)).as("the write apart did not wait for the batch").isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      bump(tx.connection(), 3);
+      return null;
+    });
+    assertThat(batchOpen.await(10, TimeUnit.SECONDS)).isTrue();
+    db.writeApart(tx -> bump(tx.connection(), 4));
+    apartDone.countDown();
+    assertThat(batch).succeedsWithin(Duration.ofSeconds(10));
+
+    assertThatThrownBy(() -> db.writeApart(tx -> {
+      bump(tx.connection(), 1);
+      throw new IllegalStateException("the work failed");
+    })).hasMessage("the work failed");
+    assertThat(collideRows()).isEqualTo("1=0,2=0,3=1,4=1");
+  }
+
+  private static Void bump(Connection c, int k) throws SQLException {
+    try (var st = c.createStatement()) {
+      st.execute("UPDATE collide SET v = v + 1 WHERE k = " + k);
+    }
+    return null;
   }
 
   private void createCollide() {
