@@ -10,6 +10,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,5 +142,31 @@ class LauncherTest {
     Files.writeString(archive, "classes of this build");
     assertThat(exec(command, env).exit()).isZero();
     assertThat(archive).hasContent("classes of this build");
+  }
+  /**
+   * Launchers started together on a checkout that needs a build (two nodes, say) build it once:
+   * the others wait for that build rather than run their own over it. The build here is a stand-in
+   * that takes a second and leaves a jar.
+   */
+  @Test
+  void launchersStartedTogetherBuildOnceOneAfterTheOther() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("checkout"));
+    Files.copy(LAUNCHER, root.resolve("tasklane"));
+    Path build = Files.writeString(root.resolve("mvnw"), """
+        #!/bin/sh
+        echo started >> builds.log
+        sleep 1
+        mkdir -p app/target && echo 'a build' > app/target/tasklane.jar
+        echo done >> builds.log
+        """);
+    assertThat(build.toFile().setExecutable(true)).isTrue();
+    List<String> command = List.of("bash", root.resolve("tasklane").toString(), "--version");
+    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
+    try (var launchers = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Run>> runs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) runs.add(launchers.submit(() -> exec(command, env)));
+      for (Future<Run> r : runs) r.get();
+    }
+    assertThat(Files.readAllLines(root.resolve("builds.log"))).containsExactly("started", "done");
   }
 }
