@@ -143,13 +143,8 @@ class LauncherTest {
     assertThat(exec(command, env).exit()).isZero();
     assertThat(archive).hasContent("classes of this build");
   }
-  /**
-   * Launchers started together on a checkout that needs a build (two nodes, say) build it once:
-   * the others wait for that build rather than run their own over it. The build here is a stand-in
-   * that takes a second and leaves a jar.
-   */
-  @Test
-  void launchersStartedTogetherBuildOnceOneAfterTheOther() throws Exception {
+  /** A checkout whose build is a stand-in that takes a second, writes a jar and logs itself. */
+  private Path checkoutWithStandInBuild() throws IOException {
     Path root = Files.createDirectories(dir.resolve("checkout"));
     Files.copy(LAUNCHER, root.resolve("tasklane"));
     Path build = Files.writeString(root.resolve("mvnw"), """
@@ -160,6 +155,41 @@ class LauncherTest {
         echo done >> builds.log
         """);
     assertThat(build.toFile().setExecutable(true)).isTrue();
+    return root;
+  }
+
+  private static List<String> builds(Path root) throws IOException {
+    Path log = root.resolve("builds.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /** A changed test leaves the jar as it is; a changed main source rebuilds it, once. */
+  @Test
+  void onlyAChangeToWhatGoesIntoTheJarRebuildsIt() throws Exception {
+    Path root = checkoutWithStandInBuild();
+    Path jar = Files.createDirectories(root.resolve("app/target")).resolve("tasklane.jar");
+    Files.writeString(jar, "a build");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    List<String> command = List.of("bash", root.resolve("tasklane").toString(), "--version");
+    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
+
+    Files.writeString(Files.createDirectories(root.resolve("core/src/test/java")).resolve("SomeTest.java"), "class T {}");
+    exec(command, env);
+    assertThat(builds(root)).as("a test changed").isEmpty();
+
+    Files.writeString(Files.createDirectories(root.resolve("core/src/main/java")).resolve("Some.java"), "class S {}");
+    exec(command, env);
+    exec(command, env);
+    assertThat(builds(root)).as("a main source changed").containsExactly("started", "done");
+  }
+
+  /**
+   * Launchers started together on a checkout that needs a build (two nodes, say) build it once:
+   * the others wait for that build rather than run their own over it.
+   */
+  @Test
+  void launchersStartedTogetherBuildOnceOneAfterTheOther() throws Exception {
+    Path root = checkoutWithStandInBuild();
     List<String> command = List.of("bash", root.resolve("tasklane").toString(), "--version");
     Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
     try (var launchers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -167,6 +197,6 @@ class LauncherTest {
       for (int i = 0; i < 3; i++) runs.add(launchers.submit(() -> exec(command, env)));
       for (Future<Run> r : runs) r.get();
     }
-    assertThat(Files.readAllLines(root.resolve("builds.log"))).containsExactly("started", "done");
+    assertThat(builds(root)).containsExactly("started", "done");
   }
 }
