@@ -41,8 +41,6 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 final class TelegramChannel implements ChatChannel {
   private static final Logger log = LoggerFactory.getLogger(TelegramChannel.class);
   static final String NAME = "telegram";
-  /** Telegram's longest message text. */
-  private static final int MESSAGE_CHARS = 4096;
   /** Telegram's longest caption. */
   private static final int CAPTION_CHARS = 1024;
   private static final int PREVIEW_CHARS = 600;
@@ -77,7 +75,7 @@ final class TelegramChannel implements ChatChannel {
     ChatKey to = ChatKey.parse(m.chatId());
     if (m.text().length() > config.documentOver()) return sendDocument(to, m);
     TelegramMarkdown.Formatted f = TelegramMarkdown.render(m.text());
-    if (f.text().isEmpty() || f.text().length() > MESSAGE_CHARS) f = asWritten(m);
+    if (f.text().isEmpty() || f.text().length() > TelegramConfig.MESSAGE_CHARS) f = asWritten(m);
     try {
       return sendMessage(to, m, f);
     } catch (DeliveryException e) {

@@ -21,6 +21,9 @@ import org.telegram.telegrambots.meta.TelegramUrl;
  */
 public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Limits limits,
     Timing timing, int documentOver, String receiptReaction) {
+  /** Telegram's longest message text, in characters. */
+  static final int MESSAGE_CHARS = 4096;
+
   public static final URI DEFAULT_API_URL = URI.create("https://api.telegram.org");
 
   public TelegramConfig {
@@ -32,7 +35,9 @@ public record TelegramConfig(String token, URI apiUrl, Allowlist allow, Limits l
       throw new IllegalArgumentException("the Telegram bot token must look like 123456:ABC-DEF... (from BotFather)");
     }
     telegramUrl(apiUrl); // checks it
-    if (documentOver < 4096) throw new IllegalArgumentException("documentOver must be at least 4096");
+    if (documentOver < MESSAGE_CHARS) {
+      throw new IllegalArgumentException("documentOver must be at least " + MESSAGE_CHARS);
+    }
   }
 
   /**
