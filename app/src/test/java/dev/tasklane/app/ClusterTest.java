@@ -201,10 +201,8 @@ class ClusterTest {
   @Test
   @Order(4)
   void aFileUploadedToOneNodeIsDownloadedFromAnotherAndReachesATaskRunningOnAThird() throws Exception {
-    HttpResponse<String> up = cluster.http.send(HttpRequest.newBuilder(URI.create(node("e").url
-        + "/v1/attachments?sessionKey=web:files&name=plan.md")).header("Authorization", "Bearer " + cluster.token())
-        .header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString("# the plan\n")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> up = cluster.post(node("e"), "/v1/attachments?sessionKey=web:files&name=plan.md",
+        "# the plan\n");
     assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
     String file = Json.parse(up.body()).get("id").asText();
 
