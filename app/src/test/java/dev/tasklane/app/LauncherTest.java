@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -91,6 +92,28 @@ class LauncherTest {
     assertThat(r.err()).contains("no JDK 21 or newer found").contains("openjdk-21-jdk").contains("JAVA_HOME");
   }
 
+  /** A copy of the launcher beside a stand-in jar built a minute ago, as after a build. */
+  private Path installWithJar() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("install"));
+    Files.copy(LAUNCHER, root.resolve("tasklane"));
+    Path jar = Files.writeString(Files.createDirectories(root.resolve("app/target")).resolve("tasklane.jar"), "a build");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() / 1000 * 1000 - 60_000));
+    return root;
+  }
+
+  /** The archive a server of this jar maps, named after the jar's build time (in seconds). */
+  private static Path archiveOf(Path root, String command) throws IOException {
+    long built = Files.getLastModifiedTime(root.resolve("app/target/tasklane.jar")).toMillis() / 1000;
+    return root.resolve("app/target/tasklane-" + command + "-" + built + ".jsa");
+  }
+
+  private static Run javaOptions(Path root, String command, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("JAVA_HOME", THIS_JDK.toString());
+    return exec(List.of("bash", root.resolve("tasklane").toString(), "--java-options", command), all);
+  }
+
   /**
    * A server runs with a class-data archive beside the jar, the command line without; the options
    * work on the JDK the launcher picks: the first run writes the archive at exit, the next maps it,
@@ -98,14 +121,13 @@ class LauncherTest {
    */
   @Test
   void aServerStartsFromItsClassDataArchiveAndTheOptionsWorkOnThisJdk() throws Exception {
-    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
-    List<String> serve = run(env, "--java-options", "serve").out().lines().toList();
-    assertThat(serve).contains("-XX:+AutoCreateSharedArchive")
-        .anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") && o.endsWith("/app/target/tasklane-serve.jsa"));
-    assertThat(run(env, "--java-options", "worker").out()).contains("tasklane-worker.jsa");
-    assertThat(run(env, "--java-options", "list").out()).doesNotContain("SharedArchiveFile");
-    assertThat(run(Map.of("JAVA_HOME", THIS_JDK.toString(), "TASKLANE_CLASS_ARCHIVE", "off"), "--java-options", "serve")
-        .out()).doesNotContain("SharedArchiveFile");
+    Path root = installWithJar();
+    List<String> serve = javaOptions(root, "serve", Map.of()).out().lines().toList();
+    assertThat(serve).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archiveOf(root, "serve"));
+    assertThat(javaOptions(root, "worker", Map.of()).out()).contains("-XX:SharedArchiveFile=" + archiveOf(root, "worker"));
+    assertThat(javaOptions(root, "list", Map.of()).out()).doesNotContain("SharedArchiveFile");
+    assertThat(javaOptions(root, "serve", Map.of("TASKLANE_CLASS_ARCHIVE", "off")).out())
+        .doesNotContain("SharedArchiveFile");
 
     Path archive = dir.resolve("server.jsa");
     List<String> java = new ArrayList<>(List.of(THIS_JDK.resolve("bin/java").toString()));
@@ -122,27 +144,36 @@ class LauncherTest {
         .isEqualTo(written);
   }
 
-  /** An archive written before the jar was rebuilt is removed at start; one written after it is kept. */
+  /**
+   * Only the archive of this jar is kept. One of another build goes at start, even one written
+   * after this jar: a server still running from the earlier jar when it was rebuilt writes its
+   * archive when it stops, and the JVM would neither map it nor replace it.
+   */
   @Test
-  void anArchiveOlderThanTheJarIsRemovedSoTheNextStopWritesOneThatMatches() throws Exception {
-    Path root = Files.createDirectories(dir.resolve("install"));
-    Files.copy(LAUNCHER, root.resolve("tasklane"));
-    Path target = Files.createDirectories(root.resolve("app/target"));
-    Path jar = Files.writeString(target.resolve("tasklane.jar"), "a build");
-    Path archive = Files.writeString(target.resolve("tasklane-serve.jsa"), "classes of an earlier build");
-    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
-    List<String> command = List.of("bash", root.resolve("tasklane").toString(), "--java-options", "serve");
-    Map<String, String> env = Map.of("JAVA_HOME", THIS_JDK.toString());
+  void archivesOfOtherBuildsAreRemovedSoTheNextStopWritesOneThatMatches() throws Exception {
+    Path root = installWithJar();
+    Path target = root.resolve("app/target");
+    Path earlier = Files.writeString(target.resolve("tasklane-serve-1000.jsa"), "classes of an earlier build");
+    Path unnamed = Files.writeString(target.resolve("tasklane-serve.jsa"), "classes of an unknown build");
+    Path worker = Files.writeString(archiveOf(root, "worker"), "a worker's classes of this build");
 
-    Run stale = exec(command, env);
-    assertThat(stale.exit()).isZero();
-    assertThat(stale.out()).contains("-XX:SharedArchiveFile=" + archive);
-    assertThat(archive).doesNotExist();
+    Run start = javaOptions(root, "serve", Map.of());
+    assertThat(start.exit()).isZero();
+    assertThat(start.out()).contains("-XX:SharedArchiveFile=" + archiveOf(root, "serve"));
+    assertThat(earlier).as("written later than the jar, for another").doesNotExist();
+    assertThat(unnamed).doesNotExist();
+    assertThat(worker).as("another command's").hasContent("a worker's classes of this build");
 
-    Files.writeString(archive, "classes of this build");
-    assertThat(exec(command, env).exit()).isZero();
+    Path archive = Files.writeString(archiveOf(root, "serve"), "classes of this build");
+    assertThat(javaOptions(root, "serve", Map.of()).exit()).isZero();
     assertThat(archive).hasContent("classes of this build");
+
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(target.resolve("tasklane.jar"))
+        .toMillis() - 1));
+    assertThat(javaOptions(root, "serve", Map.of()).exit()).isZero();
+    assertThat(archive).as("older than the jar: from a build within the same second").doesNotExist();
   }
+
   /** A checkout whose build is a stand-in that takes a second, writes a jar and logs itself. */
   private Path checkoutWithStandInBuild() throws IOException {
     Path root = Files.createDirectories(dir.resolve("checkout"));
