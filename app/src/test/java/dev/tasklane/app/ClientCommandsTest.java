@@ -69,6 +69,8 @@ class ClientCommandsTest {
 
     Run status = run("status", id);
     assertThat(status.out()).contains(id, "completed", "cli:one", "exec");
+    // Output of several lines goes below its name, indented: apart from the summary around it.
+    assertThat(status.out()).contains("  result:\n    line 1\n    line 2\n    line 3");
     assertThat(run("status", id, "--json").out()).contains("\"state\" : \"completed\"");
     assertThat(run("list", "-s", "cli:one").out()).contains(id);
   }

@@ -47,12 +47,23 @@ final class TaskText {
     if (t.hasNonNull("finishedAt")) sb.append(", finished ").append(t.get("finishedAt").asText());
     if (t.path("position").asLong(-1) >= 0) sb.append(", ").append(queuePlace(t.get("position").asLong()));
     sb.append('\n');
-    if (t.hasNonNull("result")) sb.append("  result: ").append(result(t.get("result"))).append('\n');
-    if (t.hasNonNull("error")) {
-      sb.append("  error: ").append(t.at("/error/code").asText()).append(": ").append(t.at("/error/message").asText())
-          .append('\n');
-    }
+    if (t.hasNonNull("result")) field(sb, "result", result(t.get("result")));
+    if (t.hasNonNull("error")) field(sb, "error", t.at("/error/code").asText() + ": " + t.at("/error/message").asText());
     return sb.toString().stripTrailing();
+  }
+
+  /**
+   * {@code   result: 42} on one line; a value of several lines below its name, each line indented,
+   * so that a command's output stays apart from the lines around it.
+   */
+  private static void field(StringBuilder sb, String name, String value) {
+    String text = value.stripTrailing();
+    if (!text.contains("\n")) {
+      sb.append("  ").append(name).append(": ").append(text).append('\n');
+      return;
+    }
+    sb.append("  ").append(name).append(":\n");
+    text.lines().forEach(l -> sb.append("    ").append(l).append('\n'));
   }
 
   static String result(JsonNode r) {
