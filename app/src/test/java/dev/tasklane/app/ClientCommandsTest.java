@@ -122,7 +122,11 @@ class ClientCommandsTest {
         "{\"shell\": \"echo after\"}"));
     assertThat(run("watch", second).code()).isZero();
     assertThat(run("status", first, "--json").out()).contains("from the file");
-    String later = taskId(run("submit", "-s", "cli:five", "--delay", "1d", "--ttl", "1h", "true"));
+    Run submitLater = run("submit", "-s", "cli:five", "--delay", "1d", "--ttl", "1h", "true");
+    // Not "next in line": it is not in the queue until its time.
+    assertThat(submitLater.out().strip()).matches("task \\w+ queued, starts at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    String later = taskId(submitLater);
+    assertThat(run("status", later).out()).contains(", starts at ").doesNotContain("next in line");
     Run status = run("status", later, "--json");
     assertThat(status.out()).contains("\"state\" : \"queued\"", "\"notBefore\"", "\"expiresAt\"");
     assertThat(run("submit", "--delay", "soon", "true").err()).contains("not a duration");

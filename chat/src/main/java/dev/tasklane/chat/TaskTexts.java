@@ -36,9 +36,9 @@ final class TaskTexts {
     String id = t.id().toString();
     String hint = " /status " + id + " to check, /cancel " + id + " to stop.";
     return switch (t.state()) {
-      case QUEUED -> t.attempt() == 0 ? "On it — task " + id + ", " + queuePlace(position) + "." + hint
+      case QUEUED -> t.attempt() == 0 ? "On it — task " + id + ", " + queuedPlace(t, position, now) + "." + hint
           : "Task " + id + ": attempt " + t.attempt() + " of " + t.maxAttempts() + " failed (" + error(t.error())
-              + "); retrying, " + queuePlace(position) + "." + hint;
+              + "); retrying" + (waits(t, now) ? " in " + untilStart(t, now) : ", " + queuePlace(position)) + "." + hint;
       case RUNNING -> {
         Instant since = lastActivity != null ? lastActivity : t.startedAt();
         Duration running = elapsed(t, now);
@@ -86,7 +86,7 @@ final class TaskTexts {
     String id = t.id().toString();
     StringBuilder sb = new StringBuilder("Task ").append(id).append(" (").append(summary(t)).append("): ");
     switch (t.state()) {
-      case QUEUED -> sb.append("queued, ").append(queuePlace(position));
+      case QUEUED -> sb.append("queued, ").append(queuedPlace(t, position, now));
       case RUNNING -> sb.append("running for ").append(duration(elapsed(t, now)))
           .append(progressSuffix(t.progress(), ", "));
       default -> sb.append(t.state().wire());
@@ -119,6 +119,22 @@ final class TaskTexts {
       if (result.path(field).isTextual()) return result.get(field).asText();
     }
     return result.toPrettyString();
+  }
+
+  /**
+   * Where a queued task stands: when it starts, for one that waits for its start time (submitted
+   * for later, or pausing before a retry), else its place in the queue.
+   */
+  static String queuedPlace(Task t, long position, Instant now) {
+    return waits(t, now) ? "starts in " + untilStart(t, now) : queuePlace(position);
+  }
+
+  private static boolean waits(Task t, Instant now) {
+    return t.notBefore() != null && t.notBefore().isAfter(now);
+  }
+
+  private static String untilStart(Task t, Instant now) {
+    return coarse(Duration.between(now, t.notBefore()));
   }
 
   static String queuePlace(long position) {

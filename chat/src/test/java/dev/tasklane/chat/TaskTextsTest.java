@@ -55,6 +55,24 @@ class TaskTextsTest {
             + " /status 0011 to check, /cancel 0011 to stop.");
   }
 
+  /** A task that waits for its start time says when it starts, not a place in a queue it is not in yet. */
+  @Test
+  void aTaskWaitingForItsStartTimeSaysWhenItStarts() throws Exception {
+    Instant now = Instant.parse("2026-01-05T10:00:00Z");
+    Task later = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{\"text\": \"the report\"}"),
+        TaskState.QUEUED, 5, 0, 3, now, now.plus(Duration.ofHours(2)), null, null, null, Duration.ofMinutes(1), null,
+        null, null, null, null, null, null, null, null, true);
+    assertThat(TaskTexts.describe(later, 0, now)).isEqualTo("Task 0012 (the report): queued, starts in 2h 00m."
+        + " Attempt 0 of 3.");
+    assertThat(TaskTexts.describe(later, 0, now.plus(Duration.ofHours(2)))).contains("queued, next in line.");
+    Task retry = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, now,
+        now.plusSeconds(25), null, null, null, Duration.ofMinutes(1), null, null, null,
+        new TaskError("rate_limited", "slow down", true), null, null, null, null, null, true);
+    assertThat(TaskTexts.status(retry, 0, now, null, Duration.ofSeconds(30))).isEqualTo(
+        "Task 0012: attempt 1 of 3 failed (rate_limited: slow down); retrying in 25s."
+            + " /status 0012 to check, /cancel 0012 to stop.");
+  }
+
   @Test
   void aProgressMessageThatIsASentenceGetsNoSecondPeriod() throws Exception {
     Instant started = Instant.parse("2026-01-05T10:00:00Z");

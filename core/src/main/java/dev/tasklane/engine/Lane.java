@@ -212,7 +212,7 @@ public final class Lane implements AutoCloseable {
    * if it is not queued.
    */
   public long position(TaskId id) {
-    return store.position(id, POSITION_CAP, config.perSession());
+    return store.position(id, POSITION_CAP, config.perSession(), clock.instant());
   }
 
   /**
@@ -220,7 +220,7 @@ public final class Lane implements AutoCloseable {
    * {@link TaskQuery#inScope}): what a caller who sees only those sessions is shown.
    */
   public long position(TaskId id, List<String> scopes) {
-    return store.position(id, POSITION_CAP, config.perSession(), scopes);
+    return store.position(id, POSITION_CAP, config.perSession(), scopes, clock.instant());
   }
 
   /**

@@ -78,21 +78,24 @@ final class QuerySql {
 
   /**
    * Tasks that run before a queued one: the queued tasks ahead of it (higher priority, or older at
-   * the same priority) of sessions in {@code scopes} (all when empty), plus, for an exclusive task
-   * whose session already runs {@code perSession} exclusive tasks, the ones of those that must finish
-   * first. -1 if it is not queued.
+   * the same priority) of sessions in {@code scopes} (all when empty) that may start at {@code now}
+   * (a task that waits for its start time or for other tasks does not hold up the ones behind it),
+   * plus, for an exclusive task whose session already runs {@code perSession} exclusive tasks, the
+   * ones of those that must finish first. -1 if it is not queued.
    */
-  static long position(Connection c, long id, int cap, int perSession, List<String> scopes) throws SQLException {
+  static long position(Connection c, long id, int cap, int perSession, List<String> scopes, Instant now)
+      throws SQLException {
     Optional<Task> t = TaskRows.find(c, id);
     if (t.isEmpty() || t.get().state() != TaskState.QUEUED) return -1;
     int priority = t.get().priority();
-    List<Object> params = new ArrayList<>(List.of(priority, priority, id));
+    List<Object> params = new ArrayList<>(List.of(priority, priority, id, now.toEpochMilli()));
     String scope = inScopes(scopes, params);
     params.add(cap);
     long ahead;
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE state = 'queued'"
-            + " AND (priority > ? OR (priority = ? AND id < ?))" + scope + " LIMIT ?) ahead")) {
+            + " AND (priority > ? OR (priority = ? AND id < ?)) AND waiting_on = 0 AND not_before <= ?" + scope
+            + " LIMIT ?) ahead")) {
       TaskRows.bind(ps, params.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -124,7 +124,7 @@ public final class TaskStore {
     AppendingWork<Long> rehearsal = tx -> {
       long id = submit.run(tx).task().id().value();
       tx.rows().flush();
-      long position = QuerySql.position(tx.connection(), id, 1, perSession, List.of());
+      long position = QuerySql.position(tx.connection(), id, 1, perSession, List.of(), now);
       if (claim != null) ClaimSql.claim(tx, claim, now).rows().forEach(TaskRows::map);
       return position;
     };
@@ -313,17 +313,17 @@ public final class TaskStore {
   }
 
   /**
-   * Tasks that run before this one (bounded by {@code cap}): the queued ones ahead of it, and the
-   * running ones of its session it waits for when the session may run {@code perSession} at once;
-   * -1 if it is not queued.
+   * Tasks that run before this one (bounded by {@code cap}): the queued ones ahead of it that may
+   * start at {@code now}, and the running ones of its session it waits for when the session may run
+   * {@code perSession} at once; -1 if it is not queued.
    */
-  public long position(TaskId id, int cap, int perSession) {
-    return position(id, cap, perSession, List.of());
+  public long position(TaskId id, int cap, int perSession, Instant now) {
+    return position(id, cap, perSession, List.of(), now);
   }
 
   /** The same, counting only the queued tasks of sessions in {@code scopes} ({@link TaskQuery#inScope}). */
-  public long position(TaskId id, int cap, int perSession, List<String> scopes) {
-    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession, scopes));
+  public long position(TaskId id, int cap, int perSession, List<String> scopes, Instant now) {
+    return db.read(tx -> QuerySql.position(tx.connection(), id.value(), cap, perSession, scopes, now));
   }
 
   public List<TaskEvent> events(TaskId id, long afterSeq, int limit) {

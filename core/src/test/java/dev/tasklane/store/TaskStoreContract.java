@@ -458,16 +458,34 @@ public abstract class TaskStoreContract {
     Task a = submit(task("a", "work", 5));
     Task b = submit(task("b", "work", 5));
     Task urgent = submit(task("c", "work", 9));
-    assertThat(store.position(urgent.id(), 100, 1)).isZero();
-    assertThat(store.position(a.id(), 100, 1)).isEqualTo(1);
-    assertThat(store.position(b.id(), 100, 1)).isEqualTo(2);
-    assertThat(store.position(b.id(), 1, 1)).isEqualTo(1); // bounded
+    assertThat(store.position(urgent.id(), 100, 1, now)).isZero();
+    assertThat(store.position(a.id(), 100, 1, now)).isEqualTo(1);
+    assertThat(store.position(b.id(), 100, 1, now)).isEqualTo(2);
+    assertThat(store.position(b.id(), 1, 1, now)).isEqualTo(1); // bounded
     claim(1);
-    assertThat(store.position(urgent.id(), 100, 1)).isEqualTo(-1);
+    assertThat(store.position(urgent.id(), 100, 1, now)).isEqualTo(-1);
     // Behind its own session's running task: that one runs before it too, while the session is at its limit.
     Task behind = submit(task("c", "work", 5));
-    assertThat(store.position(behind.id(), 100, 1)).isEqualTo(3);
-    assertThat(store.position(behind.id(), 100, 2)).isEqualTo(2);
+    assertThat(store.position(behind.id(), 100, 1, now)).isEqualTo(3);
+    assertThat(store.position(behind.id(), 100, 2, now)).isEqualTo(2);
+  }
+
+  /**
+   * A task that waits for its start time, or for another task, does not hold up the ones behind it,
+   * and is not counted ahead of them: the claim passes it by.
+   */
+  @Test
+  void positionLeavesOutTasksThatCannotStartYet() {
+    Task running = submit(task("a"));
+    claim(1);
+    Task later = submit(startingAt(task("b"), now.plusSeconds(3600)));
+    Task waiting = submit(dependingOn(task("c"), running.id()));
+    Task due = submit(task("d"));
+    assertThat(store.position(due.id(), 100, 1, now)).as("nothing ahead can start before it").isZero();
+    assertThat(store.position(due.id(), 100, 1, now.plusSeconds(3600))).as("once the later one is due").isEqualTo(1);
+    assertThat(store.position(waiting.id(), 100, 1, now)).isZero();
+    assertThat(store.position(later.id(), 100, 1, now)).isZero();
+    assertThat(claim(5)).extracting(Task::id).containsExactly(due.id());
   }
 
   @Test
@@ -571,6 +589,11 @@ public abstract class TaskStoreContract {
   private static NewTask withPolicy(NewTask t, BusyPolicy p) {
     return new NewTask(t.sessionKey(), t.kind(), t.input(), t.priority(), t.maxAttempts(), t.notBefore(),
         t.expiresAt(), t.deadline(), t.idempotencyKey(), t.parentId(), t.dependsOn(), t.origin(), p);
+  }
+
+  private static NewTask startingAt(NewTask t, Instant notBefore) {
+    return new NewTask(t.sessionKey(), t.kind(), t.input(), t.priority(), t.maxAttempts(), notBefore,
+        t.expiresAt(), t.deadline(), null, null, t.dependsOn(), t.origin(), t.busyPolicy());
   }
 
   private static NewTask dependingOn(NewTask t, TaskId... ids) {

@@ -1,6 +1,8 @@
 package dev.tasklane.app.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** Tasks as short lines for a terminal. */
 final class TaskText {
@@ -21,16 +23,31 @@ final class TaskText {
   }
 
   /**
-   * The answer to a submit: {@code task 00KQ queued, 2 ahead of it}, {@code task 00KQ running}
+   * The answer to a submit: {@code task 00KQ queued, 2 ahead of it} (or {@code starts at} its time),
+   * {@code task 00KQ running}
    * (an idle worker took it at once), plus {@code , already submitted} for a repeated idempotency key.
    */
   static String submitted(JsonNode t) {
     String state = t.path("state").asText();
     StringBuilder sb = new StringBuilder("task ").append(t.path("id").asText()).append(' ').append(state);
-    long position = t.path("position").asLong(-1);
-    if (state.equals("queued") && position >= 0) sb.append(", ").append(queuePlace(position));
+    String place = state.equals("queued") ? place(t) : null;
+    if (place != null) sb.append(", ").append(place);
     if (!t.path("created").asBoolean(true)) sb.append(", already submitted");
     return sb.toString();
+  }
+
+  /**
+   * Where a queued task stands: {@code starts at 2026-01-05T09:00:00Z} for one that waits for its
+   * start time (submitted for later, or pausing before a retry), else its place in the queue; null
+   * when the server did not count it.
+   */
+  static String place(JsonNode t) {
+    Instant notBefore = t.hasNonNull("notBefore") ? Instant.parse(t.get("notBefore").asText()) : null;
+    if (notBefore != null && notBefore.isAfter(Instant.now())) {
+      return "starts at " + notBefore.truncatedTo(ChronoUnit.SECONDS);
+    }
+    long position = t.path("position").asLong(-1);
+    return position >= 0 ? queuePlace(position) : null;
   }
 
   /** {@code next in line}, {@code 2 ahead of it}, {@code 100 or more ahead of it}. */
@@ -45,7 +62,8 @@ final class TaskText {
     sb.append("  attempt ").append(t.path("attempt").asInt()).append(" of ").append(t.path("maxAttempts").asInt());
     sb.append(", created ").append(t.path("createdAt").asText());
     if (t.hasNonNull("finishedAt")) sb.append(", finished ").append(t.get("finishedAt").asText());
-    if (t.path("position").asLong(-1) >= 0) sb.append(", ").append(queuePlace(t.get("position").asLong()));
+    String place = t.path("state").asText().equals("queued") ? place(t) : null;
+    if (place != null) sb.append(", ").append(place);
     sb.append('\n');
     if (t.hasNonNull("result")) field(sb, "result", result(t.get("result")));
     if (t.hasNonNull("error")) field(sb, "error", t.at("/error/code").asText() + ": " + t.at("/error/message").asText());
