@@ -28,6 +28,23 @@ export function duration(ms) {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * Where a queued task stands: `starts 14:05` for one that waits for its start time (submitted for
+ * later, or pausing before a retry), else its place in the queue.
+ */
+export function queuedPlace(t) {
+  const start = t.notBefore ? Date.parse(t.notBefore) : NaN;
+  if (start > Date.now()) return `starts ${clockTime(new Date(start))}`;
+  return queuePlace(t.position);
+}
+
+/** `14:05` today, `Tue 09:00` on another day, in the browser's time zone. */
+function clockTime(d) {
+  const time = { hour: '2-digit', minute: '2-digit' };
+  if (d.toDateString() === new Date().toDateString()) return d.toLocaleTimeString([], time);
+  return d.toLocaleString([], { weekday: 'short', ...time });
+}
+
 /** `next in line`, `2 ahead`, `100+ ahead`. */
 export function queuePlace(position) {
   if (position == null || position < 0) return '';

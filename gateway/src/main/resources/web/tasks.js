@@ -1,7 +1,7 @@
 // Tasks as the page shows them: the list on the right, the bar of a task's status message, and the
 // chip on the message that started it. Progress is a real fraction when the handler knows one;
 // otherwise the bar says how long the task has run and what it is doing now, never a made-up percent.
-import { state, $, TERMINAL, duration, queuePlace } from './state.js';
+import { state, $, TERMINAL, duration, queuedPlace } from './state.js';
 import { call } from './connection.js';
 
 const POSITIONS_EVERY_MS = 3000;
@@ -87,7 +87,7 @@ function paintChip(el, t) {
   const badge = el.querySelector('.badge');
   badge.textContent = t.state;
   badge.dataset.state = t.state;
-  el.querySelector('.place').textContent = t.state === 'queued' ? queuePlace(t.position) : '';
+  el.querySelector('.place').textContent = t.state === 'queued' ? queuedPlace(t) : '';
 }
 
 function paintBits(el, t) {
@@ -109,7 +109,7 @@ function paintBits(el, t) {
 
 /** Beside the bar: `40% · 1m 05s`, or only the elapsed time when there is no real fraction. */
 function barLabel(t) {
-  if (!t || t.state !== 'running') return t && t.state === 'queued' ? queuePlace(t.position) : '';
+  if (!t || t.state !== 'running') return t && t.state === 'queued' ? queuedPlace(t) : '';
   const parts = [];
   if (t.progress && t.progress.fraction != null) parts.push(`${Math.round(t.progress.fraction * 100)}%`);
   if (t.startedAt) parts.push(duration(Date.now() - Date.parse(t.startedAt)));

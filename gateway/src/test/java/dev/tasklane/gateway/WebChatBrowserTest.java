@@ -112,6 +112,17 @@ class WebChatBrowserTest extends BrowserTestBase {
     assertThat(chip.locator(".badge")).hasText("canceled");
   }
 
+  /** A task submitted for later says when it starts, not a place in a queue it is not in yet. */
+  @Test
+  void aTaskForLaterShowsWhenItStarts() throws Exception {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=later");
+    gw.post("/v1/tasks", TestGateway.ADMIN, "{\"sessionKey\": \"web:later\", \"kind\": \"echo\","
+        + " \"input\": {\"text\": \"the report\"}, \"delaySeconds\": 7200}");
+    Locator later = page.locator("#task-list li.task:has(.badge[data-state=\"queued\"])");
+    // In the browser's time zone and locale: "starts 23:04", "starts 11:04 PM", "starts Tue 09:00".
+    assertThat(later.locator(".bar-label")).hasText(Pattern.compile("^starts (\\w{3},? )?\\d{1,2}:\\d\\d( [AP]M)?$"));
+  }
+
   @Test
   void aTaskQueuedBehindAnotherShowsItsPlaceOnItsChip() {
     open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=queue");
