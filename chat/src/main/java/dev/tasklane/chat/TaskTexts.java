@@ -38,7 +38,8 @@ final class TaskTexts {
     return switch (t.state()) {
       case QUEUED -> t.attempt() == 0 ? "On it — task " + id + ", " + queuedPlace(t, position, now) + "." + hint
           : "Task " + id + ": attempt " + t.attempt() + " of " + t.maxAttempts() + " failed (" + error(t.error())
-              + "); retrying" + (waits(t, now) ? " in " + untilStart(t, now) : ", " + queuePlace(position)) + "." + hint;
+              + "); retrying" + (waits(t, now) ? " in " + untilStart(t, now) : ", " + queuePlace(position)) + "."
+              + hint;
       case RUNNING -> {
         Instant since = lastActivity != null ? lastActivity : t.startedAt();
         Duration running = elapsed(t, now);

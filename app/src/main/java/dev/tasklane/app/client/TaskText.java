@@ -24,8 +24,8 @@ final class TaskText {
 
   /**
    * The answer to a submit: {@code task 00KQ queued, 2 ahead of it} (or {@code starts at} its time),
-   * {@code task 00KQ running}
-   * (an idle worker took it at once), plus {@code , already submitted} for a repeated idempotency key.
+   * {@code task 00KQ running} (an idle worker took it at once), plus {@code , already submitted} for
+   * a repeated idempotency key.
    */
   static String submitted(JsonNode t) {
     String state = t.path("state").asText();
@@ -66,7 +66,9 @@ final class TaskText {
     if (place != null) sb.append(", ").append(place);
     sb.append('\n');
     if (t.hasNonNull("result")) field(sb, "result", result(t.get("result")));
-    if (t.hasNonNull("error")) field(sb, "error", t.at("/error/code").asText() + ": " + t.at("/error/message").asText());
+    if (t.hasNonNull("error")) {
+      field(sb, "error", t.at("/error/code").asText() + ": " + t.at("/error/message").asText());
+    }
     return sb.toString().stripTrailing();
   }
 
