@@ -132,6 +132,16 @@ class ClientCommandsTest {
     assertThat(run("submit", "--delay", "soon", "true").err()).contains("not a duration");
   }
 
+  /** A task that waits for another says so, not "next in line". */
+  @Test
+  void aTaskWaitingForAnotherSaysWhichOne() {
+    String first = taskId(run("submit", "-s", "cli:six", "sleep 30"));
+    Run second = run("submit", "-s", "cli:six", "--depends-on", first, "echo after");
+    assertThat(second.out().strip()).matches("task \\w+ queued, waits for " + first);
+    assertThat(run("status", taskId(second)).out()).contains(", waits for " + first).doesNotContain("next in line");
+    assertThat(run("cancel", first).code()).isZero();
+  }
+
   @Test
   void errorsAreShortAndStructured() {
     Run missing = run("status", "7ZZZ");

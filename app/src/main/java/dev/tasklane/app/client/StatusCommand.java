@@ -23,8 +23,10 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonNode t = server.client().get("/v1/tasks/" + ApiClient.encode(id));
-    spec.commandLine().getOut().println(json ? t.toPrettyString() : TaskText.details(t));
+    ApiClient client = server.client();
+    JsonNode t = client.get("/v1/tasks/" + ApiClient.encode(id));
+    spec.commandLine().getOut().println(json ? t.toPrettyString()
+        : TaskText.details(t, PendingDependencies.of(client, t)));
     return 0;
   }
 }

@@ -77,7 +77,7 @@ public final class SubmitCommand implements Callable<Integer> {
     JsonNode t = client.post("/v1/tasks", body, idempotencyKey);
     var out = spec.commandLine().getOut();
     if (json) out.println(t.toPrettyString());
-    else out.println(TaskText.submitted(t));
+    else out.println(TaskText.submitted(t, PendingDependencies.of(client, t)));
     return 0;
   }
 }

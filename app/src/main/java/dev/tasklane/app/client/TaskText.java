@@ -3,6 +3,7 @@ package dev.tasklane.app.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** Tasks as short lines for a terminal. */
 final class TaskText {
@@ -23,25 +24,27 @@ final class TaskText {
   }
 
   /**
-   * The answer to a submit: {@code task 00KQ queued, 2 ahead of it} (or {@code starts at} its time),
-   * {@code task 00KQ running} (an idle worker took it at once), plus {@code , already submitted} for
-   * a repeated idempotency key.
+   * The answer to a submit: {@code task 00KQ queued, 2 ahead of it} (or {@code starts at} its time,
+   * or {@code waits for} the tasks in {@code waitsFor}), {@code task 00KQ running} (an idle worker
+   * took it at once), plus {@code , already submitted} for a repeated idempotency key.
    */
-  static String submitted(JsonNode t) {
+  static String submitted(JsonNode t, List<String> waitsFor) {
     String state = t.path("state").asText();
     StringBuilder sb = new StringBuilder("task ").append(t.path("id").asText()).append(' ').append(state);
-    String place = state.equals("queued") ? place(t) : null;
+    String place = state.equals("queued") ? place(t, waitsFor) : null;
     if (place != null) sb.append(", ").append(place);
     if (!t.path("created").asBoolean(true)) sb.append(", already submitted");
     return sb.toString();
   }
 
   /**
-   * Where a queued task stands: {@code starts at 2026-01-05T09:00:00Z} for one that waits for its
-   * start time (submitted for later, or pausing before a retry), else its place in the queue; null
-   * when the server did not count it.
+   * Where a queued task stands: {@code waits for 00KQ} for one whose dependencies {@code waitsFor}
+   * have not completed yet, {@code starts at 2026-01-05T09:00:00Z} for one that waits for its start
+   * time (submitted for later, or pausing before a retry), else its place in the queue; null when
+   * the server did not count it.
    */
-  static String place(JsonNode t) {
+  static String place(JsonNode t, List<String> waitsFor) {
+    if (!waitsFor.isEmpty()) return "waits for " + String.join(", ", waitsFor);
     Instant notBefore = t.hasNonNull("notBefore") ? Instant.parse(t.get("notBefore").asText()) : null;
     if (notBefore != null && notBefore.isAfter(Instant.now())) {
       return "starts at " + notBefore.truncatedTo(ChronoUnit.SECONDS);
@@ -58,11 +61,16 @@ final class TaskText {
 
   /** Several lines: the summary, then the result or error. */
   static String details(JsonNode t) {
+    return details(t, List.of());
+  }
+
+  /** The same, for a queued task that waits for the tasks {@code waitsFor}. */
+  static String details(JsonNode t, List<String> waitsFor) {
     StringBuilder sb = new StringBuilder(line(t)).append('\n');
     sb.append("  attempt ").append(t.path("attempt").asInt()).append(" of ").append(t.path("maxAttempts").asInt());
     sb.append(", created ").append(t.path("createdAt").asText());
     if (t.hasNonNull("finishedAt")) sb.append(", finished ").append(t.get("finishedAt").asText());
-    String place = t.path("state").asText().equals("queued") ? place(t) : null;
+    String place = t.path("state").asText().equals("queued") ? place(t, waitsFor) : null;
     if (place != null) sb.append(", ").append(place);
     sb.append('\n');
     if (t.hasNonNull("result")) field(sb, "result", result(t.get("result")));

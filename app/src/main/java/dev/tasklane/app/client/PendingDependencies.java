@@ -1,0 +1,22 @@
+package dev.tasklane.app.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tasks a queued task still waits for: those of its {@code dependsOn} not completed yet. */
+final class PendingDependencies {
+  private PendingDependencies() {}
+
+  /** Empty unless {@code t} is queued with dependencies; one status request per dependency. */
+  static List<String> of(ApiClient client, JsonNode t) throws IOException, InterruptedException {
+    List<String> pending = new ArrayList<>();
+    if (!t.path("state").asText().equals("queued")) return pending;
+    for (JsonNode id : t.path("dependsOn")) {
+      JsonNode dependency = client.get("/v1/tasks/" + ApiClient.encode(id.asText()));
+      if (!dependency.path("state").asText().equals("completed")) pending.add(id.asText());
+    }
+    return pending;
+  }
+}
