@@ -127,6 +127,7 @@ class ClientCommandsTest {
     assertThat(submitLater.out().strip()).matches("task \\w+ queued, starts at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     String later = taskId(submitLater);
     assertThat(run("status", later).out()).contains(", starts at ").doesNotContain("next in line");
+    assertThat(run("list", "-s", "cli:five").out().strip()).matches("(?s)" + later + " +queued .*  starts at \\S+Z");
     Run status = run("status", later, "--json");
     assertThat(status.out()).contains("\"state\" : \"queued\"", "\"notBefore\"", "\"expiresAt\"");
     assertThat(run("submit", "--delay", "soon", "true").err()).contains("not a duration");

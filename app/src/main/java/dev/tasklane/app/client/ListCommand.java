@@ -42,7 +42,10 @@ public final class ListCommand implements Callable<Integer> {
       return 0;
     }
     if (page.get("items").isEmpty()) out.println("no tasks");
-    page.get("items").forEach(t -> out.println(TaskText.line(t)));
+    for (JsonNode t : page.get("items")) {
+      String startsAt = TaskText.startsAt(t);
+      out.println(startsAt == null ? TaskText.line(t) : TaskText.line(t) + "  " + startsAt);
+    }
     if (page.hasNonNull("nextCursor")) out.println("more: --cursor " + page.get("nextCursor").asText());
     return 0;
   }

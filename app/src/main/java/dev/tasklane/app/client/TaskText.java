@@ -45,12 +45,17 @@ final class TaskText {
    */
   static String place(JsonNode t, List<String> waitsFor) {
     if (!waitsFor.isEmpty()) return "waits for " + String.join(", ", waitsFor);
-    Instant notBefore = t.hasNonNull("notBefore") ? Instant.parse(t.get("notBefore").asText()) : null;
-    if (notBefore != null && notBefore.isAfter(Instant.now())) {
-      return "starts at " + notBefore.truncatedTo(ChronoUnit.SECONDS);
-    }
+    String startsAt = startsAt(t);
+    if (startsAt != null) return startsAt;
     long position = t.path("position").asLong(-1);
     return position >= 0 ? queuePlace(position) : null;
+  }
+
+  /** {@code starts at 2026-01-05T09:00:00Z} for a queued task whose start time is ahead, else null. */
+  static String startsAt(JsonNode t) {
+    if (!t.path("state").asText().equals("queued") || !t.hasNonNull("notBefore")) return null;
+    Instant notBefore = Instant.parse(t.get("notBefore").asText());
+    return notBefore.isAfter(Instant.now()) ? "starts at " + notBefore.truncatedTo(ChronoUnit.SECONDS) : null;
   }
 
   /** {@code next in line}, {@code 2 ahead of it}, {@code 100 or more ahead of it}. */
