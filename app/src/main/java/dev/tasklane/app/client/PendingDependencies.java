@@ -9,13 +9,21 @@ import java.util.List;
 final class PendingDependencies {
   private PendingDependencies() {}
 
-  /** Empty unless {@code t} is queued with dependencies; one status request per dependency. */
+  /**
+   * Empty unless {@code t} is queued with dependencies; one status request per dependency. One the
+   * server does not answer for (purged since, say) is left out: the task itself is what was asked
+   * about, and its own answer must not fail for it.
+   */
   static List<String> of(ApiClient client, JsonNode t) throws IOException, InterruptedException {
     List<String> pending = new ArrayList<>();
     if (!t.path("state").asText().equals("queued")) return pending;
     for (JsonNode id : t.path("dependsOn")) {
-      JsonNode dependency = client.get("/v1/tasks/" + ApiClient.encode(id.asText()));
-      if (!dependency.path("state").asText().equals("completed")) pending.add(id.asText());
+      try {
+        JsonNode dependency = client.get("/v1/tasks/" + ApiClient.encode(id.asText()));
+        if (!dependency.path("state").asText().equals("completed")) pending.add(id.asText());
+      } catch (ApiException e) {
+        // not_found or forbidden: nothing to say about it
+      }
     }
     return pending;
   }
