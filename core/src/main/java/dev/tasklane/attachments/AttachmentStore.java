@@ -139,18 +139,13 @@ public final class AttachmentStore implements AutoCloseable {
 
   /**
    * The file's row, and where the database keeps the bytes too, its bytes, in a transaction of
-   * their own: up to {@link AttachmentLimits#maxFileBytes} would hold up the writes batched with them.
+   * their own ({@link Database#writeApart}): up to {@link AttachmentLimits#maxFileBytes} would hold
+   * up the writes batched with them.
    */
   private void record(Attachment a, String uploadedBy, Path file) {
-    if (!bytesInDatabase) {
-      db.write(tx -> {
-        AttachmentSql.insert(tx.connection(), a, uploadedBy);
-        return null;
-      });
-      return;
-    }
     db.writeApart(tx -> {
       AttachmentSql.insert(tx.connection(), a, uploadedBy);
+      if (!bytesInDatabase) return null;
       try {
         AttachmentSql.insertBytes(tx.connection(), a.id(), file);
       } catch (IOException e) {
