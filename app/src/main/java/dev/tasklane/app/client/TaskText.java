@@ -31,7 +31,7 @@ final class TaskText {
   static String submitted(JsonNode t, List<String> waitsFor) {
     String state = t.path("state").asText();
     StringBuilder sb = new StringBuilder("task ").append(t.path("id").asText()).append(' ').append(state);
-    String place = state.equals("queued") ? place(t, waitsFor) : null;
+    String place = place(t, waitsFor);
     if (place != null) sb.append(", ").append(place);
     if (!t.path("created").asBoolean(true)) sb.append(", already submitted");
     return sb.toString();
@@ -40,10 +40,11 @@ final class TaskText {
   /**
    * Where a queued task stands: {@code waits for 00KQ} for one whose dependencies {@code waitsFor}
    * have not completed yet, {@code starts at 2026-01-05T09:00:00Z} for one that waits for its start
-   * time (submitted for later, or pausing before a retry), else its place in the queue; null when
-   * the server did not count it.
+   * time (submitted for later, or pausing before a retry), else its place in the queue; null for a
+   * task that is not queued, or when the server did not count it.
    */
   static String place(JsonNode t, List<String> waitsFor) {
+    if (!t.path("state").asText().equals("queued")) return null;
     if (!waitsFor.isEmpty()) return "waits for " + String.join(", ", waitsFor);
     String startsAt = startsAt(t);
     if (startsAt != null) return startsAt;
@@ -75,7 +76,7 @@ final class TaskText {
     sb.append("  attempt ").append(t.path("attempt").asInt()).append(" of ").append(t.path("maxAttempts").asInt());
     sb.append(", created ").append(t.path("createdAt").asText());
     if (t.hasNonNull("finishedAt")) sb.append(", finished ").append(t.get("finishedAt").asText());
-    String place = t.path("state").asText().equals("queued") ? place(t, waitsFor) : null;
+    String place = place(t, waitsFor);
     if (place != null) sb.append(", ").append(place);
     sb.append('\n');
     if (t.hasNonNull("result")) field(sb, "result", result(t.get("result")));
