@@ -29,10 +29,12 @@ export function duration(ms) {
 }
 
 /**
- * Where a queued task stands: `starts 14:05` for one that waits for its start time (submitted for
- * later, or pausing before a retry), else its place in the queue.
+ * Where a queued task stands: `waits for 2 tasks` for one whose dependencies have not all completed,
+ * `starts 14:05` for one that waits for its start time (submitted for later, or pausing before a
+ * retry), else its place in the queue.
  */
 export function queuedPlace(t) {
+  if (t.waitingOn > 0) return t.waitingOn === 1 ? 'waits for 1 task' : `waits for ${t.waitingOn} tasks`;
   const start = t.notBefore ? Date.parse(t.notBefore) : NaN;
   if (start > Date.now()) return `starts ${clockTime(new Date(start))}`;
   return queuePlace(t.position);

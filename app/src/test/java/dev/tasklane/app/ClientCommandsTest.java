@@ -140,6 +140,8 @@ class ClientCommandsTest {
     Run second = run("submit", "-s", "cli:six", "--depends-on", first, "echo after");
     assertThat(second.out().strip()).matches("task \\w+ queued, waits for " + first);
     assertThat(run("status", taskId(second)).out()).contains(", waits for " + first).doesNotContain("next in line");
+    assertThat(run("list", "-s", "cli:six", "--state", "queued").out().strip())
+        .matches(taskId(second) + " +queued .*  waits for 1 task");
     assertThat(run("cancel", first).code()).isZero();
   }
 

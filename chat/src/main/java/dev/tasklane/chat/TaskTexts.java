@@ -123,10 +123,12 @@ final class TaskTexts {
   }
 
   /**
-   * Where a queued task stands: when it starts, for one that waits for its start time (submitted
-   * for later, or pausing before a retry), else its place in the queue.
+   * Where a queued task stands: how many tasks it waits for, for one whose dependencies have not
+   * all completed; when it starts, for one that waits for its start time (submitted for later, or
+   * pausing before a retry); else its place in the queue.
    */
   static String queuedPlace(Task t, long position, Instant now) {
+    if (t.waitingOn() > 0) return "waits for " + t.waitingOn() + (t.waitingOn() == 1 ? " task" : " tasks");
     return waits(t, now) ? "starts in " + untilStart(t, now) : queuePlace(position);
   }
 

@@ -9,6 +9,7 @@ import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskTextsTest {
@@ -49,7 +50,7 @@ class TaskTextsTest {
   void statusOfATaskWaitingForItsRetrySaysWhatFailed() throws Exception {
     Task t = new Task(TaskId.of(33), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, Instant.now(),
         Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null,
-        new TaskError("rate_limited", "the model said slow down", true), null, null, null, null, null, true);
+        new TaskError("rate_limited", "the model said slow down", true), null, null, null, null, null, true, 0);
     assertThat(TaskTexts.status(t, 0, Instant.now(), null, Duration.ofSeconds(30))).isEqualTo(
         "Task 0011: attempt 1 of 3 failed (rate_limited: the model said slow down); retrying, next in line."
             + " /status 0011 to check, /cancel 0011 to stop.");
@@ -61,16 +62,29 @@ class TaskTextsTest {
     Instant now = Instant.parse("2026-01-05T10:00:00Z");
     Task later = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{\"text\": \"the report\"}"),
         TaskState.QUEUED, 5, 0, 3, now, now.plus(Duration.ofHours(2)), null, null, null, Duration.ofMinutes(1), null,
-        null, null, null, null, null, null, null, null, true);
+        null, null, null, null, null, null, null, null, true, 0);
     assertThat(TaskTexts.describe(later, 0, now)).isEqualTo("Task 0012 (the report): queued, starts in 2h 00m."
         + " Attempt 0 of 3.");
     assertThat(TaskTexts.describe(later, 0, now.plus(Duration.ofHours(2)))).contains("queued, next in line.");
     Task retry = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, now,
         now.plusSeconds(25), null, null, null, Duration.ofMinutes(1), null, null, null,
-        new TaskError("rate_limited", "slow down", true), null, null, null, null, null, true);
+        new TaskError("rate_limited", "slow down", true), null, null, null, null, null, true, 0);
     assertThat(TaskTexts.status(retry, 0, now, null, Duration.ofSeconds(30))).isEqualTo(
         "Task 0012: attempt 1 of 3 failed (rate_limited: slow down); retrying in 25s."
             + " /status 0012 to check, /cancel 0012 to stop.");
+  }
+
+  /** A task that waits for others says how many, not a place it does not hold. */
+  @Test
+  void aTaskWaitingForOthersSaysHowMany() throws Exception {
+    Instant now = Instant.parse("2026-01-05T10:00:00Z");
+    Task waiting = new Task(TaskId.of(35), "web:a", "echo", JSON.readTree("{\"text\": \"the summary\"}"),
+        TaskState.QUEUED, 5, 0, 3, now, now, null, null, null, Duration.ofMinutes(1), null, null, null, null, null,
+        null, List.of(TaskId.of(33), TaskId.of(34)), null, null, true, 2);
+    assertThat(TaskTexts.describe(waiting, 0, now)).isEqualTo("Task 0013 (the summary): queued, waits for 2 tasks."
+        + " Attempt 0 of 3.");
+    assertThat(TaskTexts.status(waiting, 0, now, null, Duration.ofSeconds(30))).startsWith(
+        "On it — task 0013, waits for 2 tasks.");
   }
 
   @Test
@@ -79,7 +93,7 @@ class TaskTextsTest {
     Task t = new Task(TaskId.of(33), "web:a", "exec", JSON.readTree("{\"message\": \"look around\"}"),
         TaskState.RUNNING, 5, 1, 3, started, started, started, null, null, Duration.ofMinutes(1), null,
         new dev.tasklane.core.Progress(null, "step 1: I'll start by looking at the repository layout.", 1, null),
-        null, null, null, null, null, null, null, true);
+        null, null, null, null, null, null, null, true, 0);
     Instant now = started.plusSeconds(5);
     assertThat(TaskTexts.status(t, -1, now, now, Duration.ofSeconds(30))).isEqualTo(
         "Task 0011: running, 5s — step 1: I'll start by looking at the repository layout. /status 0011 to check,"
@@ -94,7 +108,7 @@ class TaskTextsTest {
   private static Task task(String input) throws Exception {
     return new Task(TaskId.of(1), "web:a", "echo", JSON.readTree(input), TaskState.QUEUED, 5, 0, 3, Instant.now(),
         Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null,
-        true);
+        true, 0);
   }
 
   @Test

@@ -36,6 +36,6 @@ class TaskTitleTest {
   private static Task task(String kind, String input) throws Exception {
     return new Task(TaskId.of(1), "web:a", kind, JSON.readTree(input), TaskState.QUEUED, 5, 0, 3, Instant.now(),
         Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null,
-        true);
+        true, 0);
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param cancelRequestedAt when a cancel was asked for a running task, else null
  * @param exclusive false when the task was submitted with {@link BusyPolicy#PARALLEL} and does not
  *     count against its session's concurrency
+ * @param waitingOn how many of {@code dependsOn} have not completed yet (0 without dependencies)
  */
 public record Task(
     TaskId id,
@@ -41,7 +42,8 @@ public record Task(
     List<TaskId> dependsOn,
     Origin origin,
     Instant cancelRequestedAt,
-    boolean exclusive) {
+    boolean exclusive,
+    int waitingOn) {
 
   public Task {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -56,6 +58,6 @@ public record Task(
   public Task withProgress(Progress p) {
     return new Task(id, sessionKey, kind, input, state, priority, attempt, maxAttempts, createdAt, notBefore,
         startedAt, finishedAt, expiresAt, deadline, lease, p, result, error, idempotencyKey, parentId, dependsOn,
-        origin, cancelRequestedAt, exclusive);
+        origin, cancelRequestedAt, exclusive, waitingOn);
   }
 }

@@ -84,7 +84,7 @@ final class SubmitSql {
     Task created = new Task(TaskId.of(id), t.sessionKey(), t.kind(), t.input(), TaskState.QUEUED, t.priority(), 0,
         t.maxAttempts(), millis(now), millis(t.notBefore()), null, null, millis(t.expiresAt()),
         Duration.ofMillis(t.deadline().toMillis()), null, Progress.NONE, null, null, t.idempotencyKey(),
-        t.parentId(), t.dependsOn(), t.origin(), null, t.busyPolicy() != BusyPolicy.PARALLEL);
+        t.parentId(), t.dependsOn(), t.origin(), null, t.busyPolicy() != BusyPolicy.PARALLEL, deps.waiting);
     TaskEvent event = EventRows.insert(tx, id, t.sessionKey(), 1, EventType.CREATED, TaskState.QUEUED, now,
         EventRows.Body.EMPTY);
     changes.add(new Changed(created.id(), created.state(), event));

@@ -21,7 +21,8 @@ final class TaskRows {
   static final String COLUMNS =
       "id, session_key, kind, input, state, priority, attempt, max_attempts, created_at, not_before, started_at,"
           + " finished_at, expires_at, deadline_ms, lease_owner, lease_until, fence, progress, result, error,"
-          + " idempotency_key, parent_id, depends_on, origin, cancel_requested_at, exclusive, last_seq";
+          + " idempotency_key, parent_id, depends_on, origin, cancel_requested_at, exclusive, last_seq,"
+          + " waiting_on";
 
   private TaskRows() {}
 
@@ -66,7 +67,7 @@ final class TaskRows {
     }
   }
 
-  static final int COLUMN_COUNT = 27;
+  static final int COLUMN_COUNT = 28;
 
   static Task map(ResultSet rs) throws SQLException {
     return map(Raw.read(rs));
@@ -101,7 +102,8 @@ final class TaskRows {
         ids(r.text(23)),
         Json.origin(r.text(24)),
         r.instant(25),
-        r.number(26) != 0);
+        r.number(26) != 0,
+        (int) r.number(28));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -15,7 +15,7 @@ class RetryPolicyTest {
   private Task running(int attempt, int maxAttempts) {
     return new Task(TaskId.of(1), "s", "work", null, TaskState.RUNNING, 5, attempt, maxAttempts, now, now, now, null,
         null, Duration.ofMinutes(1), new Lease("node-a", now, attempt), Progress.NONE, null, null, null, null,
-        List.of(), Origin.NONE, null, true);
+        List.of(), Origin.NONE, null, true, 0);
   }
 
   @Test

@@ -337,9 +337,14 @@ public abstract class TaskStoreContract {
     Task b = submit(task("y"));
     Task both = submit(dependingOn(task("z"), a.id(), b.id()));
     Task onB = submit(dependingOn(task("w"), b.id()));
+    assertThat(both.waitingOn()).isEqualTo(2);
+    assertThat(a.waitingOn()).isZero();
     assertThat(claim(10)).extracting(Task::id).containsExactlyInAnyOrder(a.id(), b.id());
     store.complete(a.id(), fenceOf(a.id()), TextNode.valueOf("A"), now);
     assertThat(claim(10)).isEmpty(); // still waits for b
+    assertThat(store.find(both.id()).orElseThrow().waitingOn()).isEqualTo(1);
+    assertThat(store.list(TaskQuery.all()).items()).filteredOn(t -> t.id().equals(onB.id()))
+        .singleElement().extracting(Task::waitingOn).isEqualTo(1);
     store.fail(b.id(), fenceOf(b.id()), new TaskError("boom", "b broke", false), now);
     for (TaskId id : List.of(both.id(), onB.id())) {
       Task t = store.find(id).orElseThrow();
@@ -355,6 +360,7 @@ public abstract class TaskStoreContract {
     Task d = submit(dependingOn(task("z"), a.id()));
     claim(10);
     store.complete(a.id(), fenceOf(a.id()), TextNode.valueOf("A"), now);
+    assertThat(store.find(d.id()).orElseThrow().waitingOn()).isZero();
     assertThat(claim(10)).extracting(Task::id).containsExactly(d.id());
   }
 

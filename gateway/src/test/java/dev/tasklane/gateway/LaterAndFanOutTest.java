@@ -121,6 +121,21 @@ class LaterAndFanOutTest {
   }
 
   @Test
+  void aTaskSaysHowManyOfItsDependenciesHaveNotCompletedYet() throws Exception {
+    String done = ws.result("task.create", task("web:a", "echo")).get("taskId").asText();
+    ws.awaitTerminal(done);
+    JsonNode later = ws.result("task.create", task("web:a", "echo").put("delaySeconds", 3600));
+    assertThat(later.has("waitingOn")).isFalse(); // no dependencies, nothing to wait for
+    ObjectNode params = task("web:a", "echo");
+    params.putArray("dependsOn").add(done).add(later.get("taskId").asText());
+    JsonNode waiting = ws.result("task.create", params);
+    assertThat(waiting.get("waitingOn").asInt()).isEqualTo(1);
+    JsonNode status = json(gw.get("/v1/tasks/" + waiting.get("taskId").asText(), ADMIN));
+    assertThat(status.get("state").asText()).isEqualTo("queued");
+    assertThat(status.get("waitingOn").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void aScopedTokenMayDependOnlyOnTasksItCanSee() throws Exception {
     String bobs = ws.result("task.create", task("web:bob", "echo")).get("taskId").asText();
     String alices = ws.result("task.create", task("web:alice", "echo")).get("taskId").asText();

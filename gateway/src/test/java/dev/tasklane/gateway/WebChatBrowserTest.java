@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.FilePayload;
 import dev.tasklane.chat.ChatConfig;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -121,6 +122,18 @@ class WebChatBrowserTest extends BrowserTestBase {
     Locator later = page.locator("#task-list li.task:has(.badge[data-state=\"queued\"])");
     // In the browser's time zone and locale: "starts 23:04", "starts 11:04 PM", "starts Tue 09:00".
     assertThat(later.locator(".bar-label")).hasText(Pattern.compile("^starts (\\w{3},? )?\\d{1,2}:\\d\\d( [AP]M)?$"));
+  }
+
+  @Test
+  void aTaskWaitingForOthersSaysSoInsteadOfItsPlace() throws Exception {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=deps");
+    HttpResponse<String> later = gw.post("/v1/tasks", TestGateway.ADMIN, "{\"sessionKey\": \"web:deps\","
+        + " \"kind\": \"echo\", \"input\": {\"text\": \"first\"}, \"delaySeconds\": 7200}");
+    String first = TestGateway.json(later).get("taskId").asText();
+    gw.post("/v1/tasks", TestGateway.ADMIN, "{\"sessionKey\": \"web:deps\", \"kind\": \"echo\","
+        + " \"input\": {\"text\": \"then this\"}, \"dependsOn\": [\"" + first + "\"]}");
+    Locator waiting = page.locator("#task-list li.task:has-text(\"then this\")");
+    assertThat(waiting.locator(".bar-label")).hasText("waits for 1 task");
   }
 
   @Test

@@ -43,8 +43,8 @@ public final class ListCommand implements Callable<Integer> {
     }
     if (page.get("items").isEmpty()) out.println("no tasks");
     for (JsonNode t : page.get("items")) {
-      String startsAt = TaskText.startsAt(t);
-      out.println(startsAt == null ? TaskText.line(t) : TaskText.line(t) + "  " + startsAt);
+      String notYet = TaskText.notYet(t);
+      out.println(notYet == null ? TaskText.line(t) : TaskText.line(t) + "  " + notYet);
     }
     if (page.hasNonNull("nextCursor")) out.println("more: --cursor " + page.get("nextCursor").asText());
     return 0;

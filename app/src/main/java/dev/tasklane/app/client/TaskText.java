@@ -39,22 +39,28 @@ final class TaskText {
 
   /**
    * Where a queued task stands: {@code waits for 00KQ} for one whose dependencies {@code waitsFor}
-   * have not completed yet, {@code starts at 2026-01-05T09:00:00Z} for one that waits for its start
-   * time (submitted for later, or pausing before a retry), else its place in the queue; null for a
-   * task that is not queued, or when the server did not count it.
+   * have not completed yet, else as {@link #notYet}, else its place in the queue; null for a task
+   * that is not queued, or when the server did not count it.
    */
   static String place(JsonNode t, List<String> waitsFor) {
     if (!t.path("state").asText().equals("queued")) return null;
     if (!waitsFor.isEmpty()) return "waits for " + String.join(", ", waitsFor);
-    String startsAt = startsAt(t);
-    if (startsAt != null) return startsAt;
+    String notYet = notYet(t);
+    if (notYet != null) return notYet;
     long position = t.path("position").asLong(-1);
     return position >= 0 ? queuePlace(position) : null;
   }
 
-  /** {@code starts at 2026-01-05T09:00:00Z} for a queued task whose start time is ahead, else null. */
-  static String startsAt(JsonNode t) {
-    if (!t.path("state").asText().equals("queued") || !t.hasNonNull("notBefore")) return null;
+  /**
+   * Why a queued task cannot start yet: {@code waits for 2 tasks} while some of its dependencies
+   * have not completed, {@code starts at 2026-01-05T09:00:00Z} while its start time is ahead
+   * (submitted for later, or pausing before a retry); else null.
+   */
+  static String notYet(JsonNode t) {
+    if (!t.path("state").asText().equals("queued")) return null;
+    int waitingOn = t.path("waitingOn").asInt(0);
+    if (waitingOn > 0) return "waits for " + waitingOn + (waitingOn == 1 ? " task" : " tasks");
+    if (!t.hasNonNull("notBefore")) return null;
     Instant notBefore = Instant.parse(t.get("notBefore").asText());
     return notBefore.isAfter(Instant.now()) ? "starts at " + notBefore.truncatedTo(ChronoUnit.SECONDS) : null;
   }

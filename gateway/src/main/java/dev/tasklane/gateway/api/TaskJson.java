@@ -35,7 +35,10 @@ public final class TaskJson {
     time(n, "expiresAt", t.expiresAt());
     time(n, "cancelRequestedAt", t.cancelRequestedAt());
     if (t.parentId() != null) n.put("parentId", t.parentId().toString());
-    if (!t.dependsOn().isEmpty()) t.dependsOn().forEach(d -> n.withArray("dependsOn").add(d.toString()));
+    if (!t.dependsOn().isEmpty()) {
+      t.dependsOn().forEach(d -> n.withArray("dependsOn").add(d.toString()));
+      n.put("waitingOn", t.waitingOn());
+    }
     return n;
   }
 

@@ -89,7 +89,7 @@ public final class WarmUp {
     p.json("input");
     Instant now = Instant.now();
     Task task = new Task(TaskId.of(1), "web:warm-up", "exec", p.json("input"), TaskState.QUEUED, 5, 0, 3, now, now,
-        null, null, null, Duration.ofMinutes(30), null, null, null, null, null, null, null, null, null, true);
+        null, null, null, Duration.ofMinutes(30), null, null, null, null, null, null, null, null, null, true, 0);
     ObjectNode reply = Json.object().put("id", "1").put("ok", true);
     reply.set("result", TaskJson.task(task).put("position", 0));
     Json.write(reply);
