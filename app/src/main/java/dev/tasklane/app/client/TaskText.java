@@ -9,18 +9,30 @@ import java.util.List;
 final class TaskText {
   /** The server counts a queue place up to this (docs/PROTOCOL.md). */
   private static final long POSITION_CAP = 100;
+  /** A title longer than this is cut, so that a line of a list stays about one terminal line. */
+  static final int TITLE_CHARS = 60;
 
   private TaskText() {}
 
-  /** {@code 00KQ  running  web:alice  exec  42%  compiling} */
+  /**
+   * {@code 00KQ   running   web:alice            exec      make test  42%  compiling}: the task's
+   * title (what was asked for), and a running task's progress. A task that is not running shows no
+   * progress: its last message ({@code starting sh -c make test}, a line of output) is not news.
+   */
   static String line(JsonNode t) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-6s %-9s %-20s %-8s", t.path("id").asText(), t.path("state").asText(),
-        t.path("sessionKey").asText(), t.path("kind").asText()));
+    sb.append(String.format("%-6s %-9s %-20s %-8s  %s", t.path("id").asText(), t.path("state").asText(),
+        t.path("sessionKey").asText(), t.path("kind").asText(), cut(t.path("title").asText())));
+    if (!t.path("state").asText().equals("running")) return sb.toString().stripTrailing();
     JsonNode p = t.path("progress");
     if (p.path("fraction").isNumber()) sb.append(String.format(" %3.0f%%", p.path("fraction").asDouble() * 100));
     if (p.hasNonNull("message")) sb.append("  ").append(p.get("message").asText());
     return sb.toString().stripTrailing();
+  }
+
+  private static String cut(String title) {
+    String one = title.replaceAll("\\s+", " ").strip();
+    return one.length() <= TITLE_CHARS ? one : one.substring(0, TITLE_CHARS - 1) + "…";
   }
 
   /**
