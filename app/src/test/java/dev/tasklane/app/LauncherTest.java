@@ -76,6 +76,18 @@ class LauncherTest {
     assertThat(r.out()).isEqualTo(jdk25.toString());
   }
 
+  /** Its release file names a JDK's version: no JVM starts to say it (this java would say 17). */
+  @Test
+  void readsTheVersionFromTheJdksReleaseFile() throws Exception {
+    Path jdk = fakeJdk("jdk-release", 17);
+    Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"21.0.9\"\n");
+    Path old = fakeJdk("jdk-1.8", 25);
+    Files.writeString(old.resolve("release"), "JAVA_VERSION=\"1.8.0_452\"\n");
+    Run r = run(Map.of("TASKLANE_JDK_DIRS", old + " " + jdk, "PATH", "/usr/bin:/bin"));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(jdk.toString());
+  }
+
   @Test
   void saysWhatToInstallWhenNoJdkFits() throws Exception {
     Path old = fakeJdk("jdk-17", 17);
