@@ -20,7 +20,10 @@ public final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonNode t = server.client().post("/v1/tasks/" + ApiClient.encode(id) + "/cancel", null, null);
+    JsonNode t;
+    try (ApiClient client = server.client()) {
+      t = client.post("/v1/tasks/" + ApiClient.encode(id) + "/cancel", null, null);
+    }
     String state = t.get("state").asText();
     String note = t.hasNonNull("cancelRequestedAt") && state.equals("running") ? " (stopping)" : "";
     spec.commandLine().getOut().println("task " + t.get("id").asText() + " " + state + note);

@@ -35,7 +35,10 @@ public final class ListCommand implements Callable<Integer> {
     if (session != null) q.append("&sessionKey=").append(ApiClient.encode(session));
     if (state != null) q.append("&state=").append(ApiClient.encode(state));
     if (cursor != null) q.append("&cursor=").append(ApiClient.encode(cursor));
-    JsonNode page = server.client().get(q.toString());
+    JsonNode page;
+    try (ApiClient client = server.client()) {
+      page = client.get(q.toString());
+    }
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(page.toPrettyString());

@@ -23,10 +23,11 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ApiClient client = server.client();
-    JsonNode t = client.get("/v1/tasks/" + ApiClient.encode(id));
-    spec.commandLine().getOut().println(json ? t.toPrettyString()
-        : TaskText.details(t, PendingDependencies.of(client, t)));
+    try (ApiClient client = server.client()) {
+      JsonNode t = client.get("/v1/tasks/" + ApiClient.encode(id));
+      spec.commandLine().getOut().println(json ? t.toPrettyString()
+          : TaskText.details(t, PendingDependencies.of(client, t)));
+    }
     return 0;
   }
 }

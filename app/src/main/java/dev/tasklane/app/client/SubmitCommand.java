@@ -70,14 +70,15 @@ public final class SubmitCommand implements Callable<Integer> {
     if (notBefore != null) body.put("notBefore", notBefore);
     if (ttl != null) body.put("ttlSeconds", ttl.toSeconds());
     if (dependsOn != null) dependsOn.forEach(body.withArray("dependsOn")::add);
-    ApiClient client = server.client();
-    if (attach != null) {
-      for (Path f : attach) body.withArray("attachments").add(client.upload(session, f).get("id").asText());
+    try (ApiClient client = server.client()) {
+      if (attach != null) {
+        for (Path f : attach) body.withArray("attachments").add(client.upload(session, f).get("id").asText());
+      }
+      JsonNode t = client.post("/v1/tasks", body, idempotencyKey);
+      var out = spec.commandLine().getOut();
+      if (json) out.println(t.toPrettyString());
+      else out.println(TaskText.submitted(t, PendingDependencies.of(client, t)));
     }
-    JsonNode t = client.post("/v1/tasks", body, idempotencyKey);
-    var out = spec.commandLine().getOut();
-    if (json) out.println(t.toPrettyString());
-    else out.println(TaskText.submitted(t, PendingDependencies.of(client, t)));
     return 0;
   }
 }

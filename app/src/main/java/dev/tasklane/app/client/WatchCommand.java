@@ -43,8 +43,13 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (ApiClient client = server.client()) {
+      return follow(client);
+    }
+  }
+
+  private int follow(ApiClient client) throws IOException, InterruptedException {
     bar = !plain && Terminal.isInteractive();
-    ApiClient client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long seq = 0;
     int failures = 0;
