@@ -120,7 +120,7 @@ function barLabel(t) {
 function taskNote(t) {
   if (!t) return '';
   switch (t.state) {
-    case 'completed': return t.result != null ? firstLine(resultText(t.result)) : 'completed';
+    case 'completed': return firstLine(resultText(t.result)) || 'no output';
     case 'failed': case 'expired': return t.error ? `${t.error.code}: ${t.error.message}` : t.state;
     case 'canceled': return 'canceled';
     case 'queued':
@@ -142,9 +142,15 @@ function firstLine(s) {
   return line.length > 200 ? line.slice(0, 199) + '…' : line;
 }
 
+/**
+ * The readable text of a result, as the chat's answer has it: its `text`, `output` or `stdout` field
+ * (empty when the command printed nothing), a plain string, or else the JSON itself.
+ */
 function resultText(r) {
-  if (r && typeof r === 'object') return r.text || r.output || JSON.stringify(r);
-  return String(r);
+  if (r == null) return '';
+  if (typeof r !== 'object') return String(r);
+  const field = ['text', 'output', 'stdout'].find((f) => typeof r[f] === 'string');
+  return field ? r[field] : JSON.stringify(r);
 }
 
 /**

@@ -234,6 +234,16 @@ class WebChatBrowserTest extends BrowserTestBase {
     assertThat(page.locator("#picked li")).containsText("big.bin");
   }
 
+  /** A command that printed nothing: the list says so, as the chat's answer does, not its JSON. */
+  @Test
+  void aCommandThatPrintedNothingSaysSoInTheList() throws Exception {
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=quiet");
+    gw.post("/v1/tasks", TestGateway.ADMIN, "{\"sessionKey\": \"web:quiet\", \"kind\": \"echo\","
+        + " \"input\": {\"exitCode\": 0, \"output\": \"\", \"truncated\": false}}");
+    assertThat(page.locator("#task-list li.task:has(.badge[data-state=\"completed\"]) .task-note"))
+        .hasText("no output");
+  }
+
   @Test
   void aTaskThatRecoveredShowsItsResultNotTheLostAttemptsError() {
     open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=recovered");
