@@ -127,9 +127,9 @@ class LauncherTest {
   }
 
   /**
-   * A server runs with a class-data archive beside the jar, the command line without; the options
-   * work on the JDK the launcher picks: the first run writes the archive at exit, the next maps it,
-   * and neither prints a word of it.
+   * A server runs with a class-data archive beside the jar, the client commands with one they share;
+   * the options work on the JDK the launcher picks: the first run writes the archive at exit, the
+   * next maps it, and neither prints a word of it.
    */
   @Test
   void aServerStartsFromItsClassDataArchiveAndTheOptionsWorkOnThisJdk() throws Exception {
@@ -137,7 +137,11 @@ class LauncherTest {
     List<String> serve = javaOptions(root, "serve", Map.of()).out().lines().toList();
     assertThat(serve).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archiveOf(root, "serve"));
     assertThat(javaOptions(root, "worker", Map.of()).out()).contains("-XX:SharedArchiveFile=" + archiveOf(root, "worker"));
-    assertThat(javaOptions(root, "list", Map.of()).out()).doesNotContain("SharedArchiveFile");
+    for (String client : List.of("submit", "status", "list", "cancel", "watch")) {
+      assertThat(javaOptions(root, client, Map.of()).out())
+          .contains("-XX:SharedArchiveFile=" + archiveOf(root, "client"));
+    }
+    assertThat(javaOptions(root, "--help", Map.of()).out()).doesNotContain("SharedArchiveFile");
     assertThat(javaOptions(root, "serve", Map.of("TASKLANE_CLASS_ARCHIVE", "off")).out())
         .doesNotContain("SharedArchiveFile");
 
