@@ -149,6 +149,15 @@ class ClientCommandsTest {
     assertThat(run("cancel", first).code()).isZero();
   }
 
+  /** A submit with nothing to run is refused at once, not stored as a task that fails. */
+  @Test
+  void aSubmitWithNothingToRunIsRefused() {
+    Run empty = run("submit", "-s", "cli:seven");
+    assertThat(empty.code()).isEqualTo(1);
+    assertThat(empty.err()).contains("bad_request", "exec input is wrong", "\"command\"", "\"shell\"");
+    assertThat(run("list", "-s", "cli:seven").out().strip()).isEqualTo("no tasks");
+  }
+
   @Test
   void errorsAreShortAndStructured() {
     Run missing = run("status", "7ZZZ");

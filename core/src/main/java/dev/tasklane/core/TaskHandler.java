@@ -1,5 +1,7 @@
 package dev.tasklane.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The work behind one task kind. Register an implementation with {@link dev.tasklane.engine.Lane.Builder#handler}.
  *
@@ -14,4 +16,13 @@ public interface TaskHandler {
    * not); any other exception is a retryable {@code handler_error}.
    */
   TaskResult run(TaskContext ctx) throws Exception;
+
+  /**
+   * Checks a task's input when it is submitted, before anything is stored: a {@link TaskFailure}
+   * refuses the submit ({@code bad_request}, with its message), so a caller learns of a wrong input
+   * at once, not from a task that fails. Check only the input's shape: the node that runs the task
+   * may have other folders, profiles or credentials than the one that takes the request. It runs on
+   * every submit, so it must be quick and change nothing. The default accepts every input.
+   */
+  default void checkInput(JsonNode input) throws TaskFailure {}
 }

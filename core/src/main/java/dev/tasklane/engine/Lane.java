@@ -131,7 +131,7 @@ public final class Lane implements AutoCloseable {
   public Submitted submit(SubmitRequest request) {
     checkAccepting();
     Instant now = clock.instant();
-    NewTask task = validator.validate(request, handlers.keySet(), now);
+    NewTask task = validator.validate(request, handlers, now);
     // A free slot's claim is queued right behind the submit, so that it may share its commit; and
     // once more after the commit, for a store that writes the submit's rows late in its batch.
     // With every slot busy, the next freed slot wakes the dispatcher, and its claim sees this task.
@@ -154,7 +154,7 @@ public final class Lane implements AutoCloseable {
    */
   public boolean rehearseSubmit(SubmitRequest request) {
     Instant now = clock.instant();
-    return store.rehearseSubmit(validator.validate(request, handlers.keySet(), now), config.maxPendingPerSession(),
+    return store.rehearseSubmit(validator.validate(request, handlers, now), config.maxPendingPerSession(),
         config.perSession(), config.concurrency() > 0 ? dispatcher.claimRequest() : null, now);
   }
 
@@ -170,9 +170,9 @@ public final class Lane implements AutoCloseable {
     List<NewTask> tasks = new ArrayList<>();
     for (SubmitRequest child : children) {
       BusyPolicy p = child.busyPolicy() == null ? BusyPolicy.PARALLEL : child.busyPolicy();
-      tasks.add(validator.validate(child.toBuilder().busyPolicy(p).build(), handlers.keySet(), now));
+      tasks.add(validator.validate(child.toBuilder().busyPolicy(p).build(), handlers, now));
     }
-    NewTask p = validator.validate(parent, handlers.keySet(), now, tasks.size());
+    NewTask p = validator.validate(parent, handlers, now, tasks.size());
     TaskStore.FanOutResult r = store.fanOut(p, tasks, config.maxPendingPerSession(), now);
     List<Submitted> submitted = new ArrayList<>();
     for (TaskStore.SubmitResult s : r.children()) submitted.add(submitted(s));

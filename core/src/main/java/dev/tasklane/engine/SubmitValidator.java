@@ -5,13 +5,15 @@ import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.SubmitRequest;
+import dev.tasklane.core.TaskFailure;
+import dev.tasklane.core.TaskHandler;
 import dev.tasklane.store.Json;
 import dev.tasklane.store.NewTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.Map;
 
 /** Checks a submit against the lane's limits and fills in its defaults. Refusals change nothing. */
 final class SubmitValidator {
@@ -27,16 +29,18 @@ final class SubmitValidator {
     this.config = config;
   }
 
-  NewTask validate(SubmitRequest r, Set<String> kinds, Instant now) {
-    return validate(r, kinds, now, 0);
+  NewTask validate(SubmitRequest r, Map<String, TaskHandler> handlers, Instant now) {
+    return validate(r, handlers, now, 0);
   }
 
   /** A fan-out's parent: it will depend on {@code children} more tasks than it names. */
-  NewTask validate(SubmitRequest r, Set<String> kinds, Instant now, int children) {
+  NewTask validate(SubmitRequest r, Map<String, TaskHandler> handlers, Instant now, int children) {
     text(r.sessionKey(), "sessionKey");
     text(r.kind(), "kind");
-    if (!kinds.contains(r.kind())) {
-      throw bad("unknown kind '" + r.kind() + "'; this lane runs: " + String.join(", ", kinds.stream().sorted().toList()));
+    TaskHandler handler = handlers.get(r.kind());
+    if (handler == null) {
+      throw bad("unknown kind '" + r.kind() + "'; this lane runs: "
+          + String.join(", ", handlers.keySet().stream().sorted().toList()));
     }
     int priority = r.priority() == null ? config.defaultPriority() : r.priority();
     if (priority < LaneConfig.MIN_PRIORITY || priority > LaneConfig.MAX_PRIORITY) {
@@ -63,6 +67,11 @@ final class SubmitValidator {
     if (bytes > config.maxInputBytes()) {
       throw new LaneException(ErrorCode.TOO_LARGE,
           "input is " + bytes + " bytes; the limit is " + config.maxInputBytes() + " bytes");
+    }
+    try {
+      handler.checkInput(r.input());
+    } catch (TaskFailure f) {
+      throw bad("the " + r.kind() + " input is wrong: " + f.getMessage());
     }
     Instant notBefore = r.notBefore() == null || r.notBefore().isBefore(now) ? now : r.notBefore();
     BusyPolicy policy = r.busyPolicy() == null ? config.defaultBusyPolicy() : r.busyPolicy();

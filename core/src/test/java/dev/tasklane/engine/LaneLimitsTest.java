@@ -4,15 +4,20 @@ import static dev.tasklane.engine.LaneFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tasklane.core.BusyPolicy;
 import dev.tasklane.core.ErrorCode;
 import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Submitted;
+import dev.tasklane.core.TaskContext;
+import dev.tasklane.core.TaskFailure;
 import dev.tasklane.core.TaskHandler;
 import dev.tasklane.core.TaskQuery;
 import dev.tasklane.core.TaskResult;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +73,33 @@ class LaneLimitsTest {
       assertThat(lane.list(TaskQuery.all()).items()).isEmpty();
       assertThat(lane.submit(request("s", "work").priority(10).maxAttempts(100).build()).created()).isTrue();
     }
+  }
+
+  /** A handler that says an input is wrong has it refused at the submit, in a fan-out too. */
+  @Test
+  void anInputItsHandlerRefusesIsABadRequestThatStoresNothing() {
+    TaskHandler picky = new TaskHandler() {
+      @Override
+      public TaskResult run(TaskContext ctx) {
+        return TaskResult.empty();
+      }
+
+      @Override
+      public void checkInput(JsonNode input) throws TaskFailure {
+        if (!input.has("text")) throw TaskFailure.permanent("bad_input", "\"text\" is missing");
+      }
+    };
+    try (Lane lane = LaneFixture.start(dir, Map.of("picky", picky), b -> b.concurrency(0))) {
+      assertBad(() -> lane.submit(request("s", "picky").build()), "the picky input is wrong: \"text\" is missing");
+      assertBad(() -> lane.fanOut(request("s", "picky").input(text("ok")).build(),
+          List.of(request("s", "picky").input(text("ok")).build(), request("s", "picky").build())), "\"text\"");
+      assertThat(lane.list(TaskQuery.all()).items()).isEmpty();
+      assertThat(lane.submit(request("s", "picky").input(text("ok")).build()).created()).isTrue();
+    }
+  }
+
+  private static JsonNode text(String value) {
+    return JsonNodeFactory.instance.objectNode().put("text", value);
   }
 
   @Test

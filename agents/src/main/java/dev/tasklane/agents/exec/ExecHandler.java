@@ -1,5 +1,6 @@
 package dev.tasklane.agents.exec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.core.TaskContext;
@@ -50,6 +51,11 @@ public final class ExecHandler implements TaskHandler {
     this.environments = environments;
     this.sessionFolder = sessionFolder;
     this.attachments = attachments;
+  }
+
+  @Override
+  public void checkInput(JsonNode input) throws TaskFailure {
+    ExecInput.checkShape(input);
   }
 
   @Override

@@ -31,6 +31,18 @@ public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Du
 
   /** Reads and checks an input; a wrong shape is a permanent {@code bad_input} failure. */
   public static ExecInput parse(JsonNode in) throws TaskFailure {
+    return read(in, true);
+  }
+
+  /**
+   * Checks an input's shape only, as a submit does: whether its {@code cwd} exists is for the node
+   * that runs the task to say.
+   */
+  public static void checkShape(JsonNode in) throws TaskFailure {
+    read(in, false);
+  }
+
+  private static ExecInput read(JsonNode in, boolean onThisNode) throws TaskFailure {
     if (in == null || !in.isObject()) throw bad("the input must be a JSON object with \"command\" or \"shell\"");
     boolean hasCommand = in.has("command");
     boolean hasShell = in.has("shell");
@@ -38,7 +50,7 @@ public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Du
     List<String> argv = hasCommand ? argv(in.get("command")) : List.of("sh", "-c", shell(in.get("shell")));
     JsonNode profile = in.get("profile");
     if (profile != null && !profile.isNull() && !profile.isTextual()) throw bad("\"profile\" must be a profile name");
-    return new ExecInput(argv, cwd(in.get("cwd")), env(in.get("env")), timeout(in.get("timeoutSeconds")),
+    return new ExecInput(argv, cwd(in.get("cwd"), onThisNode), env(in.get("env")), timeout(in.get("timeoutSeconds")),
         format(in.get("format")), profile == null || profile.isNull() ? null : profile.asText());
   }
 
@@ -60,12 +72,12 @@ public record ExecInput(List<String> argv, Path cwd, Map<String, String> env, Du
     return n.asText();
   }
 
-  private static Path cwd(JsonNode n) throws TaskFailure {
+  private static Path cwd(JsonNode n, boolean mustExist) throws TaskFailure {
     if (n == null || n.isNull()) return null;
     if (!n.isTextual() || n.asText().isBlank()) throw bad("\"cwd\" must be a folder path");
     try {
       Path p = Path.of(n.asText());
-      if (!Files.isDirectory(p)) throw bad("\"cwd\" " + n.asText() + " is not an existing folder");
+      if (mustExist && !Files.isDirectory(p)) throw bad("\"cwd\" " + n.asText() + " is not an existing folder");
       return p;
     } catch (InvalidPathException e) {
       throw bad("\"cwd\" is not a valid path: " + e.getMessage());

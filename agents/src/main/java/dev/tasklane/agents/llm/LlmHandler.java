@@ -88,6 +88,11 @@ public final class LlmHandler implements TaskHandler {
   }
 
   @Override
+  public void checkInput(JsonNode input) throws TaskFailure {
+    LlmInput.parse(input);
+  }
+
+  @Override
   public TaskResult run(TaskContext ctx) throws TaskFailure, InterruptedException {
     LlmInput in = LlmInput.parse(ctx.input());
     AgentProfile profile = profile(in);

@@ -2,6 +2,7 @@ package dev.tasklane.agents.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tasklane.core.TaskFailure;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,14 @@ record LlmInput(String message, String profile, Path workdir, boolean background
     if (!message.isTextual() || message.asText().isBlank()) throw bad("\"message\" must be a non-empty string");
     String profile = optionalText(in, "profile");
     String workdir = optionalText(in, "workdir");
-    return new LlmInput(message.asText(), profile, workdir == null ? null : Path.of(workdir),
-        in.path("background").asBoolean(false), grantedProfiles(in.get(GRANTED_PROFILES)));
+    Path folder;
+    try {
+      folder = workdir == null ? null : Path.of(workdir);
+    } catch (InvalidPathException e) {
+      throw bad("\"workdir\" is not a valid path: " + e.getMessage());
+    }
+    return new LlmInput(message.asText(), profile, folder, in.path("background").asBoolean(false),
+        grantedProfiles(in.get(GRANTED_PROFILES)));
   }
 
   private static List<String> grantedProfiles(JsonNode n) throws TaskFailure {

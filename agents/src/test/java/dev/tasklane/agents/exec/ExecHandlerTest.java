@@ -2,9 +2,11 @@ package dev.tasklane.agents.exec;
 
 import static dev.tasklane.agents.testing.LaneFixture.command;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.agents.testing.LaneFixture;
+import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
@@ -154,12 +156,15 @@ class ExecHandlerTest {
   }
 
   @Test
-  void badInputFailsAtOnceWithACode() {
+  void aWrongShapeIsRefusedAtTheSubmitAndAMissingFolderFailsTheTaskAtOnce() {
     LaneFixture f = lane(ExecOptions.defaults());
-    Task t = f.awaitEnd(f.submit("exec", LaneFixture.object().put("command", "ls -l")), MAX);
+    assertThatThrownBy(() -> f.submit("exec", LaneFixture.object().put("command", "ls -l")))
+        .isInstanceOf(LaneException.class).hasMessageContaining("\"command\" must be a non-empty array of strings");
+    // Whether the folder exists is for the node that runs the task to say.
+    Task t = f.awaitEnd(f.submit("exec", LaneFixture.object().put("shell", "ls").put("cwd", "/no/such/dir")), MAX);
     assertThat(t.state()).isEqualTo(TaskState.FAILED);
     assertThat(t.attempt()).isEqualTo(1);
     assertThat(t.error().code()).isEqualTo("bad_input");
-    assertThat(t.error().message()).contains("\"command\" must be a non-empty array of strings");
+    assertThat(t.error().message()).contains("/no/such/dir is not an existing folder");
   }
 }

@@ -40,6 +40,18 @@ class ExecInputTest {
     assertThat(f.getMessage()).contains(message.strip());
   }
 
+  /**
+   * A submit checks the shape alone: the folder a task runs in is the running node's to find, and
+   * that node may not be the one that took the request.
+   */
+  @Test
+  void aSubmitChecksTheShapeAndLeavesTheFolderToTheNodeThatRunsIt() throws Exception {
+    ExecInput.checkShape(JSON.readTree("{\"shell\":\"ls\",\"cwd\":\"/no/such/dir\"}"));
+    TaskFailure f = catchThrowableOfType(TaskFailure.class, () -> ExecInput.checkShape(JSON.readTree("{}")));
+    assertThat(f).isNotNull();
+    assertThat(f.getMessage()).contains("exactly one of");
+  }
+
   @Test
   void aShellStringRunsThroughShAndTheTimeoutIsKept() throws Exception {
     ExecInput in = ExecInput.parse(JSON.readTree("{\"shell\":\"echo hi | wc -c\",\"timeoutSeconds\":86400}"));

@@ -4,10 +4,12 @@ import static dev.tasklane.agents.llm.FakeOpenAi.call;
 import static dev.tasklane.agents.llm.LlmFixture.MAX;
 import static dev.tasklane.agents.llm.LlmFixture.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tasklane.agents.llm.FakeOpenAi.Text;
 import dev.tasklane.agents.profile.LlmSettings;
 import dev.tasklane.agents.testing.LaneFixture;
+import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Task;
 import dev.tasklane.core.TaskId;
 import dev.tasklane.core.TaskState;
@@ -133,13 +135,15 @@ class LlmHandlerTest {
   }
 
   @Test
-  void badInputFailsAtOnce() throws Exception {
+  void aMissingMessageIsRefusedAtTheSubmitAndAnUnknownProfileFailsAtOnce() throws Exception {
     try (FakeOpenAi ai = new FakeOpenAi(r -> new Text("never"));
         LaneFixture f = LlmFixture.lane(dir, LlmFixture.settings(ai.baseUrl()), ConversationSource.NONE,
             LaneFixture.fastRetries())) {
-      Task empty = f.awaitEnd(f.submit("llm", message(" ")), MAX);
+      assertThatThrownBy(() -> f.submit("llm", message(" "))).isInstanceOf(LaneException.class)
+          .hasMessageContaining("\"message\" must be a non-empty string");
+      // Which profiles exist is for the node that runs the task to say.
       Task unknown = f.awaitEnd(f.submit("llm", message("hi").put("profile", "nope")), MAX);
-      assertThat(empty.error().code()).isEqualTo("bad_input");
+      assertThat(unknown.error().code()).isEqualTo("bad_input");
       assertThat(unknown.error().message()).isEqualTo("\"nope\" is not a configured llm profile");
       assertThat(ai.requests()).isEmpty();
     }

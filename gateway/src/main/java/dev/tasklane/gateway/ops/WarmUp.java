@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tasklane.chat.ChatMessage;
+import dev.tasklane.core.LaneException;
 import dev.tasklane.core.Origin;
 import dev.tasklane.core.Progress;
 import dev.tasklane.core.SubmitRequest;
@@ -75,8 +76,13 @@ public final class WarmUp {
     Set<String> kinds = lane.kinds();
     if (kinds.isEmpty()) return;
     String kind = kinds.contains("exec") ? "exec" : kinds.iterator().next();
-    lane.rehearseSubmit(SubmitRequest.builder(sessionKey, kind).input(Json.parse(INPUT))
-        .origin(new Origin(null, null, null, WarmUpPass.NAME)).build());
+    try {
+      lane.rehearseSubmit(SubmitRequest.builder(sessionKey, kind).input(Json.parse(INPUT))
+          .origin(new Origin(null, null, null, WarmUpPass.NAME)).build());
+    } catch (LaneException e) {
+      // Another kind may refuse an exec command as its input: its submit stays unrehearsed.
+      log.debug("the warm-up's {} submit was refused", kind, e);
+    }
   }
 
   /** A create request read as the WebSocket reads it, and a task and a chat entry written as replies are. */
