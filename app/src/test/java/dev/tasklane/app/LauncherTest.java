@@ -123,31 +123,38 @@ class LauncherTest {
       throws IOException, InterruptedException {
     Map<String, String> all = new HashMap<>(env);
     all.put("JAVA_HOME", THIS_JDK.toString());
+    all.putIfAbsent("TASKLANE_JAVA_OPTS", ""); // the build sets some for the servers tests start
     return exec(List.of("bash", root.resolve("tasklane").toString(), "--java-options", command), all);
   }
 
   /**
-   * A server runs with a class-data archive beside the jar, the client commands with one they share;
-   * the options work on the JDK the launcher picks: the first run writes the archive at exit, the
-   * next maps it, and neither prints a word of it.
+   * A server runs with a class-data archive beside the jar, the client commands with one they share
+   * and the options of a short-lived JVM; the options work on the JDK the launcher picks: the first
+   * run writes the archive at exit, the next maps it, and neither prints a word of it.
    */
   @Test
-  void aServerStartsFromItsClassDataArchiveAndTheOptionsWorkOnThisJdk() throws Exception {
+  void serversAndClientsStartFromTheirClassDataArchivesAndTheOptionsWorkOnThisJdk() throws Exception {
     Path root = installWithJar();
     List<String> serve = javaOptions(root, "serve", Map.of()).out().lines().toList();
     assertThat(serve).contains("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archiveOf(root, "serve"));
     assertThat(javaOptions(root, "worker", Map.of()).out()).contains("-XX:SharedArchiveFile=" + archiveOf(root, "worker"));
     for (String client : List.of("submit", "status", "list", "cancel", "watch")) {
-      assertThat(javaOptions(root, client, Map.of()).out())
-          .contains("-XX:SharedArchiveFile=" + archiveOf(root, "client"));
+      assertThat(javaOptions(root, client, Map.of()).out().lines()).contains(
+          "-XX:SharedArchiveFile=" + archiveOf(root, "client"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     }
+    assertThat(serve).doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     assertThat(javaOptions(root, "--help", Map.of()).out()).doesNotContain("SharedArchiveFile");
     assertThat(javaOptions(root, "serve", Map.of("TASKLANE_CLASS_ARCHIVE", "off")).out())
         .doesNotContain("SharedArchiveFile");
 
-    Path archive = dir.resolve("server.jsa");
+    mapsTheArchiveItWrote(serve, dir.resolve("server.jsa"));
+    mapsTheArchiveItWrote(javaOptions(root, "status", Map.of()).out().lines().toList(), dir.resolve("client.jsa"));
+  }
+
+  /** A JVM with {@code options} (its archive at {@code archive}) writes the archive, then maps it. */
+  private static void mapsTheArchiveItWrote(List<String> options, Path archive) throws Exception {
     List<String> java = new ArrayList<>(List.of(THIS_JDK.resolve("bin/java").toString()));
-    for (String o : serve) java.add(o.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : o);
+    for (String o : options) java.add(o.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : o);
     java.add("-version");
     Run first = exec(java, Map.of());
     assertThat(first.exit()).isZero();
