@@ -41,7 +41,9 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(String command, Path data, Map<String, String> env, String... extraArgs)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp",
+        // Short-lived servers on a machine the suite keeps busy: the JIT's first tier only, as the
+        // test JVMs run (C2's compiles would compete with the tests for the cores).
+        "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), Main.class.getName(), command, "--data", data.toString()));
     String portFlag = command.equals("worker") ? "--admin-port" : "--port";
     if (!List.of(extraArgs).contains(portFlag)) cmd.addAll(List.of(portFlag, "0"));

@@ -69,8 +69,9 @@ class ChatCrashTest extends ChatTestBase {
 
   private Process child(String mode, String text) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        ChatCrashChild.class.getName(), dir.toString(), mode, text)
+    // The JIT's first tier only, as the test JVMs run: C2's compiles would compete for the cores.
+    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), ChatCrashChild.class.getName(), dir.toString(), mode, text)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("child.out").toFile())
         .start();

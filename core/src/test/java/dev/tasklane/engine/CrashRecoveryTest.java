@@ -129,7 +129,8 @@ class CrashRecoveryTest {
 
   private Process child(String location, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+    // The JIT's first tier only, as the test JVMs run: C2's compiles would compete for the cores.
+    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), CrashChild.class.getName(), location, log.toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("child-" + System.nanoTime() + ".out").toFile())
