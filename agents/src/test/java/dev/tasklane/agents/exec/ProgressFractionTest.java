@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tasklane.agents.testing.LaneFixture;
+import dev.tasklane.core.LaneConfig;
 import dev.tasklane.core.TaskEvent;
 import dev.tasklane.core.TaskId;
 import java.nio.file.Path;
@@ -41,8 +42,12 @@ class ProgressFractionTest {
 
   @Test
   void aCommandThatCountsItsStepsShowsAFractionThatStaysUntilTheNextCount() throws Exception {
-    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults())))) {
-      Path script = f.script("steps.sh", "for i in 1 2 3 4; do echo \"[$i/4] part $i\"; echo detail; sleep 0.3; done");
+    // Progress is stored at most once per interval, the latest then: each count must outlast one
+    // interval by far, or a busy machine stores the next count in its place.
+    LaneConfig config = LaneFixture.fastRetries().toBuilder().progressInterval(Duration.ofMillis(50)).build();
+    try (LaneFixture f = new LaneFixture(dir, Map.of("exec", LaneFixture.execHandler(dir, ExecOptions.defaults())),
+        config)) {
+      Path script = f.script("steps.sh", "for i in 1 2 3 4; do echo \"[$i/4] part $i\"; echo detail; sleep 0.5; done");
       TaskId id = f.submit("exec", command("sh", script.toString()));
       f.awaitEnd(id, Duration.ofSeconds(20));
       List<Double> fractions = f.events(id).stream().map(TaskEvent::progress).filter(Objects::nonNull)
