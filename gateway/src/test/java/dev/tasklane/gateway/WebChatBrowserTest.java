@@ -234,6 +234,22 @@ class WebChatBrowserTest extends BrowserTestBase {
     assertThat(page.locator("#picked li")).containsText("big.bin");
   }
 
+  /** On a phone-sized window the task list gives way, and a long answer uses most of the width. */
+  @Test
+  void onAPhoneTheTaskListGivesWayAndALongAnswerUsesTheWidth() {
+    page.setViewportSize(390, 800);
+    open(ChatConfig.defaults(), "token=" + TestGateway.ADMIN + "&chat=phone");
+    send("/help");
+    Locator help = answer("/help");
+    assertThat(help).isVisible();
+    assertThat(page.locator(".tasks")).isHidden();
+    // The bubble's width against the conversation's, inside its padding.
+    double share = ((Number) help.evaluate("el => { const p = el.parentElement, s = getComputedStyle(p);"
+        + " return el.getBoundingClientRect().width"
+        + " / (p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)); }")).doubleValue();
+    assertThat(share).isGreaterThan(0.85);
+  }
+
   /** A command that printed nothing: the list says so, as the chat's answer does, not its JSON. */
   @Test
   void aCommandThatPrintedNothingSaysSoInTheList() throws Exception {
