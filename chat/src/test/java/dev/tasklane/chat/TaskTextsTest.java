@@ -48,9 +48,8 @@ class TaskTextsTest {
 
   @Test
   void statusOfATaskWaitingForItsRetrySaysWhatFailed() throws Exception {
-    Task t = new Task(TaskId.of(33), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, Instant.now(),
-        Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null,
-        new TaskError("rate_limited", "the model said slow down", true), null, null, null, null, null, true, 0);
+    Task t = queued(33, "{}", 1, Instant.now(), Instant.now(),
+        new TaskError("rate_limited", "the model said slow down", true), List.of(), 0);
     assertThat(TaskTexts.status(t, 0, Instant.now(), null, Duration.ofSeconds(30))).isEqualTo(
         "Task 0011: attempt 1 of 3 failed (rate_limited: the model said slow down); retrying, next in line."
             + " /status 0011 to check, /cancel 0011 to stop.");
@@ -60,15 +59,12 @@ class TaskTextsTest {
   @Test
   void aTaskWaitingForItsStartTimeSaysWhenItStarts() throws Exception {
     Instant now = Instant.parse("2026-01-05T10:00:00Z");
-    Task later = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{\"text\": \"the report\"}"),
-        TaskState.QUEUED, 5, 0, 3, now, now.plus(Duration.ofHours(2)), null, null, null, Duration.ofMinutes(1), null,
-        null, null, null, null, null, null, null, null, true, 0);
+    Task later = queued(34, "{\"text\": \"the report\"}", 0, now, now.plus(Duration.ofHours(2)), null, List.of(), 0);
     assertThat(TaskTexts.describe(later, 0, now)).isEqualTo("Task 0012 (the report): queued, starts in 2h 00m."
         + " Attempt 0 of 3.");
     assertThat(TaskTexts.describe(later, 0, now.plus(Duration.ofHours(2)))).contains("queued, next in line.");
-    Task retry = new Task(TaskId.of(34), "web:a", "echo", JSON.readTree("{}"), TaskState.QUEUED, 5, 1, 3, now,
-        now.plusSeconds(25), null, null, null, Duration.ofMinutes(1), null, null, null,
-        new TaskError("rate_limited", "slow down", true), null, null, null, null, null, true, 0);
+    Task retry = queued(34, "{}", 1, now, now.plusSeconds(25), new TaskError("rate_limited", "slow down", true),
+        List.of(), 0);
     assertThat(TaskTexts.status(retry, 0, now, null, Duration.ofSeconds(30))).isEqualTo(
         "Task 0012: attempt 1 of 3 failed (rate_limited: slow down); retrying in 25s."
             + " /status 0012 to check, /cancel 0012 to stop.");
@@ -78,9 +74,8 @@ class TaskTextsTest {
   @Test
   void aTaskWaitingForOthersSaysHowMany() throws Exception {
     Instant now = Instant.parse("2026-01-05T10:00:00Z");
-    Task waiting = new Task(TaskId.of(35), "web:a", "echo", JSON.readTree("{\"text\": \"the summary\"}"),
-        TaskState.QUEUED, 5, 0, 3, now, now, null, null, null, Duration.ofMinutes(1), null, null, null, null, null,
-        null, List.of(TaskId.of(33), TaskId.of(34)), null, null, true, 2);
+    Task waiting = queued(35, "{\"text\": \"the summary\"}", 0, now, now, null, List.of(TaskId.of(33), TaskId.of(34)),
+        2);
     assertThat(TaskTexts.describe(waiting, 0, now)).isEqualTo("Task 0013 (the summary): queued, waits for 2 tasks."
         + " Attempt 0 of 3.");
     assertThat(TaskTexts.status(waiting, 0, now, null, Duration.ofSeconds(30))).startsWith(
@@ -106,9 +101,15 @@ class TaskTextsTest {
   }
 
   private static Task task(String input) throws Exception {
-    return new Task(TaskId.of(1), "web:a", "echo", JSON.readTree(input), TaskState.QUEUED, 5, 0, 3, Instant.now(),
-        Instant.now(), null, null, null, Duration.ofMinutes(1), null, null, null, null, null, null, null, null, null,
-        true, 0);
+    return queued(1, input, 0, Instant.now(), Instant.now(), null, List.of(), 0);
+  }
+
+  /** A queued echo task of session {@code web:a}, with 3 attempts in all; the rest as given. */
+  private static Task queued(long id, String input, int attempt, Instant created, Instant notBefore, TaskError error,
+      List<TaskId> dependsOn, int waitingOn) throws Exception {
+    return new Task(TaskId.of(id), "web:a", "echo", JSON.readTree(input), TaskState.QUEUED, 5, attempt, 3, created,
+        notBefore, null, null, null, Duration.ofMinutes(1), null, null, null, error, null, null, dependsOn, null, null,
+        true, waitingOn);
   }
 
   @Test
